@@ -1,0 +1,54 @@
+import { createRequire } from "node:module";
+import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { configVariable, defineConfig } from "hardhat/config";
+
+/**
+ * solc is the wasm build shipped in the npm package `solc`, pinned in package.json to the same
+ * version as below. Nothing is downloaded at compile time. Hardhat needs an absolute path.
+ */
+export const SOLC_VERSION = "0.8.30";
+const solcPath = createRequire(import.meta.url).resolve("solc/soljson.js");
+
+const compiler = {
+  version: SOLC_VERSION,
+  path: solcPath,
+  settings: {
+    evmVersion: "prague",
+    optimizer: { enabled: true, runs: 10_000 },
+    viaIR: false,
+  },
+};
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthersPlugin],
+  solidity: {
+    profiles: {
+      default: compiler,
+      production: compiler,
+    },
+  },
+  paths: {
+    tests: { mocha: "test" },
+  },
+  typechain: {
+    outDir: "typechain-types",
+  },
+  networks: {
+    hardhat: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: "prague",
+    },
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: "http://127.0.0.1:8545",
+    },
+    sepolia: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("SEPOLIA_RPC_URL"),
+      accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
+    },
+  },
+});
