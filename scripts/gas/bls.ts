@@ -26,12 +26,6 @@ import {
 } from "../../src/protocol/bls.js";
 import type { BLSHarness } from "../../typechain-types/index.js";
 
-/** Upper bounds the protocol budgets for; CI fails above them. */
-export const BLS_GAS_CEILINGS: Readonly<Record<string, number>> = {
-  "bls.verify": 200_000,
-  "bls.verifyAggregate.signers33": 310_000,
-};
-
 /** Signer counts of the aggregate comparison. */
 export const BLS_COMPARE_SIGNER_COUNTS = [8, 16, 33] as const;
 

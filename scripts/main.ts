@@ -1,0 +1,119 @@
+/**
+ * The project's main job (foundation layer): compile, deploy the stake table and its test token
+ * with Ignition to the selected network (the in-process one by default), register a few provers
+ * through the TypeScript protocol library, and print the parameters and the resulting state.
+ *
+ *   npm start                                  # in-process network
+ *   npx hardhat run --network localhost scripts/main.ts
+ *
+ * Later issues turn this into the whole-network simulation.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { network } from "hardhat";
+
+import { LocalStakeTableModule } from "../deploy/StakeTable.js";
+import { secretKeyFromSeed } from "../src/protocol/bls.js";
+import { epochStartBlock } from "../src/protocol/epoch.js";
+import { publicKeyHash, registrationKeys } from "../src/protocol/stake.js";
+import { StakeTable__factory, TestStakeToken__factory } from "../typechain-types/index.js";
+
+const PROVERS = 4;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const parametersFile = path.join(here, "..", "deploy", "parameters", "local.json");
+
+const { ethers, ignition } = await network.create();
+const [deployer, ...others] = await ethers.getSigners();
+const provers = others.slice(0, PROVERS);
+const chainId = (await ethers.provider.getNetwork()).chainId;
+
+const deployed = await ignition.deploy(LocalStakeTableModule, {
+  parameters: parametersFile,
+  displayUi: false,
+});
+const table = StakeTable__factory.connect(await deployed.stakeTable.getAddress(), deployer);
+const token = TestStakeToken__factory.connect(await deployed.token.getAddress(), deployer);
+const tableAddress = await table.getAddress();
+
+const decimals = await token.decimals();
+const symbol = await token.symbol();
+const unit = 10n ** decimals;
+const fmt = (amount: bigint) => `${ethers.formatUnits(amount, decimals)} ${symbol}`;
+
+console.log(`Deployed on chain ${chainId}`);
+console.log(`  TestStakeToken ${await token.getAddress()}`);
+console.log(`  StakeTable     ${tableAddress}`);
+
+const minimumStake = await table.MINIMUM_STAKE();
+const params: Array<[string, string, string]> = [
+  ["minimum stake", fmt(minimumStake), "smallest stake an active operator may hold"],
+  ["epoch length E", `${await table.EPOCH_LENGTH()} blocks`, "L1 blocks per epoch"],
+  [
+    "activation lag",
+    `${await table.ACTIVATION_LAG()} epochs`,
+    "a change counts from epoch now+lag",
+  ],
+  ["lookahead", `${await table.LOOKAHEAD()} epochs`, "seed(e) uses RANDAO from <= e-lookahead"],
+  [
+    "seed lookback",
+    `${await table.SEED_LOOKBACK()} epochs`,
+    "how far back a seed looks for a checkpoint",
+  ],
+  ["exit delay", `${await table.EXIT_DELAY()} blocks`, "after leaving the active set"],
+  ["proof window", `${await table.PROOF_WINDOW()} blocks`, "root proofs count inside it"],
+  ["slashing window", `${await table.SLASHING_WINDOW()} blocks`, "evidence after the proof window"],
+  ["slash sink", await table.SLASH_SINK(), "receives slashed tokens (burn address)"],
+];
+console.log("\nParameters");
+console.table(params.map(([name, value, meaning]) => ({ name, value, meaning })));
+
+for (const [i, prover] of provers.entries()) {
+  const amount = minimumStake + BigInt(i) * 25n * unit;
+  await (await token.mint(prover.address, amount)).wait();
+  await (await token.connect(prover).approve(tableAddress, amount)).wait();
+  const keys = registrationKeys(
+    secretKeyFromSeed(`main-prover-${i}`),
+    { chainId, verifyingContract: tableAddress },
+    prover.address,
+  );
+  const tx = await table
+    .connect(prover)
+    .register(prover.address, prover.address, amount, keys.publicKey, keys.proofOfPossession);
+  const receipt = await tx.wait();
+  console.log(
+    `registered prover ${i} ${prover.address} key ${publicKeyHash(keys.publicKey).slice(0, 18)}… ` +
+      `stake ${fmt(amount)} (gas ${receipt?.gasUsed})`,
+  );
+}
+
+const epoch = await table.currentEpoch();
+const effective = epoch + (await table.ACTIVATION_LAG());
+const clock = {
+  genesisBlock: await table.GENESIS_BLOCK(),
+  epochLength: await table.EPOCH_LENGTH(),
+};
+console.log(`\nState at block ${await ethers.provider.getBlockNumber()} (epoch ${epoch})`);
+console.table(
+  await Promise.all(
+    provers.map(async (p) => {
+      const info = await table.operatorInfo(p.address);
+      return {
+        operator: p.address,
+        status: ["None", "Active", "Exiting", "Exited"][Number(info.status)],
+        balance: fmt(info.balance),
+        [`stake@${epoch}`]: fmt(await table.stakeAt(p.address, epoch)),
+        [`stake@${effective}`]: fmt(await table.stakeAt(p.address, effective)),
+      };
+    }),
+  ),
+);
+console.log(`total stake at epoch ${epoch}: ${fmt(await table.totalStakeAt(epoch))}`);
+console.log(
+  `total stake at epoch ${effective} (from block ${epochStartBlock(clock, effective)}): ` +
+    `${fmt(await table.totalStakeAt(effective))}`,
+);
+console.log(`RANDAO checkpoint of epoch 0: ${await table.randaoCheckpoint(0n)}`);
+const lookahead = await table.LOOKAHEAD();
+console.log(`seed of epoch ${lookahead}: ${await table.seedOf(lookahead)}`);
+console.log(`table token balance: ${fmt(await token.balanceOf(tableAddress))}`);
