@@ -194,4 +194,30 @@ describe("Epoch clock and RANDAO beacon", function () {
         expect(await chainSeed(fx, e)).to.equal(await mirrorSeed(fx, e));
     }
   });
+
+  it("a state-changing call that needs a seed checkpoints automatically, once per epoch", async function () {
+    const beacon = await ethers.deployContract("RandaoBeaconHarness", [10n, 2n, 4n]);
+    const genesis = await beacon.GENESIS_BLOCK();
+    const next = BigInt(await ethers.provider.getBlockNumber()) + 1n;
+    await mine(Number(genesis + 10n - next)); // first block of epoch 1
+    expect(await beacon.randaoCheckpoint(1n)).to.equal(ethers.ZeroHash);
+    const tx = await beacon.actionNeedingSeed();
+    const receipt = await tx.wait();
+    if (receipt === null) throw new Error("no receipt");
+    const value = randaoCheckpointValue(await prevRandaoOf(receipt.blockNumber));
+    await expect(tx).to.emit(beacon, "RandaoCheckpointed").withArgs(1n, value, receipt.blockNumber);
+    await expect(tx)
+      .to.emit(beacon, "SeedUsed")
+      .withArgs(2n, seedFromCheckpoint(await beacon.randaoCheckpoint(0n), 2n), true);
+    // Second call in the same epoch: no new checkpoint, the stored value stays.
+    const again = beacon.actionNeedingSeed();
+    await expect(again).to.not.emit(beacon, "RandaoCheckpointed");
+    await expect(again)
+      .to.emit(beacon, "SeedUsed")
+      .withArgs(2n, seedFromCheckpoint(await beacon.randaoCheckpoint(0n), 2n), false);
+    expect(await beacon.randaoCheckpoint(1n)).to.equal(value);
+    await expect(beacon.checkpointRandao())
+      .to.be.revertedWithCustomError(beacon, "RandaoAlreadyCheckpointed")
+      .withArgs(1n);
+  });
 });

@@ -194,6 +194,21 @@ describe("StakeTable", function () {
       await expect(register(fx, a, min)).to.emit(fx.table, "OperatorRegistered");
     });
 
+    it("rejects a stake that does not fit the checkpoints (2^208), and nothing moves", async function () {
+      const fx = await networkHelpers.loadFixture(fixture);
+      const [a] = fx.signers;
+      const huge = 2n ** 208n;
+      await fx.token.connect(fx.admin).mint(a.address, huge);
+      await expect(register(fx, a, huge))
+        .to.be.revertedWithCustomError(fx.table, "SafeCastOverflowedUintDowncast")
+        .withArgs(208, huge);
+      expect(await fx.token.balanceOf(await fx.table.getAddress())).to.equal(0n);
+      await expect(register(fx, a, huge - 1n)).to.emit(fx.table, "OperatorRegistered");
+      await expect(fx.table.connect(a).topUp(a.address, 1n))
+        .to.be.revertedWithCustomError(fx.table, "SafeCastOverflowedUintDowncast")
+        .withArgs(208, huge);
+    });
+
     it("only the operator itself may register, with a nonzero withdrawer", async function () {
       const fx = await networkHelpers.loadFixture(fixture);
       const [a, b] = fx.signers;
