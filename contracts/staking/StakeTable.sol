@@ -81,15 +81,19 @@ contract StakeTable is IStakeTable, RandaoBeacon, AccessControl, EIP712, Reentra
     /// @notice Receiver of slashed tokens.
     address public immutable SLASH_SINK;
 
-    /// @dev Slot 0 is written at registration; slot 1 only when the operator starts exiting.
+    /// @dev One slot. `exitEpoch` is set when the operator starts exiting; from that epoch on its
+    /// stake counts as zero (see {stakeAt}), so an exit writes this slot and the total, and never
+    /// the operator's own checkpoints.
     struct Operator {
         address withdrawer;
         Status status;
-        uint208 exitBalance;
         uint48 exitEpoch;
     }
 
     mapping(address operator => Operator) private _operators;
+    /// @dev The operator's balance history: the tokens it holds, keyed by the epoch from which
+    /// each value counts. Its latest value is the slashable balance (active or exiting); its
+    /// value at an epoch before `exitEpoch` is the stake counted in that epoch.
     mapping(address operator => Checkpoints.Trace208) private _stake;
     mapping(bytes32 publicKeyHash => address) private _operatorOfKey;
     Checkpoints.Trace208 private _totalStake;
@@ -198,9 +202,8 @@ contract StakeTable is IStakeTable, RandaoBeacon, AccessControl, EIP712, Reentra
             revert ExitNotReady(operator, withdrawableAt, block.number);
         }
 
-        uint256 amount = op.exitBalance;
+        uint256 amount = _stake[operator].latest();
         op.status = Status.Exited;
-        op.exitBalance = 0;
 
         if (amount != 0) STAKE_TOKEN.safeTransfer(recipient, amount);
         emit ExitFinalized(operator, recipient, amount);
@@ -218,24 +221,21 @@ contract StakeTable is IStakeTable, RandaoBeacon, AccessControl, EIP712, Reentra
     ) external onlyRole(SLASHER_ROLE) nonReentrant returns (uint256 slashed) {
         if (amount == 0) revert ZeroAmount();
         Operator storage op = _operators[operator];
-        uint256 remaining;
-        if (op.status == Status.Active) {
-            Checkpoints.Trace208 storage stake = _stake[operator];
-            uint256 balance = stake.latest();
-            slashed = amount < balance ? amount : balance;
-            remaining = balance - slashed;
-            uint256 effectiveEpoch = _effectiveEpoch();
-            stake.push(SafeCast.toUint48(effectiveEpoch), SafeCast.toUint208(remaining));
+        Status status = op.status;
+        Checkpoints.Trace208 storage stake = _stake[operator];
+        uint256 balance = status == Status.Active || status == Status.Exiting ? stake.latest() : 0;
+        if (balance == 0) revert NothingToSlash(operator);
+        slashed = amount < balance ? amount : balance;
+        uint256 remaining = balance - slashed;
+        uint256 effectiveEpoch = _effectiveEpoch();
+        // remaining < balance, and balance came from a uint208 checkpoint.
+        stake.push(SafeCast.toUint48(effectiveEpoch), uint208(remaining));
+        if (status == Status.Active) {
             _subTotal(effectiveEpoch, slashed);
             if (remaining < MINIMUM_STAKE) _startExit(operator, op, true);
-        } else if (op.status == Status.Exiting && op.exitBalance != 0) {
-            uint256 balance = op.exitBalance;
-            slashed = amount < balance ? amount : balance;
-            remaining = balance - slashed;
-            op.exitBalance = uint208(remaining); // remaining < balance, which fits in uint208.
-        } else {
-            revert NothingToSlash(operator);
         }
+        // An exiting operator's stake already left the total at its exit epoch, and this push
+        // lands at or after that epoch, where its stake counts as zero.
 
         STAKE_TOKEN.safeTransfer(SLASH_SINK, slashed);
         emit Slashed(operator, slashed, remaining, reason);
@@ -247,6 +247,8 @@ contract StakeTable is IStakeTable, RandaoBeacon, AccessControl, EIP712, Reentra
 
     /// @inheritdoc IStakeTable
     function stakeAt(address operator, uint256 epoch) external view returns (uint256) {
+        Operator storage op = _operators[operator];
+        if (op.status >= Status.Exiting && epoch >= op.exitEpoch) return 0;
         return _stake[operator].upperLookupRecent(SafeCast.toUint48(epoch));
     }
 
@@ -265,13 +267,10 @@ contract StakeTable is IStakeTable, RandaoBeacon, AccessControl, EIP712, Reentra
         Operator storage op = _operators[operator];
         info.status = op.status;
         info.withdrawer = op.withdrawer;
-        if (op.status == Status.Active) {
+        if (op.status == Status.Active || op.status == Status.Exiting) {
             info.balance = _stake[operator].latest();
-        } else if (op.status == Status.Exiting) {
-            info.balance = op.exitBalance;
-            info.exitEpoch = op.exitEpoch;
-            info.withdrawableAt = _withdrawableAt(op.exitEpoch);
-        } else if (op.status == Status.Exited) {
+        }
+        if (op.status == Status.Exiting || op.status == Status.Exited) {
             info.exitEpoch = op.exitEpoch;
             info.withdrawableAt = _withdrawableAt(op.exitEpoch);
         }
@@ -303,17 +302,14 @@ contract StakeTable is IStakeTable, RandaoBeacon, AccessControl, EIP712, Reentra
         return epochStartBlock(exitEpoch) + EXIT_DELAY;
     }
 
-    /// @dev Moves the operator's whole stake out of the active set from the effective epoch and
-    /// parks it as its exit balance.
+    /// @dev Takes the operator out of the active set from the effective epoch. Its balance stays
+    /// in its checkpoints (slashable) until {finalizeExit}.
     function _startExit(address operator, Operator storage op, bool ejected) private {
-        Checkpoints.Trace208 storage stake = _stake[operator];
-        uint256 balance = stake.latest();
+        uint256 balance = _stake[operator].latest();
         uint256 exitEpoch = _effectiveEpoch();
-        stake.push(SafeCast.toUint48(exitEpoch), 0);
         _subTotal(exitEpoch, balance);
         op.status = Status.Exiting;
-        op.exitBalance = uint208(balance); // balance came from a uint208 checkpoint.
-        op.exitEpoch = uint48(exitEpoch); // exitEpoch was just checked by toUint48 above.
+        op.exitEpoch = SafeCast.toUint48(exitEpoch);
         emit ExitInitiated(operator, balance, exitEpoch, _withdrawableAt(exitEpoch), ejected);
     }
 
