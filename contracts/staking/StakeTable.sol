@@ -84,6 +84,7 @@ contract StakeTable is IStakeTable, RandaoBeacon, AccessControl, EIP712, Reentra
     /// @dev One slot. `exitEpoch` is set when the operator starts exiting; from that epoch on its
     /// stake counts as zero (see {stakeAt}), so an exit writes this slot and the total, and never
     /// the operator's own checkpoints.
+    // solhint-disable-next-line gas-struct-packing
     struct Operator {
         address withdrawer;
         Status status;
