@@ -117,3 +117,15 @@ console.log(`RANDAO checkpoint of epoch 0: ${await table.randaoCheckpoint(0n)}`)
 const lookahead = await table.LOOKAHEAD();
 console.log(`seed of epoch ${lookahead}: ${await table.seedOf(lookahead)}`);
 console.log(`table token balance: ${fmt(await token.balanceOf(tableAddress))}`);
+
+// Advance to the epoch in which the registrations count, checkpoint RANDAO there, and show the
+// snapshot an election of that epoch would read and the seed of the epoch after it.
+const startOfEffective = epochStartBlock(clock, effective);
+const head = BigInt(await ethers.provider.getBlockNumber());
+await ethers.provider.send("hardhat_mine", [ethers.toQuantity(startOfEffective - head)]);
+await (await table.checkpointRandao()).wait();
+const now = await table.currentEpoch();
+console.log(`\nAdvanced to block ${await ethers.provider.getBlockNumber()} (epoch ${now})`);
+console.log(`active provers' stake at epoch ${now}: ${fmt(await table.totalStakeAt(now))}`);
+console.log(`RANDAO checkpoint of epoch ${now}: ${await table.randaoCheckpoint(now)}`);
+console.log(`seed of epoch ${now + 1n}: ${await table.seedOf(now + 1n)}`);

@@ -10,6 +10,7 @@ import {
   register,
 } from "./helpers/stakeTable.js";
 import type { StakeFixture } from "./helpers/stakeTable.js";
+import { proofOfPossessionMessage, publicKeyHash } from "../src/protocol/stake.js";
 
 const { ethers, networkHelpers } = await network.create();
 const mine = (n: number) => networkHelpers.mine(n);
@@ -138,6 +139,15 @@ describe("StakeTable", function () {
       const epoch = await nextTxEpoch(fx);
       const effective = epoch + fx.params.activationLag;
       const keyHash = await fx.table.publicKeyHash(keys.publicKey);
+      // The TypeScript encodings are the contract's, byte for byte.
+      expect(keyHash).to.equal(publicKeyHash(keys.publicKey));
+      expect(await fx.table.proofOfPossessionMessage(op.address, keys.publicKey)).to.equal(
+        proofOfPossessionMessage(
+          { chainId: fx.chainId, verifyingContract: await fx.table.getAddress() },
+          op.address,
+          keys.publicKey,
+        ),
+      );
       const amount = 150n * UNIT;
       const tx = fx.table
         .connect(op)
@@ -325,6 +335,20 @@ describe("StakeTable", function () {
           .connect(a)
           .register(a.address, a.address, 100n * UNIT, offCurve, keys.proofOfPossession),
       ).to.be.revertedWithCustomError(fx.table, "BLSPointNotOnCurve");
+      // (0, 2) satisfies y^2 = x^3 + 4 but lies outside the prime-order subgroup.
+      const offSubgroup = { x_a: zero, x_b: zero, y_a: zero, y_b: ethers.toBeHex(2n, 32) };
+      await expect(
+        fx.table
+          .connect(a)
+          .register(a.address, a.address, 100n * UNIT, offSubgroup, keys.proofOfPossession),
+      ).to.be.revertedWithCustomError(fx.table, "BLSPointNotInSubgroup");
+      const nonCanonical = { ...keys.publicKey, x_a: ethers.toBeHex(2n ** 128n, 32) };
+      await expect(
+        fx.table
+          .connect(a)
+          .register(a.address, a.address, 100n * UNIT, nonCanonical, keys.proofOfPossession),
+      ).to.be.revertedWithCustomError(fx.table, "BLSInvalidFieldElement");
+      expect((await fx.table.operatorInfo(a.address)).status).to.equal(Status.None);
     });
   });
 
