@@ -125,6 +125,9 @@ contract StakeTable is IStakeTable, RandaoBeacon, AccessControl, EIP712, Reentra
         SLASH_SINK = config.slashSink;
         _grantRole(DEFAULT_ADMIN_ROLE, config.admin);
         if (config.slasher != address(0)) _grantRole(SLASHER_ROLE, config.slasher);
+        // Opens the total-stake history at epoch 0 with zero, so that the first registration
+        // extends an existing array instead of also paying to create its length slot.
+        _totalStake.push(0, 0);
     }
 
     // ---------------------------------------------------------------------------------------
