@@ -34,11 +34,11 @@ import {RandaoBeacon} from "./RandaoBeacon.sol";
 ///
 /// Slashing. Only `SLASHER_ROLE` may slash. Slashed tokens go to `SLASH_SINK`, fixed at deployment
 /// (the default deployment uses the burn address 0x…dEaD, so no party profits from a slash). An
-/// active operator left below `MIN_STAKE` is ejected: it exits exactly as if its withdrawer had
+/// active operator left below `MINIMUM_STAKE` is ejected: it exits exactly as if its withdrawer had
 /// initiated.
 ///
-/// No function loops over operators; every operation is O(1) (checkpoint lookups are
-/// O(log #changes of one operator)).
+/// No function loops over operators. Checkpoint lookups are O(log #changes of one operator) or of
+/// the total; a seed lookup reads at most `SEED_LOOKBACK` slots.
 contract StakeTable is IStakeTable, RandaoBeacon, AccessControl, EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using Checkpoints for Checkpoints.Trace208;
