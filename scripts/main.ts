@@ -16,7 +16,7 @@ import { network } from "hardhat";
 import { LocalStakeTableModule } from "../deploy/StakeTable.js";
 import { secretKeyFromSeed } from "../src/protocol/bls.js";
 import { epochStartBlock } from "../src/protocol/epoch.js";
-import { publicKeyHash, registrationKeys } from "../src/protocol/stake.js";
+import { operatorStatus, publicKeyHash, registrationKeys } from "../src/protocol/stake.js";
 import { StakeTable__factory, TestStakeToken__factory } from "../typechain-types/index.js";
 
 const PROVERS = 4;
@@ -100,7 +100,7 @@ console.table(
       const info = await table.operatorInfo(p.address);
       return {
         operator: p.address,
-        status: ["None", "Active", "Exiting", "Exited"][Number(info.status)],
+        status: operatorStatus(info.status),
         balance: fmt(info.balance),
         [`stake@${epoch}`]: fmt(await table.stakeAt(p.address, epoch)),
         [`stake@${effective}`]: fmt(await table.stakeAt(p.address, effective)),

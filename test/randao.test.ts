@@ -10,7 +10,7 @@ import {
 } from "../src/protocol/epoch.js";
 import { Prng } from "./helpers/prng.js";
 import type { StakeFixture } from "./helpers/stakeTable.js";
-import { deployStakeTable, mineToEpochStart } from "./helpers/stakeTable.js";
+import { deployStakeTable, mineToEpochStart, mineUntilNextBlockIs } from "./helpers/stakeTable.js";
 
 const { ethers, networkHelpers } = await network.create();
 const mine = (n: number) => networkHelpers.mine(n);
@@ -198,8 +198,7 @@ describe("Epoch clock and RANDAO beacon", function () {
   it("a state-changing call that needs a seed checkpoints automatically, once per epoch", async function () {
     const beacon = await ethers.deployContract("RandaoBeaconHarness", [10n, 2n, 4n]);
     const genesis = await beacon.GENESIS_BLOCK();
-    const next = BigInt(await ethers.provider.getBlockNumber()) + 1n;
-    await mine(Number(genesis + 10n - next)); // first block of epoch 1
+    await mineUntilNextBlockIs(ethers, mine, genesis + 10n); // first block of epoch 1
     expect(await beacon.randaoCheckpoint(1n)).to.equal(ethers.ZeroHash);
     const tx = await beacon.actionNeedingSeed();
     const receipt = await tx.wait();

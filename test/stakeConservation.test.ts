@@ -7,8 +7,15 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { operatorStatus } from "../src/protocol/stake.js";
 import { Prng } from "./helpers/prng.js";
-import { BURN_SINK, UNIT, deployStakeTable, register } from "./helpers/stakeTable.js";
+import {
+  BURN_SINK,
+  UNIT,
+  deployStakeTable,
+  nextBlockNumber,
+  register,
+} from "./helpers/stakeTable.js";
 import type { StakeFixture } from "./helpers/stakeTable.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -21,8 +28,6 @@ interface ModelOperator {
   changes: Array<[bigint, bigint]>;
   exitEpoch: bigint;
 }
-
-const STATUS = ["None", "Active", "Exiting", "Exited"] as const;
 
 function stakeAtModel(op: ModelOperator | undefined, epoch: bigint): bigint {
   if (op === undefined) return 0n;
@@ -51,8 +56,7 @@ async function runSequence(seed: number, steps: number) {
     rejected: 0,
   };
 
-  const nextEpoch = async () =>
-    fx.table.epochAt(BigInt(await ethers.provider.getBlockNumber()) + 1n);
+  const nextEpoch = async () => fx.table.epochAt(await nextBlockNumber(ethers));
   const push = (op: ModelOperator, epoch: bigint, value: bigint) => {
     const last = op.changes[op.changes.length - 1];
     if (last !== undefined && last[0] === epoch) last[1] = value;
@@ -75,7 +79,7 @@ async function runSequence(seed: number, steps: number) {
       const info = await fx.table.operatorInfo(actor.address);
       const m = model.get(actor.address);
       const expectedStatus = m === undefined ? "None" : m.status;
-      expect(STATUS[Number(info.status)], `${label}: status of ${actor.address}`).to.equal(
+      expect(operatorStatus(info.status), `${label}: status of ${actor.address}`).to.equal(
         expectedStatus,
       );
       expect(info.balance, `${label}: balance`).to.equal(m?.balance ?? 0n);
@@ -169,7 +173,7 @@ async function runSequence(seed: number, steps: number) {
       const ready =
         m !== undefined &&
         m.status === "Exiting" &&
-        BigInt(await ethers.provider.getBlockNumber()) + 1n >=
+        (await nextBlockNumber(ethers)) >=
           (await fx.table.epochStartBlock(m.exitEpoch)) + fx.params.exitDelay;
       if (!ready || m === undefined) {
         const caller = m?.withdrawer ?? actor;

@@ -7,22 +7,33 @@ import {
   deployStakeTable,
   keysFor,
   mineToEpochStart,
+  mineUntilNextBlockIs,
+  nextBlockNumber,
   register,
 } from "./helpers/stakeTable.js";
 import type { StakeFixture } from "./helpers/stakeTable.js";
-import { proofOfPossessionMessage, publicKeyHash } from "../src/protocol/stake.js";
+import {
+  OPERATOR_STATUS,
+  type OperatorStatus,
+  proofOfPossessionMessage,
+  publicKeyHash,
+} from "../src/protocol/stake.js";
 
 const { ethers, networkHelpers } = await network.create();
 const mine = (n: number) => networkHelpers.mine(n);
 
-const Status = { None: 0n, Active: 1n, Exiting: 2n, Exited: 3n };
+/** On-chain `Status` values by name, from the one TypeScript mirror of the enum. */
+const Status = Object.fromEntries(OPERATOR_STATUS.map((name, i) => [name, BigInt(i)])) as Record<
+  OperatorStatus,
+  bigint
+>;
 
 async function fixture(): Promise<StakeFixture> {
   return deployStakeTable(ethers);
 }
 
 async function nextTxEpoch(fx: StakeFixture): Promise<bigint> {
-  return fx.table.epochAt(BigInt(await ethers.provider.getBlockNumber()) + 1n);
+  return fx.table.epochAt(await nextBlockNumber(ethers));
 }
 
 describe("StakeTable", function () {
@@ -441,16 +452,12 @@ describe("StakeTable", function () {
     it("finalizes at exactly the exit delay: delay-1 reverts, delay and delay+1 pay", async function () {
       const { fx, op, wd, withdrawableAt } = await exiting();
       const [, , , recipient] = fx.signers;
-      const atBlock = async (target: bigint) => {
-        const next = BigInt(await ethers.provider.getBlockNumber()) + 1n;
-        if (target > next) await mine(Number(target - next));
-      };
-      await atBlock(withdrawableAt - 1n);
+      await mineUntilNextBlockIs(ethers, mine, withdrawableAt - 1n);
       await expect(fx.table.connect(wd).finalizeExit(op.address, recipient.address))
         .to.be.revertedWithCustomError(fx.table, "ExitNotReady")
         .withArgs(op.address, withdrawableAt, withdrawableAt - 1n);
       // A reverted call mines no block; step to exactly the delay.
-      await atBlock(withdrawableAt);
+      await mineUntilNextBlockIs(ethers, mine, withdrawableAt);
       const snapshot = await networkHelpers.takeSnapshot();
       await expect(fx.table.connect(wd).finalizeExit(op.address, recipient.address))
         .to.emit(fx.table, "ExitFinalized")

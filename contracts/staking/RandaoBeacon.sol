@@ -56,10 +56,9 @@ abstract contract RandaoBeacon is EpochClock {
         if (seedLookback == 0) revert SeedLookbackZero();
         LOOKAHEAD = lookahead;
         SEED_LOOKBACK = seedLookback;
-        // Epoch 0 is the deployment epoch; immutables cannot be read here, so it is written out.
-        bytes32 value = keccak256(abi.encode(block.prevrandao));
-        _randao[0] = value;
-        emit RandaoCheckpointed(0, value, block.number);
+        // Epoch 0 is the deployment epoch; currentEpoch() reads immutables, which a function
+        // called from the constructor may not, so the epoch is passed in.
+        _writeCheckpoint(0);
     }
 
     /// @notice Checkpoints `block.prevrandao` for the current epoch. Callable by anyone, once per
@@ -93,9 +92,13 @@ abstract contract RandaoBeacon is EpochClock {
     function _ensureRandaoCheckpoint() internal returns (bool) {
         uint256 epoch = currentEpoch();
         if (_randao[epoch] != 0) return false;
+        _writeCheckpoint(epoch);
+        return true;
+    }
+
+    function _writeCheckpoint(uint256 epoch) private {
         bytes32 value = keccak256(abi.encode(block.prevrandao));
         _randao[epoch] = value;
         emit RandaoCheckpointed(epoch, value, block.number);
-        return true;
     }
 }

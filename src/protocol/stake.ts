@@ -15,6 +15,17 @@ import {
 
 const abi = AbiCoder.defaultAbiCoder();
 
+/** `IStakeTable.Status`, indexed by its on-chain value. */
+export const OPERATOR_STATUS = ["None", "Active", "Exiting", "Exited"] as const;
+export type OperatorStatus = (typeof OPERATOR_STATUS)[number];
+
+/** The name of an on-chain `Status` value. */
+export function operatorStatus(value: bigint | number): OperatorStatus {
+  const name = OPERATOR_STATUS[Number(value)];
+  if (name === undefined) throw new RangeError(`unknown operator status ${value}`);
+  return name;
+}
+
 /** EIP-712 domain name and version of the stake table. */
 export const STAKE_TABLE_EIP712_NAME = "ProverNetwork StakeTable";
 export const STAKE_TABLE_EIP712_VERSION = "1";

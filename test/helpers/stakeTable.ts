@@ -95,15 +95,28 @@ export async function register(
     .register(signer.address, withdrawer, amount, keys.publicKey, keys.proofOfPossession);
 }
 
-/** Mines until the next block is the first block of `epoch`. */
+/** The block number the next transaction will be mined in (automine: one tx per block). */
+export async function nextBlockNumber(ethers: HardhatEthers): Promise<bigint> {
+  return BigInt(await ethers.provider.getBlockNumber()) + 1n;
+}
+
+/** Mines until the next transaction lands exactly in block `target`. */
+export async function mineUntilNextBlockIs(
+  ethers: HardhatEthers,
+  mine: (blocks: number) => Promise<void>,
+  target: bigint,
+): Promise<void> {
+  const next = await nextBlockNumber(ethers);
+  if (target < next) throw new Error(`block ${target} is already mined`);
+  if (target > next) await mine(Number(target - next));
+}
+
+/** Mines until the next transaction lands in the first block of `epoch`. */
 export async function mineToEpochStart(
   fx: StakeFixture,
   ethers: HardhatEthers,
   mine: (blocks: number) => Promise<void>,
   epoch: bigint,
 ): Promise<void> {
-  const start = await fx.table.epochStartBlock(epoch);
-  const next = BigInt(await ethers.provider.getBlockNumber()) + 1n;
-  if (start < next) throw new Error(`epoch ${epoch} already started`);
-  if (start > next) await mine(Number(start - next));
+  await mineUntilNextBlockIs(ethers, mine, await fx.table.epochStartBlock(epoch));
 }
