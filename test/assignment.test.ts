@@ -1,0 +1,562 @@
+import { readFileSync } from "node:fs";
+
+import { expect } from "chai";
+import { hexlify } from "ethers";
+import { network } from "hardhat";
+
+import { measureAssignment } from "../scripts/gas/assignment.js";
+import {
+  assignment,
+  BLOCK_SEED_DOMAIN,
+  blockSeed,
+  levelPermutation,
+  MAX_COMMITTEE_SIZE,
+  MAX_LEAF_COUNT,
+  MAX_TREE_COUNT,
+  proverOf,
+  treeCountFor,
+} from "../src/protocol/assignment.js";
+import type { TreeAssignmentHarness } from "../typechain-types/index.js";
+import { Prng } from "./helpers/prng.js";
+
+const { ethers } = await network.create();
+
+interface AssignmentVector {
+  m: number;
+  c: number;
+  leafCount: number;
+  blockNumber: number;
+  blockSeed: string;
+  memberIndex: number[];
+}
+interface BlockSeedVector {
+  epochSeed: string;
+  blockNumber: string;
+  blockSeed: string;
+}
+interface TreeCountVector {
+  f: string;
+  n: string;
+  toleranceWad: string;
+  c: number;
+}
+interface Vectors {
+  epochSeed: string;
+  assignments: AssignmentVector[];
+  blockSeeds: BlockSeedVector[];
+  treeCountFor: TreeCountVector[];
+}
+
+const VECTORS = JSON.parse(
+  readFileSync(new URL("./vectors/assignment.json", import.meta.url), "utf8"),
+) as Vectors;
+
+const WAD = 10n ** 18n;
+const CHUNK = 20;
+
+/** Runs `fn` over `items` in chunks of CHUNK concurrent calls. */
+async function inChunks<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += CHUNK) {
+    out.push(...(await Promise.all(items.slice(i, i + CHUNK).map(fn))));
+  }
+  return out;
+}
+
+function randomSeed(prng: Prng): string {
+  return hexlify(Uint8Array.from({ length: 32 }, () => prng.int(256)));
+}
+
+interface Shape {
+  m: number;
+  seed: string;
+  c: number;
+  leafCount: number;
+}
+
+/** m in [1, maxM], c in [1, min(m, 16)], L in {1, 2, ..., 2^maxLog}. */
+function randomShape(prng: Prng, maxM = 64, maxLog = 6): Shape {
+  const m = 1 + prng.int(maxM);
+  const c = 1 + prng.int(Math.min(m, MAX_TREE_COUNT));
+  return { m, seed: randomSeed(prng), c, leafCount: 2 ** prng.int(maxLog + 1) };
+}
+
+function counts(m: number, members: readonly number[]): number[] {
+  const out = new Array<number>(m).fill(0);
+  for (const x of members) out[x]++;
+  return out;
+}
+
+function spread(values: readonly number[]): number {
+  return Math.max(...values) - Math.min(...values);
+}
+
+/** Fails with `message` unless `condition`; cheaper than one chai assertion per element. */
+function check(condition: boolean, message: string): void {
+  if (!condition) expect.fail(message);
+}
+
+/** Asserts two index arrays are equal, naming the first difference. */
+function expectSameIndices(actual: readonly number[], expected: readonly number[], label: string) {
+  check(
+    actual.length === expected.length,
+    `${label}: length ${actual.length} != ${expected.length}`,
+  );
+  const i = actual.findIndex((x, k) => x !== expected[k]);
+  check(i < 0, `${label}: entry ${i} is ${actual[i]}, expected ${expected[i]}`);
+}
+
+/**
+ * Checks the guaranteed properties on a whole-block assignment `a` of shape (m, c, L); `label`
+ * names the input in failure messages.
+ */
+function checkProperties(label: string, m: number, c: number, leafCount: number, a: number[]) {
+  const nodes = 2 * leafCount - 1;
+  // Every node of every tree has exactly one prover, a committee member.
+  check(a.length === c * nodes, `${label}: ${a.length} entries for ${c * nodes} nodes`);
+  for (const x of a) check(Number.isInteger(x) && x >= 0 && x < m, `${label}: entry ${x}`);
+  const entry = (t: number, node: number) => a[t * nodes + node - 1];
+  for (let t = 0; t < c; t++) {
+    // Leaves spread as evenly as the committee allows.
+    const leaves = Array.from({ length: leafCount }, (_, j) => entry(t, leafCount + j));
+    check(spread(counts(m, leaves)) <= 1, `${label}: leaves of tree ${t} unbalanced`);
+    // Within a level: distinct provers if the level fits in the committee, else balanced.
+    for (let width = 1; width <= leafCount; width *= 2) {
+      const level = Array.from({ length: width }, (_, j) => entry(t, width + j));
+      const what = `${label}: tree ${t}, level of width ${width}`;
+      if (width <= m) check(new Set(level).size === width, `${what} repeats a prover`);
+      else check(spread(counts(m, level)) <= 1, `${what} is unbalanced`);
+    }
+  }
+  // At every node position the c trees have c distinct provers.
+  for (let node = 1; node <= nodes; node++) {
+    const provers = Array.from({ length: c }, (_, t) => entry(t, node));
+    check(new Set(provers).size === c, `${label}: node ${node} has a prover in two trees`);
+  }
+}
+
+/** The custom error name a Solidity call reverts with, or its result. */
+async function chainOutcome<T>(harness: TreeAssignmentHarness, call: Promise<T>) {
+  try {
+    return await call;
+  } catch (error) {
+    const data = (error as { data?: string }).data;
+    if (data === undefined) throw error;
+    const parsed = harness.interface.parseError(data);
+    if (parsed === null) throw error;
+    return parsed.name;
+  }
+}
+
+/** The error name the TypeScript mirror throws (the message's prefix), or its result. */
+function tsOutcome<T>(fn: () => T): T | string {
+  try {
+    return fn();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return error.message.split(":")[0];
+  }
+}
+
+describe("TreeAssignment (striped proof trees)", function () {
+  let harness: TreeAssignmentHarness;
+
+  before(async function () {
+    harness = await ethers.deployContract("TreeAssignmentHarness");
+  });
+
+  describe("shared vectors (test/vectors/assignment.json)", function () {
+    it("has a small set of vectors", function () {
+      expect(VECTORS.assignments.length).to.be.within(8, 12);
+      expect(VECTORS.blockSeeds.length).to.be.greaterThan(0);
+      expect(VECTORS.treeCountFor.length).to.be.greaterThan(0);
+    });
+
+    it("TypeScript reproduces every vector", function () {
+      for (const v of VECTORS.assignments) {
+        expect(blockSeed(VECTORS.epochSeed, BigInt(v.blockNumber))).to.equal(v.blockSeed);
+        expect(assignment(v.m, v.blockSeed, v.c, v.leafCount)).to.deep.equal(v.memberIndex);
+      }
+      for (const v of VECTORS.blockSeeds) {
+        expect(blockSeed(v.epochSeed, BigInt(v.blockNumber))).to.equal(v.blockSeed);
+      }
+      for (const v of VECTORS.treeCountFor) {
+        expect(treeCountFor(BigInt(v.f), BigInt(v.n), BigInt(v.toleranceWad))).to.equal(v.c);
+      }
+    });
+
+    it("Solidity reproduces every vector", async function () {
+      await Promise.all(
+        VECTORS.assignments.map(async (v) => {
+          expect(await harness.blockSeed(VECTORS.epochSeed, v.blockNumber)).to.equal(v.blockSeed);
+          const got = await harness.assignment(v.m, v.blockSeed, v.c, v.leafCount);
+          expect(got.map(Number), `m=${v.m} c=${v.c} L=${v.leafCount}`).to.deep.equal(
+            v.memberIndex,
+          );
+        }),
+      );
+      await Promise.all(
+        VECTORS.blockSeeds.map(async (v) => {
+          expect(await harness.blockSeed(v.epochSeed, v.blockNumber)).to.equal(v.blockSeed);
+        }),
+      );
+      await Promise.all(
+        VECTORS.treeCountFor.map(async (v) => {
+          expect(await harness.treeCountFor(v.f, v.n, v.toleranceWad)).to.equal(BigInt(v.c));
+        }),
+      );
+    });
+
+    it("blockAssignment maps the vector's indices to the committee's addresses", async function () {
+      const v = VECTORS.assignments.find((x) => x.m === 32 && x.c === 3 && x.leafCount === 16);
+      if (v === undefined) throw new Error("the vectors lack the m=32 c=3 L=16 block");
+      const committee = Array.from({ length: v.m }, () => ethers.Wallet.createRandom().address);
+      const provers = await harness.blockAssignment(committee, v.blockSeed, v.c, v.leafCount);
+      expect(provers).to.deep.equal(v.memberIndex.map((i) => committee[i]));
+    });
+
+    it("follows the rule as written: perm_d by Fisher–Yates, prover perm_d[(j + t*s) % m]", function () {
+      // An independent transcription of the rule for one vector, hashing with ethers' AbiCoder.
+      const v = VECTORS.assignments.find((x) => x.m === 7 && x.c === 2);
+      if (v === undefined) throw new Error("the vectors lack the m=7 c=2 block");
+      const coder = ethers.AbiCoder.defaultAbiCoder();
+      const nodes = 2 * v.leafCount - 1;
+      const s = Math.floor(v.m / v.c);
+      for (let d = 0; 2 ** d <= v.leafCount; d++) {
+        const perm = Array.from({ length: v.m }, (_, i) => i);
+        for (let i = v.m - 1; i >= 1; i--) {
+          const h = ethers.keccak256(
+            coder.encode(["bytes32", "uint256", "uint256"], [v.blockSeed, d, i]),
+          );
+          const k = Number(BigInt(h) % BigInt(i + 1));
+          [perm[i], perm[k]] = [perm[k], perm[i]];
+        }
+        expect(levelPermutation(v.m, v.blockSeed, d)).to.deep.equal(perm);
+        for (let t = 0; t < v.c; t++) {
+          for (let j = 0; j < 2 ** d; j++) {
+            expect(v.memberIndex[t * nodes + 2 ** d + j - 1]).to.equal(perm[(j + t * s) % v.m]);
+          }
+        }
+      }
+      expect(BLOCK_SEED_DOMAIN).to.equal(ethers.id("PROVERNET_V1_BLOCK_SEED"));
+    });
+  });
+
+  describe("randomized differential test (Solidity against TypeScript)", function () {
+    it("assignment agrees on 200 random blocks", async function () {
+      const prng = new Prng(0xa551);
+      const shapes = Array.from({ length: 200 }, () => randomShape(prng));
+      await inChunks(shapes, async ({ m, seed, c, leafCount }) => {
+        const got = await harness.assignment(m, seed, c, leafCount);
+        expectSameIndices(
+          got.map(Number),
+          assignment(m, seed, c, leafCount),
+          `m=${m} c=${c} L=${leafCount} seed=${seed}`,
+        );
+      });
+    });
+
+    it("proverOf agrees with both assignments on random nodes", async function () {
+      const prng = new Prng(0xb0b);
+      const cases = Array.from({ length: 120 }, () => {
+        const shape = randomShape(prng, MAX_COMMITTEE_SIZE, 8);
+        const tree = prng.int(shape.c);
+        const node = 1 + prng.int(2 * shape.leafCount - 1);
+        return { ...shape, tree, node };
+      });
+      await inChunks(cases, async ({ m, seed, c, leafCount, tree, node }) => {
+        const label = `m=${m} c=${c} L=${leafCount} tree=${tree} node=${node}`;
+        const whole = assignment(m, seed, c, leafCount);
+        const expected = whole[tree * (2 * leafCount - 1) + node - 1];
+        expect(proverOf(m, seed, c, leafCount, tree, node), label).to.equal(expected);
+        expect(await harness.proverOf(m, seed, c, leafCount, tree, node), label).to.equal(
+          BigInt(expected),
+        );
+      });
+    });
+
+    it("blockSeed agrees on random epoch seeds and block numbers", async function () {
+      const prng = new Prng(0x5eed);
+      const cases = Array.from({ length: 40 }, () => ({
+        epochSeed: randomSeed(prng),
+        blockNumber: prng.bigint(0n, 2n ** 64n),
+      }));
+      await inChunks(cases, async ({ epochSeed, blockNumber }) => {
+        expect(await harness.blockSeed(epochSeed, blockNumber)).to.equal(
+          blockSeed(epochSeed, blockNumber),
+        );
+      });
+    });
+
+    it("treeCountFor agrees on random inputs, boundaries and unreachable tolerances", async function () {
+      const prng = new Prng(0x7c);
+      const cases: { f: bigint; n: bigint; tol: bigint }[] = [
+        // (1/10)^3 = 1e-3 is NOT below 1e-3: c = 4; a hair above the tolerance gives c = 3.
+        { f: 1n, n: 10n, tol: 10n ** 15n },
+        { f: 1n, n: 10n, tol: 10n ** 15n + 1n },
+        { f: 1n, n: 10n, tol: 10n ** 15n - 1n },
+        // (1/2)^1 equals 0.5 exactly.
+        { f: 1n, n: 2n, tol: WAD / 2n },
+        { f: 1n, n: 2n, tol: WAD / 2n + 1n },
+        { f: 0n, n: 1n, tol: 1n },
+        { f: 0n, n: 256n, tol: 1n },
+        { f: 255n, n: 256n, tol: WAD },
+        { f: 255n, n: 256n, tol: WAD - 1n },
+        { f: 2n, n: 3n, tol: 10n ** 17n }, // needs 6 trees but n = 3: unreachable
+        { f: 1n, n: 256n, tol: 1n }, // (1/256)^8 = 2^-64 < 1e-18: c = 8
+      ];
+      for (let i = 0; i < 160; i++) {
+        const n = BigInt(1 + prng.int(MAX_COMMITTEE_SIZE));
+        const f = prng.bigint(0n, n - 1n);
+        const tol = prng.int(2) === 0 ? 10n ** BigInt(prng.int(19)) : prng.bigint(1n, WAD);
+        cases.push({ f, n, tol });
+      }
+      const results = await inChunks(cases, async ({ f, n, tol }) => {
+        const ts = tsOutcome(() => treeCountFor(f, n, tol));
+        const sol = await chainOutcome(harness, harness.treeCountFor(f, n, tol));
+        expect(typeof sol === "bigint" ? Number(sol) : sol, `f=${f} n=${n} tol=${tol}`).to.equal(
+          ts,
+        );
+        return ts;
+      });
+      // 255/256 < 1 - 1e-18, so c = 1 for tol = 1e18 - 1 as well.
+      expect(results.slice(0, 11)).to.deep.equal([
+        4,
+        3,
+        4,
+        2,
+        1,
+        1,
+        1,
+        1,
+        1,
+        "ToleranceUnreachable",
+        8,
+      ]);
+      // The answer is the smallest c with f^c * 1e18 < tol * n^c.
+      let unreachable = 0;
+      cases.forEach(({ f, n, tol }, i) => {
+        const c = results[i];
+        if (typeof c === "string") {
+          unreachable++;
+          const maxC = n < 16n ? n : 16n;
+          expect(f ** maxC * WAD >= tol * n ** maxC, `f=${f} n=${n} tol=${tol}`).to.equal(true);
+          return;
+        }
+        const big = BigInt(c);
+        expect(f ** big * WAD < tol * n ** big).to.equal(true);
+        if (c > 1) expect(f ** (big - 1n) * WAD < tol * n ** (big - 1n)).to.equal(false);
+      });
+      expect(unreachable).to.be.greaterThan(2);
+    });
+  });
+
+  describe("properties", function () {
+    it("hold on the TypeScript implementation over 400 random blocks", function () {
+      const prng = new Prng(0x9091);
+      for (let i = 0; i < 400; i++) {
+        // A quarter with large committees (m up to 256), the rest m <= 64 with wide levels.
+        const { m, seed, c, leafCount } =
+          i % 4 === 0 ? randomShape(prng, MAX_COMMITTEE_SIZE, 8) : randomShape(prng, 64, 7);
+        checkProperties(
+          `m=${m} c=${c} L=${leafCount}`,
+          m,
+          c,
+          leafCount,
+          assignment(m, seed, c, leafCount),
+        );
+      }
+    });
+
+    it("hold on edge shapes (c = m, c = 16, m = 1, L = 1, L > m)", function () {
+      const seed = blockSeed(VECTORS.epochSeed, 7n);
+      const shapes: [number, number, number][] = [
+        [1, 1, 1],
+        [1, 1, 64],
+        [2, 2, 1],
+        [5, 5, 32],
+        [16, 16, 8],
+        [17, 16, 16],
+        [31, 16, 4],
+        [256, 16, 16],
+        [256, 1, 512],
+        [3, 2, 256],
+      ];
+      for (const [m, c, leafCount] of shapes) {
+        checkProperties(
+          `m=${m} c=${c} L=${leafCount}`,
+          m,
+          c,
+          leafCount,
+          assignment(m, seed, c, leafCount),
+        );
+      }
+    });
+
+    it("hold on-chain for a few blocks", async function () {
+      const prng = new Prng(0xc4a1);
+      const shapes = [
+        { m: 32, seed: randomSeed(prng), c: 3, leafCount: 16 },
+        { m: 5, seed: randomSeed(prng), c: 5, leafCount: 64 },
+        { m: 256, seed: randomSeed(prng), c: 16, leafCount: 8 },
+        ...Array.from({ length: 5 }, () => randomShape(prng)),
+      ];
+      await inChunks(shapes, async ({ m, seed, c, leafCount }) => {
+        const got = (await harness.assignment(m, seed, c, leafCount)).map(Number);
+        checkProperties(`chain m=${m} c=${c} L=${leafCount}`, m, c, leafCount, got);
+      });
+    });
+
+    it("rotates: over 400 block seeds each member holds each tree root about equally often", function () {
+      const m = 8;
+      const c = 3;
+      const leafCount = 16;
+      const blocks = 400;
+      const roots = Array.from({ length: m }, () => new Array<number>(c).fill(0));
+      const distinct = new Set<string>();
+      for (let b = 0; b < blocks; b++) {
+        const a = assignment(m, blockSeed(VECTORS.epochSeed, BigInt(b)), c, leafCount);
+        distinct.add(a.join(","));
+        for (let t = 0; t < c; t++) roots[a[t * (2 * leafCount - 1)]][t]++;
+      }
+      // Different block seeds give different assignments.
+      expect(distinct.size).to.equal(blocks);
+      // Each seed gives the c roots to a uniform random c-subset (in order) of the members, so a
+      // member's root count is Binomial(400, 3/8): mean 150, sd ~9.7; tolerance +-40 (~4.1 sd).
+      // Per tree, Binomial(400, 1/8): mean 50, sd ~6.6; tolerance +-28 (~4.2 sd).
+      for (let member = 0; member < m; member++) {
+        const total = roots[member].reduce((x, y) => x + y, 0);
+        expect(Math.abs(total - (blocks * c) / m), `member ${member}: ${total}`).to.be.at.most(40);
+        for (let t = 0; t < c; t++) {
+          const held = roots[member][t];
+          expect(Math.abs(held - blocks / m), `member ${member} tree ${t}: ${held}`).to.be.at.most(
+            28,
+          );
+        }
+      }
+    });
+
+    it("proverOf gives each node exactly the prover the whole-block assignment gives", function () {
+      const prng = new Prng(0x1d);
+      for (let i = 0; i < 20; i++) {
+        const { m, seed, c, leafCount } = randomShape(prng, 40, 4);
+        const a = assignment(m, seed, c, leafCount);
+        for (let t = 0; t < c; t++) {
+          for (let node = 1; node < 2 * leafCount; node++) {
+            expect(proverOf(m, seed, c, leafCount, t, node)).to.equal(
+              a[t * (2 * leafCount - 1) + node - 1],
+            );
+          }
+        }
+      }
+    });
+  });
+
+  describe("custom errors", function () {
+    const seed = "0x" + "ab".repeat(32);
+    const cases: { name: string; args: bigint[]; m: number; c: number; leafCount: number }[] = [
+      { name: "EmptyCommittee", args: [], m: 0, c: 1, leafCount: 1 },
+      { name: "CommitteeTooLarge", args: [257n, 256n], m: 257, c: 1, leafCount: 1 },
+      { name: "InvalidTreeCount", args: [0n, 4n], m: 4, c: 0, leafCount: 1 },
+      { name: "InvalidTreeCount", args: [5n, 4n], m: 4, c: 5, leafCount: 1 },
+      { name: "InvalidTreeCount", args: [17n, 20n], m: 20, c: 17, leafCount: 1 },
+      { name: "InvalidLeafCount", args: [0n], m: 4, c: 2, leafCount: 0 },
+      { name: "InvalidLeafCount", args: [3n], m: 4, c: 2, leafCount: 3 },
+      {
+        name: "InvalidLeafCount",
+        args: [BigInt(MAX_LEAF_COUNT * 2)],
+        m: 4,
+        c: 2,
+        leafCount: MAX_LEAF_COUNT * 2,
+      },
+    ];
+
+    for (const { name, args, m, c, leafCount } of cases) {
+      it(`${name} for m=${m} c=${c} L=${leafCount}`, async function () {
+        await expect(harness.assignment(m, seed, c, leafCount))
+          .to.be.revertedWithCustomError(harness, name)
+          .withArgs(...args);
+        await expect(harness.proverOf(m, seed, c, leafCount, 0, 1))
+          .to.be.revertedWithCustomError(harness, name)
+          .withArgs(...args);
+        const committee = Array.from(
+          { length: m },
+          (_, i) => "0x" + (i + 1).toString(16).padStart(40, "0"),
+        );
+        await expect(harness.blockAssignment(committee, seed, c, leafCount))
+          .to.be.revertedWithCustomError(harness, name)
+          .withArgs(...args);
+        const pattern = new RegExp(`^${name}:`);
+        expect(() => assignment(m, seed, c, leafCount)).to.throw(RangeError, pattern);
+        expect(() => proverOf(m, seed, c, leafCount, 0, 1)).to.throw(RangeError, pattern);
+      });
+    }
+
+    it("InvalidTree for tree = c", async function () {
+      await expect(harness.proverOf(8, seed, 3, 4, 3, 1))
+        .to.be.revertedWithCustomError(harness, "InvalidTree")
+        .withArgs(3n, 3n);
+      expect(await harness.proverOf(8, seed, 3, 4, 2, 1)).to.equal(
+        BigInt(proverOf(8, seed, 3, 4, 2, 1)),
+      );
+      expect(() => proverOf(8, seed, 3, 4, 3, 1)).to.throw(RangeError, /^InvalidTree:/);
+    });
+
+    it("InvalidNode for node = 0 and node = 2L", async function () {
+      for (const node of [0, 8]) {
+        await expect(harness.proverOf(8, seed, 3, 4, 0, node))
+          .to.be.revertedWithCustomError(harness, "InvalidNode")
+          .withArgs(BigInt(node), 4n);
+        expect(() => proverOf(8, seed, 3, 4, 0, node)).to.throw(RangeError, /^InvalidNode:/);
+      }
+      // node = 2L - 1 (the last leaf) is valid.
+      expect(await harness.proverOf(8, seed, 3, 4, 0, 7)).to.equal(
+        BigInt(proverOf(8, seed, 3, 4, 0, 7)),
+      );
+    });
+
+    it("accepts the upper bounds m = 256, c = 16 and L = 65536 (proverOf)", async function () {
+      const node = 2 * MAX_LEAF_COUNT - 1;
+      expect(await harness.proverOf(256, seed, 16, MAX_LEAF_COUNT, 15, node)).to.equal(
+        BigInt(proverOf(256, seed, 16, MAX_LEAF_COUNT, 15, node)),
+      );
+    });
+
+    it("treeCountFor: EmptyCommittee, CommitteeTooLarge, TooManyFaulty, InvalidTolerance, ToleranceUnreachable", async function () {
+      const errorCases: { name: string; f: bigint; n: bigint; tol: bigint; args: bigint[] }[] = [
+        { name: "EmptyCommittee", f: 0n, n: 0n, tol: WAD, args: [] },
+        { name: "CommitteeTooLarge", f: 0n, n: 257n, tol: WAD, args: [257n, 256n] },
+        { name: "TooManyFaulty", f: 5n, n: 5n, tol: WAD, args: [5n, 5n] },
+        { name: "InvalidTolerance", f: 1n, n: 5n, tol: 0n, args: [0n] },
+        { name: "InvalidTolerance", f: 1n, n: 5n, tol: WAD + 1n, args: [WAD + 1n] },
+        {
+          name: "ToleranceUnreachable",
+          f: 255n,
+          n: 256n,
+          tol: 10n ** 15n,
+          args: [255n, 256n, 10n ** 15n],
+        },
+      ];
+      for (const { name, f, n, tol, args } of errorCases) {
+        await expect(harness.treeCountFor(f, n, tol))
+          .to.be.revertedWithCustomError(harness, name)
+          .withArgs(...args);
+        expect(() => treeCountFor(f, n, tol)).to.throw(RangeError, new RegExp(`^${name}:`));
+      }
+      // The accepted extremes.
+      expect(await harness.treeCountFor(0n, 256n, 1n)).to.equal(1n);
+      expect(await harness.treeCountFor(1n, 5n, WAD)).to.equal(1n);
+    });
+  });
+
+  describe("gas", function () {
+    it("election.assignmentView.n32c3L16 stays well under its 150000 ceiling", async function () {
+      const gas = await measureAssignment(ethers);
+      expect(Object.keys(gas)).to.deep.equal(["election.assignmentView.n32c3L16"]);
+      expect(gas["election.assignmentView.n32c3L16"]).to.be.within(21_000, 150_000);
+      console.log(
+        `      election.assignmentView.n32c3L16 = ${gas["election.assignmentView.n32c3L16"]}`,
+      );
+    });
+  });
+});
