@@ -11,15 +11,19 @@ abstract contract EpochClock {
     error EpochLengthZero();
     /// @notice A block number before the clock's genesis was given.
     error BlockBeforeGenesis(uint256 blockNumber, uint256 genesisBlock);
+    /// @notice The genesis block lies in the future.
+    error GenesisInFuture(uint256 genesisBlock, uint256 blockNumber);
 
-    /// @notice L1 block at which epoch 0 starts: the deployment block.
+    /// @notice L1 block at which epoch 0 starts: the stake table's deployment block. Modules
+    /// that run on the same clock copy it from the stake table.
     uint256 public immutable GENESIS_BLOCK;
     /// @notice Epoch length E, in L1 blocks.
     uint256 public immutable EPOCH_LENGTH;
 
-    constructor(uint256 epochLength) {
+    constructor(uint256 genesisBlock, uint256 epochLength) {
         if (epochLength == 0) revert EpochLengthZero();
-        GENESIS_BLOCK = block.number;
+        if (genesisBlock > block.number) revert GenesisInFuture(genesisBlock, block.number);
+        GENESIS_BLOCK = genesisBlock;
         EPOCH_LENGTH = epochLength;
     }
 

@@ -67,6 +67,14 @@ abstract contract RandaoBeacon is EpochClock {
         if (!_ensureRandaoCheckpoint()) revert RandaoAlreadyCheckpointed(currentEpoch());
     }
 
+    /// @notice Checkpoints `block.prevrandao` for the current epoch unless that is already done.
+    /// Callable by anyone; protocol modules that need seeds (the election's reveals) call it so
+    /// that the beacon keeps running without a dedicated keeper.
+    /// @return written True iff this call wrote the checkpoint.
+    function ensureRandaoCheckpoint() external returns (bool written) {
+        return _ensureRandaoCheckpoint();
+    }
+
     /// @notice The checkpointed RANDAO value of `epoch` (zero if none).
     function randaoCheckpoint(uint256 epoch) external view returns (bytes32) {
         return _randao[epoch];

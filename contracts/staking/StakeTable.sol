@@ -102,7 +102,7 @@ contract StakeTable is IStakeTable, RandaoBeacon, AccessControl, EIP712, Reentra
     constructor(
         Config memory config
     )
-        EpochClock(config.epochLength)
+        EpochClock(block.number, config.epochLength)
         RandaoBeacon(config.lookahead, config.seedLookback)
         EIP712("ProverNetwork StakeTable", "1")
     {
@@ -254,6 +254,18 @@ contract StakeTable is IStakeTable, RandaoBeacon, AccessControl, EIP712, Reentra
         Operator storage op = _operators[operator];
         if (op.status >= Status.Exiting && epoch >= op.exitEpoch) return 0;
         return _stake[operator].upperLookupRecent(SafeCast.toUint48(epoch));
+    }
+
+    /// @inheritdoc IStakeTable
+    function stakeOfKeyAt(
+        bytes32 keyHash,
+        uint256 epoch
+    ) external view returns (address operator, uint256 stake) {
+        operator = _operatorOfKey[keyHash];
+        if (operator == address(0)) return (address(0), 0);
+        Operator storage op = _operators[operator];
+        if (op.status >= Status.Exiting && epoch >= op.exitEpoch) return (operator, 0);
+        stake = _stake[operator].upperLookupRecent(SafeCast.toUint48(epoch));
     }
 
     /// @inheritdoc IStakeTable

@@ -15,7 +15,7 @@ contract RandaoBeaconHarness is RandaoBeacon {
         uint256 epochLength,
         uint256 lookahead,
         uint256 seedLookback
-    ) EpochClock(epochLength) RandaoBeacon(lookahead, seedLookback) {}
+    ) EpochClock(block.number, epochLength) RandaoBeacon(lookahead, seedLookback) {}
 
     /// @notice A stand-in for a later layer's reveal: checkpoints if needed, then reads the seed of
     /// the next epoch.

@@ -1,0 +1,655 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
+
+import {BLS, G1Point, G2Point} from "../crypto/BLS.sol";
+import {ICommitteeElection} from "../interfaces/ICommitteeElection.sol";
+import {EpochClock} from "../staking/EpochClock.sol";
+import {StakeTable} from "../staking/StakeTable.sol";
+import {CommitteeHeap} from "./CommitteeHeap.sol";
+import {Eligibility} from "./Eligibility.sol";
+import {TreeAssignment} from "./TreeAssignment.sol";
+
+/// @title CommitteeElection
+/// @notice Elects each epoch's proving committee with a BLS VRF, and assigns each block's c
+/// striped proof trees to it.
+///
+/// VRF. An operator's VRF proof for epoch `e` is the BLS signature, under its registered key
+/// (public key in G1, signature in G2), of {vrfMessage}: `abi.encode(VRF_DOMAIN, this contract,
+/// chain id, e, seedOf(e))` hashed to G2 with {DST_VRF}. Its output is `keccak256` of the 256-byte
+/// signature. BLS signatures are unique (one valid signature per key and message, and the
+/// precompiles accept only canonical encodings), so the output cannot be chosen; it cannot be
+/// known before the seed, which comes from the stake table's RANDAO beacon.
+///
+/// Window. Reveals for epoch `e` are accepted in the last {REVEAL_WINDOW} L1 blocks before `e`
+/// starts. The window lies in epoch `e - 1`, when `seedOf(e)` and the stake snapshot of `e` are
+/// already final (LOOKAHEAD >= 2 and ACTIVATION_LAG > LOOKAHEAD in the stake table).
+///
+/// Committee. An operator is eligible iff its output is below its stake-weighted threshold
+/// (see {Eligibility}); the committee keeps the `n` lowest ranks (stake-normalized scores) among
+/// the valid reveals, in a max-heap: O(log n) per reveal, nothing loops over the stake table.
+/// After the window, {sealCommittee} stores `keccak256(abi.encode(members))` of the members in
+/// rank order; later steps take the members from calldata and check them against it.
+///
+/// Empty or small committees. A committee with `m < n` members is valid; its blocks use
+/// `min(c, m)` trees, so that every node position still has distinct provers across trees. An
+/// epoch whose committee is empty has no assignment: {blockAssignment} reverts with
+/// {NoCommitteeForEpoch}, and the block lifecycle treats its blocks as unprovable by the network.
+///
+/// Storage. Two heaps are used in turn (epoch parity): the heap of `e` stays readable through
+/// epoch `e` while the window of `e + 1` fills the other. Before the heap of `e` is reused (by
+/// the first reveal for `e + 2`), the committee of `e` is sealed if nobody did it yet.
+contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
+    using Checkpoints for Checkpoints.Trace208;
+    using CommitteeHeap for CommitteeHeap.Heap;
+
+    /// @notice Role allowed to schedule parameter changes.
+    bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
+    /// @notice Domain tag at the head of every VRF message.
+    bytes32 public constant VRF_DOMAIN = keccak256("PROVERNET_V1_VRF");
+    /// @notice RFC 9380 domain separation tag of the VRF's hash to G2.
+    string public constant DST_VRF = "PROVERNET-V1-VRF-BLS12381G2_XMD:SHA-256_SSWU_RO_";
+    /// @notice Largest oversampling factor (alpha = 100).
+    uint256 public constant MAX_OVERSAMPLING_BPS = 1_000_000;
+
+    /// @notice The stake table: snapshots, keys, clock and RANDAO beacon.
+    StakeTable public immutable STAKE_TABLE;
+    /// @notice Length of each epoch's reveal window, in L1 blocks.
+    uint256 public immutable REVEAL_WINDOW;
+    /// @notice Epochs between scheduling parameters and their first epoch (the stake table's
+    /// ACTIVATION_LAG, so every change in the protocol counts from the same epoch).
+    uint256 public immutable PARAMS_LAG;
+
+    /// @dev The epoch a heap currently holds, and its size; one slot.
+    struct Round {
+        uint48 epoch;
+        uint16 size;
+    }
+
+    /// @dev A sealed committee.
+    struct Sealed {
+        bytes32 commitment;
+        uint16 size;
+        bool done;
+    }
+
+    /// @dev What every reveal of one call shares.
+    struct Context {
+        uint256 epoch;
+        bytes message;
+        uint256 totalStake;
+        uint256 committeeSize;
+        uint256 oversamplingBps;
+    }
+
+    CommitteeHeap.Heap[2] private _heaps;
+    Round[2] private _rounds;
+    mapping(uint256 epoch => Sealed) private _sealed;
+    /// @dev The last epoch the operator revealed for and entered the committee (0: never; no
+    /// epoch before 1 has a window). One slot per operator that is overwritten every epoch.
+    mapping(address operator => uint256) private _lastReveal;
+    /// @dev Packed {ElectionParams} keyed by their first epoch.
+    Checkpoints.Trace208 private _params;
+
+    constructor(
+        Config memory config
+    )
+        EpochClock(
+            StakeTable(config.stakeTable).GENESIS_BLOCK(),
+            StakeTable(config.stakeTable).EPOCH_LENGTH()
+        )
+    {
+        if (config.admin == address(0)) revert ZeroAddress();
+        if (config.revealWindow == 0 || config.revealWindow > EPOCH_LENGTH) {
+            revert InvalidRevealWindow(config.revealWindow, EPOCH_LENGTH);
+        }
+        STAKE_TABLE = StakeTable(config.stakeTable);
+        REVEAL_WINDOW = config.revealWindow;
+        PARAMS_LAG = StakeTable(config.stakeTable).ACTIVATION_LAG();
+        _params.push(0, _pack(config.initialParams));
+        _grantRole(DEFAULT_ADMIN_ROLE, config.admin);
+        if (config.governor != address(0)) _grantRole(GOVERNOR_ROLE, config.governor);
+        emit ElectionParamsScheduled(0, config.initialParams);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Reveals
+    // ---------------------------------------------------------------------------------------
+
+    /// @inheritdoc ICommitteeElection
+    /// @dev Checks, in order: the window, the key, the stake, duplicates, eligibility, the
+    /// committee cutoff, and last the pairing, so that a hopeless reveal fails cheaply.
+    function reveal(uint256 epoch, G1Point calldata publicKey, G2Point calldata vrfProof) external {
+        Context memory ctx = _context(epoch);
+        (address operator, uint256 rank, bytes memory failure) = _check(ctx, publicKey, vrfProof);
+        if (failure.length != 0) _revertWith(failure);
+
+        uint256 slot = epoch & 1;
+        uint256 size = _openRound(epoch, slot);
+        CommitteeHeap.Heap storage heap = _heaps[slot];
+        if (size == ctx.committeeSize) {
+            uint256 cutoff = heap.max();
+            if (rank >= cutoff) revert RevealAboveCutoff(operator, rank, cutoff);
+        }
+        // The key is registered, so it was fully validated with its proof of possession; only
+        // the proof needs its encoding and curve checks (the pairing checks its subgroup).
+        G2Point memory proof = vrfProof;
+        BLS.validateSignature(proof);
+        G2Point memory h = BLS.hashToG2(ctx.message, bytes(DST_VRF));
+        if (!BLS.pairing2(publicKey, h, BLS.negG1Generator(), proof)) {
+            revert InvalidVrfProof(operator);
+        }
+
+        _lastReveal[operator] = epoch;
+        _rounds[slot] = Round(uint48(epoch), uint16(_admit(ctx, heap, size, operator, rank)));
+    }
+
+    /// @inheritdoc ICommitteeElection
+    /// @dev Batch verification. With `H = hashToG2(vrfMessage(epoch))`, each reveal claims
+    /// `e(pk_i, H) = e(G1, sig_i)`. The batch is accepted iff
+    /// `e(sum r_i pk_i, H) = e(G1, sum r_i sig_i)`, one two-pair pairing after one G1 and one G2
+    /// multi-scalar multiplication, where `r_i` are 128-bit coefficients (top bit set, so never
+    /// zero) derived from `keccak256` of the VRF message and the whole calldata.
+    ///
+    /// Why it is sound. The MSM precompiles reject points that are non-canonical, off the curve
+    /// or outside the prime-order subgroup, so every `sig_i` lies in G2 (cyclic of prime order
+    /// r). Every key was registered with a proof of possession, so `pk_i = sk_i G1` with a known
+    /// `sk_i` (no rogue keys). Write `d_i = sig_i - sk_i H`; reveal i is valid iff `d_i = 0`.
+    /// The check holds iff `sum r_i d_i = 0`. If some `d_j != 0`, then for any fixed values of
+    /// the other coefficients exactly one residue of `r_j` mod r satisfies it, so a batch with
+    /// an invalid reveal passes with probability at most 2^-127 over the coefficients. The
+    /// coefficients are a hash of everything the submitter controls, fixed only after the batch
+    /// is, so the submitter cannot choose them; each new attempt costs a new hash, and passing
+    /// needs about 2^127 of them. Without the coefficients (plain aggregation) `sig_1 + D` and
+    /// `sig_2 - D` would pass together, and since the output is keccak256 of the signature, that
+    /// would let a submitter choose outputs.
+    ///
+    /// A failed check is attributed: each reveal is then verified alone and the first bad one
+    /// is named in {RevealRejected}.
+    function revealBatch(
+        uint256 epoch,
+        G1Point[] calldata publicKeys,
+        G2Point[] calldata vrfProofs
+    ) external {
+        uint256 count = publicKeys.length;
+        if (count == 0 || count != vrfProofs.length) {
+            revert InvalidBatchLength(count, vrfProofs.length);
+        }
+        Context memory ctx = _context(epoch);
+        uint256 slot = epoch & 1;
+        uint256 size = _openRound(epoch, slot);
+        CommitteeHeap.Heap storage heap = _heaps[slot];
+
+        for (uint256 i = 0; i < count; ++i) {
+            (address operator, uint256 rank, bytes memory failure) = _check(
+                ctx,
+                publicKeys[i],
+                vrfProofs[i]
+            );
+            if (failure.length != 0) revert RevealRejected(i, failure);
+            if (size == ctx.committeeSize && rank >= heap.max()) {
+                // Valid or not, an outranked reveal changes nothing; its proof is still part of
+                // the batch check below, so a forged one rejects the batch.
+                emit RevealOutranked(epoch, operator, rank);
+                continue;
+            }
+            _lastReveal[operator] = epoch;
+            size = _admit(ctx, heap, size, operator, rank);
+        }
+        _rounds[slot] = Round(uint48(epoch), uint16(size));
+
+        if (!_batchVerifies(ctx.message, publicKeys, vrfProofs)) {
+            _locateInvalidProof(epoch, publicKeys, vrfProofs);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Committee
+    // ---------------------------------------------------------------------------------------
+
+    /// @inheritdoc ICommitteeElection
+    function sealCommittee(uint256 epoch) external returns (bytes32 commitment, uint256 size) {
+        Sealed memory s = _sealed[epoch];
+        if (s.done) return (s.commitment, s.size);
+        if (block.number < epochStartBlock(epoch)) revert CommitteeNotFinal(epoch);
+        uint256 slot = epoch & 1;
+        Round memory round = _rounds[slot];
+        return _seal(epoch, slot, round.epoch == epoch ? round.size : 0);
+    }
+
+    /// @notice The committee of `epoch` in rank order. While the reveal window is open this is
+    /// the provisional committee. Reverts with {CommitteeNoLongerStored} once its heap was
+    /// reused (two epochs later); the {CommitteeSealed} event keeps the members.
+    /// @param epoch The epoch.
+    /// @return members The members, best rank first.
+    function committeeOf(uint256 epoch) public view returns (address[] memory members) {
+        uint256 slot = epoch & 1;
+        Round memory round = _rounds[slot];
+        if (round.epoch == epoch) return _members(_heaps[slot].sorted(round.size));
+        Sealed memory s = _sealed[epoch];
+        if (s.done && s.size != 0) revert CommitteeNoLongerStored(epoch);
+        return new address[](0);
+    }
+
+    /// @notice The committee commitment of `epoch` and its size, once the window has closed:
+    /// the sealed values, or the ones {sealCommittee} would store.
+    /// @param epoch The epoch.
+    /// @return commitment `keccak256(abi.encode(members))`, members in rank order.
+    /// @return size The number of members.
+    function committeeCommitment(
+        uint256 epoch
+    ) public view returns (bytes32 commitment, uint256 size) {
+        Sealed memory s = _sealed[epoch];
+        if (s.done) return (s.commitment, s.size);
+        if (block.number < epochStartBlock(epoch)) revert CommitteeNotFinal(epoch);
+        address[] memory members = committeeOf(epoch);
+        return (keccak256(abi.encode(members)), members.length);
+    }
+
+    /// @notice Whether `epoch`'s committee has been sealed.
+    /// @param epoch The epoch.
+    /// @return True iff sealed.
+    function isSealed(uint256 epoch) external view returns (bool) {
+        return _sealed[epoch].done;
+    }
+
+    /// @notice The rank a new reveal for `epoch` must beat (be below) to enter the committee;
+    /// `type(uint256).max` while the committee is not full.
+    /// @param epoch The epoch.
+    /// @return The cutoff rank.
+    function revealCutoff(uint256 epoch) external view returns (uint256) {
+        uint256 slot = epoch & 1;
+        Round memory round = _rounds[slot];
+        if (round.epoch != epoch || round.size < paramsAt(epoch).committeeSize) {
+            return type(uint256).max;
+        }
+        return _heaps[slot].max();
+    }
+
+    /// @notice Whether `operator` revealed for `epoch` and entered its committee (it may have
+    /// been displaced since).
+    /// @param operator The operator.
+    /// @param epoch The epoch.
+    /// @return True iff a reveal was recorded.
+    function hasRevealed(address operator, uint256 epoch) external view returns (bool) {
+        return epoch != 0 && _lastReveal[operator] == epoch;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Assignment
+    // ---------------------------------------------------------------------------------------
+
+    /// @notice The seed of L2 block `blockNumber` in `epoch`: the epoch seed and the block number
+    /// hashed under the block-seed domain (see {TreeAssignment.blockSeed}).
+    /// @param epoch The epoch the block belongs to.
+    /// @param blockNumber The L2 block number.
+    /// @return The block seed.
+    function blockSeed(uint256 epoch, uint256 blockNumber) public view returns (bytes32) {
+        return TreeAssignment.blockSeed(STAKE_TABLE.seedOf(epoch), blockNumber);
+    }
+
+    /// @notice The whole striped assignment of L2 block `blockNumber`: entry
+    /// `t * (2L - 1) + (node - 1)` is the member that proves `node` of tree `t`. `committee`
+    /// is the epoch's committee in rank order, checked against its commitment.
+    /// @param epoch The epoch.
+    /// @param committee The members, as in {CommitteeSealed}.
+    /// @param blockNumber The L2 block number.
+    /// @return provers One address per node of each of the `min(c, m)` trees.
+    function blockAssignment(
+        uint256 epoch,
+        address[] calldata committee,
+        uint256 blockNumber
+    ) external view returns (address[] memory provers) {
+        (uint256 trees, uint256 leaves, bytes32 seed) = _assignmentInputs(
+            epoch,
+            committee,
+            blockNumber
+        );
+        uint256[] memory index = TreeAssignment.assignment(committee.length, seed, trees, leaves);
+        provers = new address[](index.length);
+        for (uint256 i = 0; i < index.length; ++i) {
+            provers[i] = committee[index[i]];
+        }
+    }
+
+    /// @notice The member entitled to prove `node` of tree `tree` in L2 block `blockNumber`:
+    /// what L1 checks a proof of participation against.
+    /// @param epoch The epoch.
+    /// @param committee The members in rank order, checked against the commitment.
+    /// @param blockNumber The L2 block number.
+    /// @param tree The tree, below `min(c, m)`.
+    /// @param node The heap-indexed node, 1..2L-1.
+    /// @return The entitled member.
+    function entitledProver(
+        uint256 epoch,
+        address[] calldata committee,
+        uint256 blockNumber,
+        uint256 tree,
+        uint256 node
+    ) external view returns (address) {
+        (uint256 trees, uint256 leaves, bytes32 seed) = _assignmentInputs(
+            epoch,
+            committee,
+            blockNumber
+        );
+        return
+            committee[TreeAssignment.proverOf(committee.length, seed, trees, leaves, tree, node)];
+    }
+
+    /// @notice The number of trees blocks of `epoch` use: `min(c, m)` for a committee of `m`.
+    /// @param epoch The epoch, after its window closed.
+    /// @return The effective tree count (0 for an empty committee).
+    function effectiveTreeCount(uint256 epoch) external view returns (uint256) {
+        (, uint256 size) = committeeCommitment(epoch);
+        uint256 trees = paramsAt(epoch).treeCount;
+        return size < trees ? size : trees;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Parameters
+    // ---------------------------------------------------------------------------------------
+
+    /// @inheritdoc ICommitteeElection
+    function scheduleParams(ElectionParams calldata params) external onlyRole(GOVERNOR_ROLE) {
+        uint256 effectiveEpoch = currentEpoch() + PARAMS_LAG;
+        _params.push(SafeCast.toUint48(effectiveEpoch), _pack(params));
+        emit ElectionParamsScheduled(effectiveEpoch, params);
+    }
+
+    /// @notice The parameters in force at `epoch`.
+    /// @param epoch The epoch.
+    /// @return params The parameters.
+    function paramsAt(uint256 epoch) public view returns (ElectionParams memory params) {
+        uint256 packed = _params.upperLookupRecent(SafeCast.toUint48(epoch));
+        params.committeeSize = uint16(packed);
+        params.oversamplingBps = uint32(packed >> 16);
+        params.treeCount = uint8(packed >> 48);
+        params.leafCount = uint32(packed >> 56);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // VRF
+    // ---------------------------------------------------------------------------------------
+
+    /// @notice The reveal window of `epoch`: L1 blocks `opensAt..closesAt`, inclusive.
+    /// @param epoch The epoch, at least 1.
+    /// @return opensAt First block of the window.
+    /// @return closesAt Last block of the window.
+    function revealWindow(uint256 epoch) public view returns (uint256 opensAt, uint256 closesAt) {
+        uint256 start = epochStartBlock(epoch);
+        // Epoch 0 has no window; this makes every block outside it.
+        if (start < GENESIS_BLOCK + REVEAL_WINDOW) return (type(uint256).max, 0);
+        return (start - REVEAL_WINDOW, start - 1);
+    }
+
+    /// @notice The message an operator signs to reveal for `epoch`.
+    /// @param epoch The epoch; its seed must be final.
+    /// @return The message: `abi.encode(VRF_DOMAIN, this, chainid, epoch, seedOf(epoch))`.
+    function vrfMessage(uint256 epoch) public view returns (bytes memory) {
+        return
+            abi.encode(VRF_DOMAIN, address(this), block.chainid, epoch, STAKE_TABLE.seedOf(epoch));
+    }
+
+    /// @notice Whether `vrfProof` is the BLS signature of {vrfMessage}(epoch) under `publicKey`.
+    /// Reverts with the BLS library's errors for malformed points.
+    /// @param epoch The epoch.
+    /// @param publicKey The signer's key.
+    /// @param vrfProof The proof.
+    /// @return True iff valid.
+    function verifyVrfProof(
+        uint256 epoch,
+        G1Point calldata publicKey,
+        G2Point calldata vrfProof
+    ) external view returns (bool) {
+        return BLS.verify(publicKey, vrfMessage(epoch), bytes(DST_VRF), vrfProof);
+    }
+
+    /// @notice The eligibility and score of a VRF output (see {Eligibility.scoreOf}).
+    /// @param output The VRF output.
+    /// @param stake The operator's stake in the epoch's snapshot.
+    /// @param totalStake The snapshot's total stake.
+    /// @param committeeSize The target committee size n.
+    /// @param oversamplingBps alpha in basis points.
+    /// @return eligible Whether the output is below the threshold.
+    /// @return score The stake-normalized score.
+    function vrfScore(
+        uint256 output,
+        uint256 stake,
+        uint256 totalStake,
+        uint256 committeeSize,
+        uint256 oversamplingBps
+    ) external pure returns (bool eligible, uint256 score) {
+        return Eligibility.scoreOf(output, stake, totalStake, committeeSize, oversamplingBps);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Internals
+    // ---------------------------------------------------------------------------------------
+
+    /// @dev The shared inputs of a reveal call: checks the window, keeps the RANDAO beacon
+    /// running, and reads the seed, the total stake and the parameters once.
+    function _context(uint256 epoch) private returns (Context memory ctx) {
+        (uint256 opensAt, uint256 closesAt) = revealWindow(epoch);
+        if (block.number < opensAt || block.number > closesAt) {
+            revert OutsideRevealWindow(epoch, opensAt, closesAt);
+        }
+        STAKE_TABLE.ensureRandaoCheckpoint();
+        ElectionParams memory params = paramsAt(epoch);
+        ctx.epoch = epoch;
+        ctx.message = vrfMessage(epoch);
+        ctx.totalStake = STAKE_TABLE.totalStakeAt(epoch);
+        ctx.committeeSize = params.committeeSize;
+        ctx.oversamplingBps = params.oversamplingBps;
+    }
+
+    /// @dev Everything about one reveal except its pairing. Returns the ABI-encoded error on
+    /// failure instead of reverting, so that a batch can name the index.
+    function _check(
+        Context memory ctx,
+        G1Point calldata publicKey,
+        G2Point calldata vrfProof
+    ) private view returns (address operator, uint256 rank, bytes memory failure) {
+        bytes32 keyHash = keccak256(abi.encode(publicKey));
+        uint256 stake;
+        (operator, stake) = STAKE_TABLE.stakeOfKeyAt(keyHash, ctx.epoch);
+        if (operator == address(0)) {
+            return (operator, 0, abi.encodeWithSelector(UnknownKey.selector, keyHash));
+        }
+        if (stake == 0) {
+            return (
+                operator,
+                0,
+                abi.encodeWithSelector(NotStakedInEpoch.selector, operator, ctx.epoch)
+            );
+        }
+        if (_lastReveal[operator] == ctx.epoch) {
+            return (
+                operator,
+                0,
+                abi.encodeWithSelector(DuplicateReveal.selector, operator, ctx.epoch)
+            );
+        }
+        uint256 output = uint256(keccak256(abi.encode(vrfProof)));
+        (bool eligible, uint256 score) = Eligibility.scoreOf(
+            output,
+            stake,
+            ctx.totalStake,
+            ctx.committeeSize,
+            ctx.oversamplingBps
+        );
+        if (!eligible) {
+            return (
+                operator,
+                0,
+                abi.encodeWithSelector(IneligibleOutput.selector, operator, output)
+            );
+        }
+        rank = Eligibility.rankOf(score, operator);
+    }
+
+    /// @dev Inserts a rank that beats the cutoff (or fills a free seat); returns the new size.
+    function _admit(
+        Context memory ctx,
+        CommitteeHeap.Heap storage heap,
+        uint256 size,
+        address operator,
+        uint256 rank
+    ) private returns (uint256) {
+        emit Revealed(ctx.epoch, operator, rank);
+        if (size < ctx.committeeSize) {
+            heap.push(size, rank);
+            return size + 1;
+        }
+        uint256 displaced = heap.replaceMax(size, rank);
+        emit MemberDisplaced(ctx.epoch, Eligibility.operatorOf(displaced), displaced);
+        return size;
+    }
+
+    /// @dev Returns the size of the heap for `epoch`, first sealing the epoch the heap held
+    /// before if nobody sealed it (the heap is about to be reused).
+    function _openRound(uint256 epoch, uint256 slot) private returns (uint256 size) {
+        Round memory round = _rounds[slot];
+        if (round.epoch == epoch) return round.size;
+        if (round.size != 0 && !_sealed[round.epoch].done) _seal(round.epoch, slot, round.size);
+        return 0;
+    }
+
+    function _seal(
+        uint256 epoch,
+        uint256 slot,
+        uint256 size
+    ) private returns (bytes32 commitment, uint256) {
+        address[] memory members = _members(_heaps[slot].sorted(size));
+        commitment = keccak256(abi.encode(members));
+        _sealed[epoch] = Sealed(commitment, uint16(size), true);
+        emit CommitteeSealed(epoch, commitment, members);
+        return (commitment, size);
+    }
+
+    function _members(uint256[] memory ranks) private pure returns (address[] memory members) {
+        members = new address[](ranks.length);
+        for (uint256 i = 0; i < ranks.length; ++i) {
+            members[i] = Eligibility.operatorOf(ranks[i]);
+        }
+    }
+
+    /// @dev The random-linear-combination check documented at {revealBatch}.
+    function _batchVerifies(
+        bytes memory message,
+        G1Point[] calldata publicKeys,
+        G2Point[] calldata vrfProofs
+    ) private view returns (bool) {
+        bytes32 digest = keccak256(abi.encode(keccak256(message), keccak256(msg.data)));
+        (bool ok, G1Point memory keySum, G2Point memory proofSum) = _combine(
+            digest,
+            publicKeys,
+            vrfProofs
+        );
+        if (!ok) return false;
+        G2Point memory h = BLS.hashToG2(message, bytes(DST_VRF));
+        return BLS.pairing2(keySum, h, BLS.negG1Generator(), proofSum);
+    }
+
+    /// @dev `sum r_i pk_i` and `sum r_i sig_i` with `r_i` from `digest`; `ok` is false if a
+    /// point was rejected by the precompiles.
+    function _combine(
+        bytes32 digest,
+        G1Point[] calldata publicKeys,
+        G2Point[] calldata vrfProofs
+    ) private view returns (bool ok, G1Point memory keySum, G2Point memory proofSum) {
+        uint256 count = publicKeys.length;
+        // Assembly: the MSM inputs are interleaved (point, scalar) records copied straight from
+        // calldata into free memory, which is cheaper than building struct arrays. Each MSM
+        // call gets at most its undiscounted price, so a bad point costs that, not all gas.
+        assembly ("memory-safe") {
+            let g1 := mload(0x40)
+            let g2 := add(g1, mul(count, 160))
+            for {
+                let i := 0
+            } lt(i, count) {
+                i := add(i, 1)
+            } {
+                mstore(0x00, digest)
+                mstore(0x20, i)
+                let r := or(shr(128, keccak256(0x00, 0x40)), shl(127, 1))
+                let p1 := add(g1, mul(i, 160))
+                calldatacopy(p1, add(publicKeys.offset, mul(i, 128)), 128)
+                mstore(add(p1, 128), r)
+                let p2 := add(g2, mul(i, 288))
+                calldatacopy(p2, add(vrfProofs.offset, mul(i, 256)), 256)
+                mstore(add(p2, 256), r)
+            }
+            ok := and(
+                staticcall(add(mul(count, 12000), 5000), 0x0c, g1, mul(count, 160), keySum, 128),
+                staticcall(add(mul(count, 22500), 5000), 0x0e, g2, mul(count, 288), proofSum, 256)
+            )
+        }
+    }
+
+    /// @dev Failure path of a batch: verifies each reveal alone and reverts naming the first
+    /// bad one. Never returns.
+    function _locateInvalidProof(
+        uint256 epoch,
+        G1Point[] calldata publicKeys,
+        G2Point[] calldata vrfProofs
+    ) private view {
+        for (uint256 i = 0; i < publicKeys.length; ++i) {
+            try this.verifyVrfProof(epoch, publicKeys[i], vrfProofs[i]) returns (bool valid) {
+                if (!valid) {
+                    (address operator, ) = STAKE_TABLE.stakeOfKeyAt(
+                        keccak256(abi.encode(publicKeys[i])),
+                        epoch
+                    );
+                    revert RevealRejected(
+                        i,
+                        abi.encodeWithSelector(InvalidVrfProof.selector, operator)
+                    );
+                }
+            } catch (bytes memory reason) {
+                revert RevealRejected(i, reason);
+            }
+        }
+        // Unreachable when every point is valid: the batch equation holds if each reveal does.
+        revert RevealRejected(publicKeys.length, "");
+    }
+
+    function _assignmentInputs(
+        uint256 epoch,
+        address[] calldata committee,
+        uint256 blockNumber
+    ) private view returns (uint256 trees, uint256 leaves, bytes32 seed) {
+        (bytes32 commitment, uint256 size) = committeeCommitment(epoch);
+        bytes32 given = keccak256(abi.encode(committee));
+        if (given != commitment) revert CommitteeMismatch(epoch, commitment, given);
+        if (size == 0) revert NoCommitteeForEpoch(epoch);
+        ElectionParams memory params = paramsAt(epoch);
+        trees = size < params.treeCount ? size : params.treeCount;
+        leaves = params.leafCount;
+        seed = blockSeed(epoch, blockNumber);
+    }
+
+    function _pack(ElectionParams memory params) private pure returns (uint208) {
+        uint256 n = params.committeeSize;
+        if (n == 0 || n > CommitteeHeap.CAPACITY) revert InvalidCommitteeSize(n);
+        uint256 alpha = params.oversamplingBps;
+        if (alpha < Eligibility.BPS || alpha > MAX_OVERSAMPLING_BPS) {
+            revert InvalidOversampling(alpha);
+        }
+        uint256 c = params.treeCount;
+        if (c == 0 || c > n || c > TreeAssignment.MAX_TREE_COUNT) revert InvalidTreeCount(c, n);
+        uint256 leaves = params.leafCount;
+        if (leaves == 0 || leaves > TreeAssignment.MAX_LEAF_COUNT || leaves & (leaves - 1) != 0) {
+            revert InvalidLeafCount(leaves);
+        }
+        return uint208(n | (alpha << 16) | (c << 48) | (leaves << 56));
+    }
+
+    function _revertWith(bytes memory failure) private pure {
+        assembly ("memory-safe") {
+            revert(add(failure, 0x20), mload(failure))
+        }
+    }
+}
