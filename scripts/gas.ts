@@ -11,8 +11,10 @@ import { fileURLToPath } from "node:url";
 
 import { network } from "hardhat";
 
+import { measureAssignment } from "./gas/assignment.js";
 import { measureBls } from "./gas/bls.js";
 import { GAS_CEILINGS } from "./gas/ceilings.js";
+import { measureElection } from "./gas/election.js";
 import { measureStake } from "./gas/stake.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,6 +27,8 @@ const { ethers, networkHelpers } = await network.create();
 const measured: Record<string, number> = {
   ...(await measureBls(ethers)),
   ...(await measureStake(ethers, networkHelpers)),
+  ...(await measureAssignment(ethers)),
+  ...(await measureElection(ethers, networkHelpers)),
 };
 
 const sorted = Object.fromEntries(Object.entries(measured).sort(([a], [b]) => a.localeCompare(b)));

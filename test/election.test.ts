@@ -33,6 +33,7 @@ import {
   TEST_REVEAL_WINDOW,
   windowOf,
 } from "./helpers/election.js";
+import { publicKeyHash } from "../src/protocol/stake.js";
 import { Prng } from "./helpers/prng.js";
 import { mineUntilNextBlockIs, nextBlockNumber, UNIT } from "./helpers/stakeTable.js";
 
@@ -67,7 +68,7 @@ async function snapshotState(fx: ElectionFixture, epoch: bigint) {
     committee: await fx.election.committeeOf(epoch),
     cutoff: await fx.election.revealCutoff(epoch),
     revealed: await Promise.all(
-      fx.operators.map((op) => fx.election.hasRevealed(op.address, epoch)),
+      fx.operators.map((op) => fx.election.hasRevealed(publicKeyHash(op.publicKey), epoch)),
     ),
   };
 }
@@ -299,7 +300,7 @@ describe("CommitteeElection", function () {
       await expect(fx.election.reveal(epoch, r.publicKey, r.vrfProof))
         .to.emit(fx.election, "Revealed")
         .withArgs(epoch, r.operator.address, r.rank);
-      expect(await fx.election.hasRevealed(r.operator.address, epoch)).to.equal(true);
+      expect(await fx.election.hasRevealed(publicKeyHash(r.publicKey), epoch)).to.equal(true);
       expect(await fx.election.committeeOf(epoch)).to.deep.equal([r.operator.address]);
       const before = await snapshotState(fx, epoch);
       await expect(fx.election.reveal(epoch, r.publicKey, r.vrfProof))
@@ -446,10 +447,19 @@ describe("CommitteeElection", function () {
       const byRank = [...reveals].sort((a, b) => (a.rank! < b.rank! ? -1 : 1));
       // Best four first, then the worst: the worst is outranked and not recorded.
       const batch = [...byRank.slice(0, 4), byRank[7]];
-      await expect(fx.election.revealBatch(epoch, ...batchArgs(batch)))
+      const tx = fx.election.revealBatch(epoch, ...batchArgs(batch));
+      await expect(tx)
         .to.emit(fx.election, "RevealOutranked")
         .withArgs(epoch, byRank[7].operator.address, byRank[7].rank);
-      expect(await fx.election.hasRevealed(byRank[7].operator.address, epoch)).to.equal(false);
+      await expect(tx)
+        .to.emit(fx.election, "RevealedBatch")
+        .withArgs(
+          epoch,
+          byRank.slice(0, 4).map((r) => r.rank),
+        );
+      expect(await fx.election.hasRevealed(publicKeyHash(byRank[7].publicKey), epoch)).to.equal(
+        false,
+      );
     });
 
     it("rejects a batch with one bad reveal as a whole, naming its index", async function () {
@@ -557,7 +567,10 @@ describe("CommitteeElection", function () {
         .to.be.revertedWithCustomError(fx.election, "InvalidBatchLength")
         .withArgs(8n, 7n);
       // And the honest batch goes through afterwards.
-      await expect(fx.election.revealBatch(epoch, keys, proofs)).to.emit(fx.election, "Revealed");
+      await expect(fx.election.revealBatch(epoch, keys, proofs)).to.emit(
+        fx.election,
+        "RevealedBatch",
+      );
     });
   });
 

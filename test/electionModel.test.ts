@@ -25,6 +25,7 @@ import {
   revealFor,
   windowOf,
 } from "./helpers/election.js";
+import { publicKeyHash } from "../src/protocol/stake.js";
 import { Prng } from "./helpers/prng.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -85,7 +86,7 @@ async function checkAgainstModel(fx: ElectionFixture, epoch: bigint, model: Epoc
   expect([...(await fx.election.committeeOf(epoch))]).to.deep.equal(committeeMembers(model.ranks));
   expect(await fx.election.revealCutoff(epoch)).to.equal(model.cutoff());
   for (const op of fx.operators) {
-    expect(await fx.election.hasRevealed(op.address, epoch)).to.equal(
+    expect(await fx.election.hasRevealed(publicKeyHash(op.publicKey), epoch)).to.equal(
       model.recorded.has(op.address),
     );
   }

@@ -215,19 +215,19 @@ describe("StakeTable", function () {
       await expect(register(fx, a, min)).to.emit(fx.table, "OperatorRegistered");
     });
 
-    it("rejects a stake that does not fit the checkpoints (2^208), and nothing moves", async function () {
+    it("rejects a balance that does not fit the stake head (2^160), and nothing moves", async function () {
       const fx = await networkHelpers.loadFixture(fixture);
       const [a] = fx.signers;
-      const huge = 2n ** 208n;
+      const huge = 2n ** 160n;
       await fx.token.connect(fx.admin).mint(a.address, huge);
       await expect(register(fx, a, huge))
         .to.be.revertedWithCustomError(fx.table, "SafeCastOverflowedUintDowncast")
-        .withArgs(208, huge);
+        .withArgs(160, huge);
       expect(await fx.token.balanceOf(await fx.table.getAddress())).to.equal(0n);
       await expect(register(fx, a, huge - 1n)).to.emit(fx.table, "OperatorRegistered");
       await expect(fx.table.connect(a).topUp(a.address, 1n))
         .to.be.revertedWithCustomError(fx.table, "SafeCastOverflowedUintDowncast")
-        .withArgs(208, huge);
+        .withArgs(160, huge);
     });
 
     it("only the operator itself may register, with a nonzero withdrawer", async function () {

@@ -63,10 +63,17 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
     /// ACTIVATION_LAG, so every change in the protocol counts from the same epoch).
     uint256 public immutable PARAMS_LAG;
 
-    /// @dev The epoch a heap currently holds, and its size; one slot.
+    /// @dev The epoch a heap currently holds, its size, and that epoch's parameters and total
+    /// stake; one slot. With {_roundSeed} it caches everything a reveal needs from the stake
+    /// table and the schedule, fixed once the window opens: the first reveal of an epoch reads
+    /// them, and later reveals read two slots instead of four external lookups. A total stake
+    /// of 2^144 token units or more (beyond any real supply) makes reveals revert.
     struct Round {
         uint48 epoch;
         uint16 size;
+        uint16 committeeSize;
+        uint32 oversamplingBps;
+        uint144 totalStake;
     }
 
     /// @dev A sealed committee.
@@ -79,6 +86,8 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
     /// @dev What every reveal of one call shares.
     struct Context {
         uint256 epoch;
+        uint256 slot;
+        uint256 size;
         bytes message;
         uint256 totalStake;
         uint256 committeeSize;
@@ -87,10 +96,24 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
 
     CommitteeHeap.Heap[2] private _heaps;
     Round[2] private _rounds;
+    bytes32[2] private _roundSeed;
     mapping(uint256 epoch => Sealed) private _sealed;
-    /// @dev The last epoch the operator revealed for and entered the committee (0: never; no
-    /// epoch before 1 has a window). One slot per operator that is overwritten every epoch.
-    mapping(address operator => uint256) private _lastReveal;
+    /// @dev Per registered key: its operator (cached from the stake table on the key's first
+    /// reveal; keys never change owner) and the last epoch it revealed for and entered the
+    /// committee (0: never; no epoch before 1 has a window). One slot, read once and rewritten
+    /// by every reveal: it is both the key lookup and the duplicate check, which saves a cold
+    /// read per reveal over keeping them apart.
+    /// `id` numbers the keys that ever entered a committee (from 1); heap entries refer to
+    /// members by it (see {CommitteeHeap}).
+    struct Revealer {
+        address operator;
+        uint48 lastEpoch;
+        uint32 id;
+    }
+
+    mapping(bytes32 publicKeyHash => Revealer) private _revealers;
+    mapping(uint256 id => address) private _operatorOfId;
+    uint256 private _revealerCount;
     /// @dev Packed {ElectionParams} keyed by their first epoch.
     Checkpoints.Trace208 private _params;
 
@@ -123,17 +146,11 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
     /// @dev Checks, in order: the window, the key, the stake, duplicates, eligibility, the
     /// committee cutoff, and last the pairing, so that a hopeless reveal fails cheaply.
     function reveal(uint256 epoch, G1Point calldata publicKey, G2Point calldata vrfProof) external {
-        Context memory ctx = _context(epoch);
-        (address operator, uint256 rank, bytes memory failure) = _check(ctx, publicKey, vrfProof);
-        if (failure.length != 0) _revertWith(failure);
-
-        uint256 slot = epoch & 1;
-        uint256 size = _openRound(epoch, slot);
-        CommitteeHeap.Heap storage heap = _heaps[slot];
-        if (size == ctx.committeeSize) {
-            uint256 cutoff = heap.max();
-            if (rank >= cutoff) revert RevealAboveCutoff(operator, rank, cutoff);
-        }
+        Context memory ctx = _openRound(epoch);
+        bytes32 keyHash = _hashCalldata(publicKey);
+        address operator = _operatorOfKey(keyHash);
+        Revealer storage revealer = _revealers[keyHash];
+        uint256 score = _checkSingle(ctx, keyHash, operator, revealer.lastEpoch, vrfProof);
         // The key is registered, so it was fully validated with its proof of possession; only
         // the proof needs its encoding and curve checks (the pairing checks its subgroup).
         G2Point memory proof = vrfProof;
@@ -143,8 +160,11 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
             revert InvalidVrfProof(operator);
         }
 
-        _lastReveal[operator] = epoch;
-        _rounds[slot] = Round(uint48(epoch), uint16(_admit(ctx, heap, size, operator, rank)));
+        uint256 id = _record(revealer, operator, epoch);
+        emit Revealed(epoch, operator, Eligibility.rankOf(score, operator));
+        _rounds[ctx.slot].size = uint16(
+            _admit(ctx, _heaps[ctx.slot], ctx.size, CommitteeHeap.entry(score, id))
+        );
     }
 
     /// @inheritdoc ICommitteeElection
@@ -178,28 +198,19 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
         if (count == 0 || count != vrfProofs.length) {
             revert InvalidBatchLength(count, vrfProofs.length);
         }
-        Context memory ctx = _context(epoch);
-        uint256 slot = epoch & 1;
-        uint256 size = _openRound(epoch, slot);
-        CommitteeHeap.Heap storage heap = _heaps[slot];
-
+        Context memory ctx = _openRound(epoch);
+        bytes32[] memory keyHashes = new bytes32[](count);
+        address[] memory operators = new address[](count);
         for (uint256 i = 0; i < count; ++i) {
-            (address operator, uint256 rank, bytes memory failure) = _check(
-                ctx,
-                publicKeys[i],
-                vrfProofs[i]
-            );
-            if (failure.length != 0) revert RevealRejected(i, failure);
-            if (size == ctx.committeeSize && rank >= heap.max()) {
-                // Valid or not, an outranked reveal changes nothing; its proof is still part of
-                // the batch check below, so a forged one rejects the batch.
-                emit RevealOutranked(epoch, operator, rank);
-                continue;
-            }
-            _lastReveal[operator] = epoch;
-            size = _admit(ctx, heap, size, operator, rank);
+            keyHashes[i] = _hashCalldata(publicKeys[i]);
+            operators[i] = _operatorOfKey(keyHashes[i]);
         }
-        _rounds[slot] = Round(uint48(epoch), uint16(size));
+        // One call for the whole batch: the per-call overhead is paid once.
+        uint256[] memory stakes = STAKE_TABLE.stakesAt(operators, epoch);
+        uint256[] memory admitted = _admitBatch(ctx, keyHashes, operators, stakes, vrfProofs);
+        _rounds[ctx.slot].size = uint16(ctx.size);
+        // One event for the batch (a rank carries its operator in its low 160 bits).
+        emit RevealedBatch(epoch, admitted);
 
         if (!_batchVerifies(ctx.message, publicKeys, vrfProofs)) {
             _locateInvalidProof(epoch, publicKeys, vrfProofs);
@@ -228,7 +239,7 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
     function committeeOf(uint256 epoch) public view returns (address[] memory members) {
         uint256 slot = epoch & 1;
         Round memory round = _rounds[slot];
-        if (round.epoch == epoch) return _members(_heaps[slot].sorted(round.size));
+        if (round.epoch == epoch) return _members(slot, round.size);
         Sealed memory s = _sealed[epoch];
         if (s.done && s.size != 0) revert CommitteeNoLongerStored(epoch);
         return new address[](0);
@@ -266,16 +277,16 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
         if (round.epoch != epoch || round.size < paramsAt(epoch).committeeSize) {
             return type(uint256).max;
         }
-        return _heaps[slot].max();
+        return _rankOfEntry(_heaps[slot].max());
     }
 
-    /// @notice Whether `operator` revealed for `epoch` and entered its committee (it may have
-    /// been displaced since).
-    /// @param operator The operator.
+    /// @notice Whether the key with hash `publicKeyHash` revealed for `epoch` and entered its
+    /// committee (it may have been displaced since).
+    /// @param publicKeyHash keccak256 of the key's 128-byte encoding.
     /// @param epoch The epoch.
     /// @return True iff a reveal was recorded.
-    function hasRevealed(address operator, uint256 epoch) external view returns (bool) {
-        return epoch != 0 && _lastReveal[operator] == epoch;
+    function hasRevealed(bytes32 publicKeyHash, uint256 epoch) external view returns (bool) {
+        return epoch != 0 && _revealers[publicKeyHash].lastEpoch == epoch;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -429,51 +440,69 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
     // Internals
     // ---------------------------------------------------------------------------------------
 
-    /// @dev The shared inputs of a reveal call: checks the window, keeps the RANDAO beacon
-    /// running, and reads the seed, the total stake and the parameters once.
-    function _context(uint256 epoch) private returns (Context memory ctx) {
+    /// @dev Checks the window and returns the epoch's round, opening it on the first reveal:
+    /// seals the committee the heap held before if nobody did, checkpoints RANDAO (which keeps
+    /// later seeds alive), and caches the seed, the total stake and the parameters, all final
+    /// once the window is open.
+    function _openRound(uint256 epoch) private returns (Context memory ctx) {
         (uint256 opensAt, uint256 closesAt) = revealWindow(epoch);
         if (block.number < opensAt || block.number > closesAt) {
             revert OutsideRevealWindow(epoch, opensAt, closesAt);
         }
-        STAKE_TABLE.ensureRandaoCheckpoint();
-        ElectionParams memory params = paramsAt(epoch);
         ctx.epoch = epoch;
-        ctx.message = vrfMessage(epoch);
-        ctx.totalStake = STAKE_TABLE.totalStakeAt(epoch);
-        ctx.committeeSize = params.committeeSize;
-        ctx.oversamplingBps = params.oversamplingBps;
+        ctx.slot = epoch & 1;
+        Round memory round = _rounds[ctx.slot];
+        bytes32 seed;
+        if (round.epoch == epoch) {
+            seed = _roundSeed[ctx.slot];
+        } else {
+            if (round.size != 0 && !_sealed[round.epoch].done) {
+                _seal(round.epoch, ctx.slot, round.size);
+            }
+            STAKE_TABLE.ensureRandaoCheckpoint();
+            ElectionParams memory params = paramsAt(epoch);
+            seed = STAKE_TABLE.seedOf(epoch);
+            round = Round(
+                uint48(epoch),
+                0,
+                params.committeeSize,
+                params.oversamplingBps,
+                SafeCast.toUint144(STAKE_TABLE.totalStakeAt(epoch))
+            );
+            _rounds[ctx.slot] = round;
+            _roundSeed[ctx.slot] = seed;
+        }
+        ctx.totalStake = round.totalStake;
+        ctx.size = round.size;
+        ctx.committeeSize = round.committeeSize;
+        ctx.oversamplingBps = round.oversamplingBps;
+        ctx.message = abi.encode(VRF_DOMAIN, address(this), block.chainid, epoch, seed);
     }
 
-    /// @dev Everything about one reveal except its pairing. Returns the ABI-encoded error on
-    /// failure instead of reverting, so that a batch can name the index.
+    /// @dev Everything about one reveal except the cutoff and the pairing. Returns the
+    /// ABI-encoded error on failure instead of reverting, so that a batch can name the index.
     function _check(
         Context memory ctx,
-        G1Point calldata publicKey,
-        G2Point calldata vrfProof
-    ) private view returns (address operator, uint256 rank, bytes memory failure) {
-        bytes32 keyHash = keccak256(abi.encode(publicKey));
-        uint256 stake;
-        (operator, stake) = STAKE_TABLE.stakeOfKeyAt(keyHash, ctx.epoch);
+        bytes32 keyHash,
+        address operator,
+        uint256 stake,
+        uint256 lastEpoch,
+        bytes32 proofHash
+    ) private pure returns (uint256 score, bytes memory failure) {
         if (operator == address(0)) {
-            return (operator, 0, abi.encodeWithSelector(UnknownKey.selector, keyHash));
+            return (0, abi.encodeWithSelector(UnknownKey.selector, keyHash));
         }
         if (stake == 0) {
-            return (
-                operator,
-                0,
-                abi.encodeWithSelector(NotStakedInEpoch.selector, operator, ctx.epoch)
-            );
+            return (0, abi.encodeWithSelector(NotStakedInEpoch.selector, operator, ctx.epoch));
         }
-        if (_lastReveal[operator] == ctx.epoch) {
-            return (
-                operator,
-                0,
-                abi.encodeWithSelector(DuplicateReveal.selector, operator, ctx.epoch)
-            );
+        // The caller reads `lastEpoch` right before the check, not in a first pass, so that a
+        // key repeated within one batch is caught after its first copy was recorded.
+        if (lastEpoch == ctx.epoch) {
+            return (0, abi.encodeWithSelector(DuplicateReveal.selector, operator, ctx.epoch));
         }
-        uint256 output = uint256(keccak256(abi.encode(vrfProof)));
-        (bool eligible, uint256 score) = Eligibility.scoreOf(
+        uint256 output = uint256(proofHash);
+        bool eligible;
+        (eligible, score) = Eligibility.scoreOf(
             output,
             stake,
             ctx.totalStake,
@@ -481,40 +510,176 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
             ctx.oversamplingBps
         );
         if (!eligible) {
-            return (
-                operator,
-                0,
-                abi.encodeWithSelector(IneligibleOutput.selector, operator, output)
-            );
+            return (0, abi.encodeWithSelector(IneligibleOutput.selector, operator, output));
         }
-        rank = Eligibility.rankOf(score, operator);
     }
 
-    /// @dev Inserts a rank that beats the cutoff (or fills a free seat); returns the new size.
+    /// @dev The checks of a single reveal before its pairing, reverting with the named errors:
+    /// {_check}, then the committee cutoff. Returns the score.
+    function _checkSingle(
+        Context memory ctx,
+        bytes32 keyHash,
+        address operator,
+        uint256 lastEpoch,
+        G2Point calldata vrfProof
+    ) private view returns (uint256 score) {
+        uint256 stake = operator == address(0) ? 0 : STAKE_TABLE.stakeAt(operator, ctx.epoch);
+        bytes memory failure;
+        (score, failure) = _check(
+            ctx,
+            keyHash,
+            operator,
+            stake,
+            lastEpoch,
+            _hashCalldata(vrfProof)
+        );
+        if (failure.length != 0) _revertWith(failure);
+        if (ctx.size == ctx.committeeSize) {
+            uint256 worst = _heaps[ctx.slot].max();
+            if (!CommitteeHeap.ranksBelow(score, operator, worst, _operatorOfId)) {
+                revert RevealAboveCutoff(
+                    operator,
+                    Eligibility.rankOf(score, operator),
+                    _rankOfEntry(worst)
+                );
+            }
+        }
+    }
+
+    /// @dev Records an admitted reveal of `keyHash` for `epoch` (the duplicate check of later
+    /// reveals) and returns the key's id, numbering the key on its first admission.
+    function _record(
+        Revealer storage revealer,
+        address operator,
+        uint256 epoch
+    ) private returns (uint256 id) {
+        id = revealer.id;
+        if (id == 0) {
+            id = ++_revealerCount;
+            _operatorOfId[id] = operator;
+            revealer.operator = operator;
+            revealer.id = SafeCast.toUint32(id);
+        }
+        // Only this field changes on later reveals: one write to a slot already read.
+        revealer.lastEpoch = uint48(epoch);
+    }
+
+    /// @dev The 256-bit rank (`score << 160 | operator`) of a heap entry.
+    function _rankOfEntry(uint256 e) private view returns (uint256) {
+        return Eligibility.rankOf(CommitteeHeap.scoreOf(e), _operatorOfId[CommitteeHeap.idOf(e)]);
+    }
+
+    /// @dev The checks and committee updates of a batch, in order; `ctx.size` follows the
+    /// heap. Returns the admitted ranks.
+    function _admitBatch(
+        Context memory ctx,
+        bytes32[] memory keyHashes,
+        address[] memory operators,
+        uint256[] memory stakes,
+        G2Point[] calldata vrfProofs
+    ) private returns (uint256[] memory admitted) {
+        CommitteeHeap.Heap storage heap = _heaps[ctx.slot];
+        admitted = new uint256[](operators.length);
+        uint256 admittedCount = 0;
+        for (uint256 i = 0; i < operators.length; ++i) {
+            uint256 rank = _admitOne(
+                ctx,
+                heap,
+                keyHashes[i],
+                operators[i],
+                stakes[i],
+                _hashCalldata(vrfProofs[i]),
+                i
+            );
+            // A rank carries a nonzero operator, so 0 means "outranked".
+            if (rank != 0) admitted[admittedCount++] = rank;
+        }
+        // Assembly: shrink the array to the admitted prefix without copying it.
+        assembly ("memory-safe") {
+            mstore(admitted, admittedCount)
+        }
+    }
+
+    /// @dev One reveal of a batch: its checks (reverting with {RevealRejected} and its index),
+    /// then either its admission or, when the full committee ranks better, {RevealOutranked}.
+    /// Returns its rank, or 0 if it was outranked.
+    function _admitOne(
+        Context memory ctx,
+        CommitteeHeap.Heap storage heap,
+        bytes32 keyHash,
+        address operator,
+        uint256 stake,
+        bytes32 proofHash,
+        uint256 index
+    ) private returns (uint256 rank) {
+        Revealer storage revealer = _revealers[keyHash];
+        (uint256 score, bytes memory failure) = _check(
+            ctx,
+            keyHash,
+            operator,
+            stake,
+            revealer.lastEpoch,
+            proofHash
+        );
+        if (failure.length != 0) revert RevealRejected(index, failure);
+        rank = Eligibility.rankOf(score, operator);
+        if (
+            ctx.size == ctx.committeeSize &&
+            !CommitteeHeap.ranksBelow(score, operator, heap.max(), _operatorOfId)
+        ) {
+            // Valid or not, an outranked reveal changes nothing; its proof is still part of the
+            // batch check, so a forged one rejects the batch.
+            emit RevealOutranked(ctx.epoch, operator, rank);
+            return 0;
+        }
+        uint256 id = _record(revealer, operator, ctx.epoch);
+        ctx.size = _admit(ctx, heap, ctx.size, CommitteeHeap.entry(score, id));
+    }
+
+    /// @dev Inserts an entry that beats the cutoff (or fills a free seat); returns the new size.
     function _admit(
         Context memory ctx,
         CommitteeHeap.Heap storage heap,
         uint256 size,
-        address operator,
-        uint256 rank
+        uint256 e
     ) private returns (uint256) {
-        emit Revealed(ctx.epoch, operator, rank);
         if (size < ctx.committeeSize) {
-            heap.push(size, rank);
+            heap.push(size, e, _operatorOfId);
             return size + 1;
         }
-        uint256 displaced = heap.replaceMax(size, rank);
-        emit MemberDisplaced(ctx.epoch, Eligibility.operatorOf(displaced), displaced);
+        uint256 displaced = heap.replaceMax(size, e, _operatorOfId);
+        emit MemberDisplaced(
+            ctx.epoch,
+            _operatorOfId[CommitteeHeap.idOf(displaced)],
+            _rankOfEntry(displaced)
+        );
         return size;
     }
 
-    /// @dev Returns the size of the heap for `epoch`, first sealing the epoch the heap held
-    /// before if nobody sealed it (the heap is about to be reused).
-    function _openRound(uint256 epoch, uint256 slot) private returns (uint256 size) {
-        Round memory round = _rounds[slot];
-        if (round.epoch == epoch) return round.size;
-        if (round.size != 0 && !_sealed[round.epoch].done) _seal(round.epoch, slot, round.size);
-        return 0;
+    /// @dev The operator of a key: the cached one, or the stake table's on the key's first reveal.
+    function _operatorOfKey(bytes32 keyHash) private view returns (address operator) {
+        operator = _revealers[keyHash].operator;
+        if (operator == address(0)) operator = STAKE_TABLE.operatorOfKey(keyHash);
+    }
+
+    /// @dev keccak256 of a G1 point's 128-byte encoding, hashed straight from calldata.
+    function _hashCalldata(G1Point calldata point) private pure returns (bytes32 h) {
+        // Assembly: hashing a copy in free memory, without allocating, avoids abi.encode's
+        // allocation on every reveal of a batch.
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, point, 0x80)
+            h := keccak256(ptr, 0x80)
+        }
+    }
+
+    /// @dev keccak256 of a G2 point's 256-byte encoding, hashed straight from calldata.
+    function _hashCalldata(G2Point calldata point) private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, point, 0x100)
+            h := keccak256(ptr, 0x100)
+        }
     }
 
     function _seal(
@@ -522,17 +687,19 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
         uint256 slot,
         uint256 size
     ) private returns (bytes32 commitment, uint256) {
-        address[] memory members = _members(_heaps[slot].sorted(size));
+        address[] memory members = _members(slot, size);
         commitment = keccak256(abi.encode(members));
         _sealed[epoch] = Sealed(commitment, uint16(size), true);
         emit CommitteeSealed(epoch, commitment, members);
         return (commitment, size);
     }
 
-    function _members(uint256[] memory ranks) private pure returns (address[] memory members) {
-        members = new address[](ranks.length);
-        for (uint256 i = 0; i < ranks.length; ++i) {
-            members[i] = Eligibility.operatorOf(ranks[i]);
+    /// @dev The members of the heap in `slot`, best rank first.
+    function _members(uint256 slot, uint256 size) private view returns (address[] memory members) {
+        uint256[] memory entries = _heaps[slot].sorted(size, _operatorOfId);
+        members = new address[](size);
+        for (uint256 i = 0; i < size; ++i) {
+            members[i] = _operatorOfId[CommitteeHeap.idOf(entries[i])];
         }
     }
 
@@ -542,7 +709,15 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
         G1Point[] calldata publicKeys,
         G2Point[] calldata vrfProofs
     ) private view returns (bool) {
-        bytes32 digest = keccak256(abi.encode(keccak256(message), keccak256(msg.data)));
+        bytes32 callHash;
+        // Assembly: hash the calldata in free memory without allocating it, so that the MSM
+        // buffers reuse that memory instead of growing it.
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, 0, calldatasize())
+            callHash := keccak256(ptr, calldatasize())
+        }
+        bytes32 digest = keccak256(abi.encode(keccak256(message), callHash));
         (bool ok, G1Point memory keySum, G2Point memory proofSum) = _combine(
             digest,
             publicKeys,
@@ -599,10 +774,7 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
         for (uint256 i = 0; i < publicKeys.length; ++i) {
             try this.verifyVrfProof(epoch, publicKeys[i], vrfProofs[i]) returns (bool valid) {
                 if (!valid) {
-                    (address operator, ) = STAKE_TABLE.stakeOfKeyAt(
-                        keccak256(abi.encode(publicKeys[i])),
-                        epoch
-                    );
+                    address operator = STAKE_TABLE.operatorOfKey(_hashCalldata(publicKeys[i]));
                     revert RevealRejected(
                         i,
                         abi.encodeWithSelector(InvalidVrfProof.selector, operator)

@@ -70,10 +70,16 @@ interface ICommitteeElection {
     /// rule).
     error NoCommitteeForEpoch(uint256 epoch);
 
-    /// @notice `operator` revealed for `epoch` and joined the committee with `rank`.
+    /// @notice `operator` revealed for `epoch` and joined the committee with `rank` (single
+    /// reveal).
     event Revealed(uint256 indexed epoch, address indexed operator, uint256 rank);
-    /// @notice A valid reveal in a batch did not make the committee (it was full with better
-    /// ranks); nothing was recorded for it, so the operator may not reveal again.
+    /// @notice A batch admitted these ranks to the committee of `epoch`, in batch order; each
+    /// rank carries its operator in its low 160 bits. One event per batch instead of one per
+    /// reveal saves about 1.4k gas per reveal.
+    event RevealedBatch(uint256 indexed epoch, uint256[] ranks);
+    /// @notice A reveal in a batch did not make the committee (it was full with better ranks);
+    /// nothing was recorded for it (a later reveal of it would be outranked again: the cutoff
+    /// only falls).
     event RevealOutranked(uint256 indexed epoch, address indexed operator, uint256 rank);
     /// @notice `operator` left the committee of `epoch`, displaced by a better rank.
     event MemberDisplaced(uint256 indexed epoch, address indexed operator, uint256 rank);

@@ -110,13 +110,12 @@ interface IStakeTable {
     /// @notice The operator's stake counted at `epoch` (0 when not in the active set).
     function stakeAt(address operator, uint256 epoch) external view returns (uint256);
 
-    /// @notice The operator that registered the key with hash `keyHash` (zero if none) and its
-    /// stake counted at `epoch`: {operatorOfKey} and {stakeAt} in one call, for the election,
-    /// which checks a key supplied in calldata.
-    function stakeOfKeyAt(
-        bytes32 keyHash,
+    /// @notice {stakeAt} for many operators in one call (the election's batch reveals); the
+    /// zero address gets 0.
+    function stakesAt(
+        address[] calldata operators,
         uint256 epoch
-    ) external view returns (address operator, uint256 stake);
+    ) external view returns (uint256[] memory stakes);
 
     /// @notice The total stake of the active set at `epoch`.
     function totalStakeAt(uint256 epoch) external view returns (uint256);

@@ -10,4 +10,7 @@ export const GAS_CEILINGS: Readonly<Record<string, number>> = {
   "bls.verify": 200_000,
   "bls.verifyAggregate.signers33": 310_000,
   "randao.checkpoint": 50_000,
+  "election.revealSingle": 250_000,
+  "election.revealBatch32.perProver": 50_000,
+  "election.assignmentView.n32c3L16": 150_000,
 };
