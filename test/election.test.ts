@@ -1,8 +1,10 @@
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
+import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { network } from "hardhat";
 
 import {
+  decodeG2,
   encodeG1,
   encodeG2,
   hashToG2,
@@ -33,7 +35,7 @@ import {
   TEST_REVEAL_WINDOW,
   windowOf,
 } from "./helpers/election.js";
-import { publicKeyHash } from "../src/protocol/stake.js";
+import { publicKeyHash, registrationKeys } from "../src/protocol/stake.js";
 import { Prng } from "./helpers/prng.js";
 import { mineUntilNextBlockIs, nextBlockNumber, UNIT } from "./helpers/stakeTable.js";
 
@@ -332,7 +334,6 @@ describe("CommitteeElection", function () {
       // Registered now: its stake counts only from currentEpoch + ACTIVATION_LAG.
       const late = fx.signers[10];
       const sk = secretKeyFromSeed("late-operator");
-      const { registrationKeys } = await import("../src/protocol/stake.js");
       const keys = registrationKeys(
         sk,
         { chainId: fx.chainId, verifyingContract: await fx.table.getAddress() },
@@ -497,8 +498,6 @@ describe("CommitteeElection", function () {
 
       // Two forged members that cancel in a plain sum: sig0 + D and sig1 - D. The random
       // coefficients reject them; the first bad index is named.
-      const { bls12_381 } = await import("@noble/curves/bls12-381.js");
-      const { decodeG2 } = await import("../src/protocol/bls.js");
       const delta = hashToG2(new Uint8Array([1, 2, 3]), "DELTA");
       const cancelling = [...proofs];
       cancelling[0] = encodeG2(decodeG2(proofs[0]).add(delta));
@@ -772,27 +771,21 @@ describe("CommitteeElection", function () {
 
 /** A point on the G2 curve outside the prime-order subgroup (cofactor not cleared). */
 function nonSubgroupG2() {
-  // Imported lazily to keep the test's top-level imports to the protocol library.
-  return nonSubgroupPoint;
-}
-const { bls12_381: curves } = await import("@noble/curves/bls12-381.js");
-const nonSubgroupPoint = (() => {
-  const Fp2 = curves.fields.Fp2;
+  const Fp2 = bls12_381.fields.Fp2;
   const b = Fp2.create({ c0: 4n, c1: 4n });
   for (let x0 = 1n; ; x0++) {
     const x = Fp2.create({ c0: x0, c1: 0n });
-    const y2 = Fp2.add(Fp2.mul(Fp2.sqr(x), x), b);
     let y;
     try {
-      y = Fp2.sqrt(y2);
+      y = Fp2.sqrt(Fp2.add(Fp2.mul(Fp2.sqr(x), x), b));
     } catch {
       continue;
     }
-    const p = curves.G2.Point.fromAffine({ x, y });
+    const p = bls12_381.G2.Point.fromAffine({ x, y });
     try {
       p.assertValidity();
     } catch {
       return p;
     }
   }
-})();
+}

@@ -83,23 +83,14 @@ import type {
   StakeTable,
   TestStakeToken,
 } from "../../typechain-types/index.js";
+import { LOCAL_ELECTION_PARAMS, LOCAL_REVEAL_WINDOW, LOCAL_STAKE_PARAMS } from "./parameters.js";
 
 const UNIT = 10n ** 18n;
 
-/** Stake-table parameters: those of deploy/parameters/local.json. */
-const STAKE_PARAMS = {
-  minimumStake: 100n * UNIT,
-  epochLength: 32n,
-  activationLag: 3n,
-  lookahead: 2n,
-  seedLookback: 16n,
-  exitDelay: 96n,
-  proofWindow: 64n,
-  slashingWindow: 32n,
-  slashSink: "0x000000000000000000000000000000000000dEaD",
-};
-const REVEAL_WINDOW = 16n;
-const ELECTION_PARAMS = { committeeSize: 32, oversamplingBps: 15_000, treeCount: 3, leafCount: 16 };
+/** Stake-table and election parameters: those of deploy/parameters/local.json. */
+const STAKE_PARAMS = LOCAL_STAKE_PARAMS;
+const REVEAL_WINDOW = LOCAL_REVEAL_WINDOW;
+const ELECTION_PARAMS = LOCAL_ELECTION_PARAMS;
 
 /** Operators 0..REVEALERS-1 reveal; the rest only hold stake. */
 const REVEALERS = ELECTION_PARAMS.committeeSize;

@@ -19,6 +19,7 @@ import type { ContractTransactionResponse } from "ethers";
 
 import { secretKeyFromSeed } from "../../src/protocol/bls.js";
 import { registrationKeys } from "../../src/protocol/stake.js";
+import { LOCAL_STAKE_PARAMS } from "./parameters.js";
 
 const UNIT = 10n ** 18n;
 
@@ -38,19 +39,11 @@ export async function measureStake(
     "PST",
     admin.address,
   ]);
-  const epochLength = 32n;
+  const epochLength = LOCAL_STAKE_PARAMS.epochLength;
   const table = await ethers.deployContract("StakeTable", [
     {
+      ...LOCAL_STAKE_PARAMS,
       stakeToken: await token.getAddress(),
-      minimumStake: 100n * UNIT,
-      epochLength,
-      activationLag: 3n,
-      lookahead: 2n,
-      seedLookback: 16n,
-      exitDelay: 96n,
-      proofWindow: 64n,
-      slashingWindow: 32n,
-      slashSink: "0x000000000000000000000000000000000000dEaD",
       admin: admin.address,
       slasher: slasher.address,
     },

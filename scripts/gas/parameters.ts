@@ -1,0 +1,55 @@
+/**
+ * The protocol parameters the gas measurements deploy with: those of the local network, read from
+ * `deploy/parameters/local.json` (one source for the Ignition deployment and the gas report).
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import type { ElectionParams } from "../../src/protocol/election.js";
+
+type Section = Record<string, string>;
+
+const file = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "deploy",
+  "parameters",
+  "local.json",
+);
+const sections = JSON.parse(readFileSync(file, "utf8")) as Record<string, Section>;
+
+/** Ignition writes bigints as "123n". */
+function big(section: Section, key: string): bigint {
+  const value = section[key];
+  if (value === undefined) throw new Error(`local.json lacks ${key}`);
+  return BigInt(value.replace(/n$/, ""));
+}
+
+const stake = sections.LocalStakeTable;
+const network = sections.LocalProverNetwork;
+
+/** StakeTable constructor fields other than the token and the roles. */
+export const LOCAL_STAKE_PARAMS = {
+  minimumStake: big(stake, "minimumStake"),
+  epochLength: big(stake, "epochLength"),
+  activationLag: big(stake, "activationLag"),
+  lookahead: big(stake, "lookahead"),
+  seedLookback: big(stake, "seedLookback"),
+  exitDelay: big(stake, "exitDelay"),
+  proofWindow: big(stake, "proofWindow"),
+  slashingWindow: big(stake, "slashingWindow"),
+  slashSink: stake.slashSink,
+};
+
+/** CommitteeElection reveal window, in L1 blocks. */
+export const LOCAL_REVEAL_WINDOW = big(network, "revealWindow");
+
+/** CommitteeElection initial parameters. */
+export const LOCAL_ELECTION_PARAMS: ElectionParams = {
+  committeeSize: Number(big(network, "committeeSize")),
+  oversamplingBps: Number(big(network, "oversamplingBps")),
+  treeCount: Number(big(network, "treeCount")),
+  leafCount: Number(big(network, "leafCount")),
+};
