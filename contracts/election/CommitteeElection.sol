@@ -355,8 +355,7 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
     /// @return The effective tree count (0 for an empty committee).
     function effectiveTreeCount(uint256 epoch) external view returns (uint256) {
         (, uint256 size) = committeeCommitment(epoch);
-        uint256 trees = paramsAt(epoch).treeCount;
-        return size < trees ? size : trees;
+        return _treeCount(epoch, size);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -797,10 +796,15 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
         bytes32 given = keccak256(abi.encode(committee));
         if (given != commitment) revert CommitteeMismatch(epoch, commitment, given);
         if (size == 0) revert NoCommitteeForEpoch(epoch);
-        ElectionParams memory params = paramsAt(epoch);
-        trees = size < params.treeCount ? size : params.treeCount;
-        leaves = params.leafCount;
+        trees = _treeCount(epoch, size);
+        leaves = paramsAt(epoch).leafCount;
         seed = blockSeed(epoch, blockNumber);
+    }
+
+    /// @dev The small-committee rule: a committee of `size` members runs min(c, size) trees.
+    function _treeCount(uint256 epoch, uint256 size) private view returns (uint256) {
+        uint256 trees = paramsAt(epoch).treeCount;
+        return size < trees ? size : trees;
     }
 
     function _pack(ElectionParams memory params) private pure returns (uint208) {
@@ -811,11 +815,9 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
             revert InvalidOversampling(alpha);
         }
         uint256 c = params.treeCount;
-        if (c == 0 || c > n || c > TreeAssignment.MAX_TREE_COUNT) revert InvalidTreeCount(c, n);
         uint256 leaves = params.leafCount;
-        if (leaves == 0 || leaves > TreeAssignment.MAX_LEAF_COUNT || leaves & (leaves - 1) != 0) {
-            revert InvalidLeafCount(leaves);
-        }
+        // A full committee must be able to run the trees: the assignment's own rule.
+        TreeAssignment.checkShape(n, c, leaves);
         return uint208(n | (alpha << 16) | (c << 48) | (leaves << 56));
     }
 

@@ -66,11 +66,4 @@ library Eligibility {
     function rankOf(uint256 score, address operator) internal pure returns (uint256) {
         return (score << 160) | uint256(uint160(operator));
     }
-
-    /// @notice The operator a rank belongs to.
-    /// @param rank The rank.
-    /// @return The operator address (the low 160 bits).
-    function operatorOf(uint256 rank) internal pure returns (address) {
-        return address(uint160(rank));
-    }
 }

@@ -104,7 +104,7 @@ library TreeAssignment {
         uint256 tree,
         uint256 node
     ) internal pure returns (uint256 memberIndex) {
-        _checkShape(m, c, leafCount);
+        checkShape(m, c, leafCount);
         if (tree >= c) revert InvalidTree(tree, c);
         if (node == 0 || node >= 2 * leafCount) revert InvalidNode(node, leafCount);
         uint256 level = _log2(node);
@@ -128,7 +128,7 @@ library TreeAssignment {
         uint256 c,
         uint256 leafCount
     ) internal pure returns (uint256[] memory memberIndex) {
-        _checkShape(m, c, leafCount);
+        checkShape(m, c, leafCount);
         // All sizes are bounded by the checks above (m <= 256, c <= 16, leafCount <= 2^16), so no
         // arithmetic below can overflow, and every index stays inside its array.
         unchecked {
@@ -154,7 +154,12 @@ library TreeAssignment {
     /// @param m Committee size.
     /// @param c Tree count.
     /// @param leafCount Leaves per tree.
-    function _checkShape(uint256 m, uint256 c, uint256 leafCount) private pure {
+    /// @notice Reverts unless `m` members can run `c` trees of `leafCount` leaves: 1 <= m <= 256,
+    /// 1 <= c <= min(m, 16), and `leafCount` a power of two in [1, 65536].
+    /// @param m Committee size.
+    /// @param c Tree count.
+    /// @param leafCount Leaves per tree.
+    function checkShape(uint256 m, uint256 c, uint256 leafCount) internal pure {
         if (m == 0) revert EmptyCommittee();
         if (m > MAX_COMMITTEE_SIZE) revert CommitteeTooLarge(m, MAX_COMMITTEE_SIZE);
         if (c == 0 || c > MAX_TREE_COUNT || c > m) revert InvalidTreeCount(c, m);

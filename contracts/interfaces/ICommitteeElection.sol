@@ -38,8 +38,8 @@ interface ICommitteeElection {
     error InvalidRevealWindow(uint256 revealWindow, uint256 epochLength);
     error InvalidCommitteeSize(uint256 committeeSize);
     error InvalidOversampling(uint256 oversamplingBps);
-    error InvalidTreeCount(uint256 treeCount, uint256 committeeSize);
-    error InvalidLeafCount(uint256 leafCount);
+    // Invalid tree and leaf counts revert with TreeAssignment's InvalidTreeCount(c, n) and
+    // InvalidLeafCount(L): the parameters are checked by the assignment's own rule.
     /// @notice The current block is outside the reveal window `[opensAt, closesAt]` of `epoch`.
     error OutsideRevealWindow(uint256 epoch, uint256 opensAt, uint256 closesAt);
     /// @notice No operator registered the key with this hash.
