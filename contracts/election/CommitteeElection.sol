@@ -350,6 +350,24 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
             committee[TreeAssignment.proverOf(committee.length, seed, trees, leaves, tree, node)];
     }
 
+    /// @notice Everything the block lifecycle needs about L2 block `blockNumber` of `epoch`, in
+    /// one call: the committee commitment and size, the effective tree count `min(c, m)` and the
+    /// block seed.
+    /// @param epoch The block's epoch, after its window closed.
+    /// @param blockNumber The L2 block number (the lifecycle's slot).
+    /// @return commitment The committee commitment.
+    /// @return size The committee size m.
+    /// @return treeCount `min(c, m)`.
+    /// @return seed The block seed.
+    function blockContext(
+        uint256 epoch,
+        uint256 blockNumber
+    ) external view returns (bytes32 commitment, uint256 size, uint256 treeCount, bytes32 seed) {
+        (commitment, size) = committeeCommitment(epoch);
+        treeCount = _treeCount(epoch, size);
+        seed = blockSeed(epoch, blockNumber);
+    }
+
     /// @notice The number of trees blocks of `epoch` use: `min(c, m)` for a committee of `m`.
     /// @param epoch The epoch, after its window closed.
     /// @return The effective tree count (0 for an empty committee).

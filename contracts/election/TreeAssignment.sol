@@ -150,6 +150,24 @@ library TreeAssignment {
         }
     }
 
+    /// @notice The permutation `perm_level` of `[0, m)` that places the committee on tree level
+    /// `level` of a block: the prover of node `(level, j)` of tree `t` is
+    /// `perm[(j + t * (m / c)) % m]`.
+    /// @param m Committee size, in `[1, MAX_COMMITTEE_SIZE]`.
+    /// @param seed The block seed (see {blockSeed}).
+    /// @param level The tree level `d` (0 is the root).
+    /// @return perm The level's permutation.
+    function levelPermutation(
+        uint256 m,
+        bytes32 seed,
+        uint256 level
+    ) internal pure returns (uint256[] memory perm) {
+        if (m == 0) revert EmptyCommittee();
+        if (m > MAX_COMMITTEE_SIZE) revert CommitteeTooLarge(m, MAX_COMMITTEE_SIZE);
+        perm = _identity(m);
+        _shuffle(perm, seed, level);
+    }
+
     /// @notice Reverts unless `m`, `c` and `leafCount` describe a valid block.
     /// @param m Committee size.
     /// @param c Tree count.

@@ -53,3 +53,14 @@ export const LOCAL_ELECTION_PARAMS: ElectionParams = {
   treeCount: Number(big(network, "treeCount")),
   leafCount: Number(big(network, "leafCount")),
 };
+
+const lifecycle = sections.LocalBlockLifecycle as Record<string, string | boolean>;
+
+/** BlockLifecycle constructor fields other than the election and the verifier. */
+export const LOCAL_LIFECYCLE_PARAMS = {
+  slotLength: big(lifecycle as Section, "slotLength"),
+  proposalPhase: big(lifecycle as Section, "proposalPhase"),
+  dataTimeout: big(lifecycle as Section, "dataTimeout"),
+  faultToleranceBps: big(lifecycle as Section, "faultToleranceBps"),
+  feeSplitScoring: lifecycle.feeSplitScoring === true,
+};

@@ -24,7 +24,7 @@ import {
   type ElectionParams,
 } from "../../src/protocol/election.js";
 import type { CommitteeElection } from "../../typechain-types/index.js";
-import type { StakeFixture } from "./stakeTable.js";
+import type { StakeFixture, TestParams } from "./stakeTable.js";
 import { deployStakeTable, keysFor, mineUntilNextBlockIs, UNIT } from "./stakeTable.js";
 
 export const ELECTION_TEST_PARAMS: ElectionParams = {
@@ -70,9 +70,11 @@ export async function deployElection(
     revealWindow?: bigint;
     /** Stakes (in whole tokens) of the operators to register in the first epoch. */
     stakes?: number[];
+    /** Stake-table parameter overrides (see `TEST_PARAMS`). */
+    table?: Partial<TestParams>;
   } = {},
 ): Promise<ElectionFixture> {
-  const fx = await deployStakeTable(ethers);
+  const fx = await deployStakeTable(ethers, options.table);
   const params = { ...ELECTION_TEST_PARAMS, ...options.params };
   const election = await ethers.deployContract("CommitteeElection", [
     {

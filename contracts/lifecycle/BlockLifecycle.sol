@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+
+import {CommitteeElection} from "../election/CommitteeElection.sol";
+import {TreeAssignment} from "../election/TreeAssignment.sol";
+import {IBlockLifecycle} from "../interfaces/IBlockLifecycle.sol";
+import {IProofVerifier} from "../interfaces/IProofVerifier.sol";
+import {EpochClock} from "../staking/EpochClock.sol";
+import {StakeTable} from "../staking/StakeTable.sol";
+import {ParticipationRecord} from "./ParticipationRecord.sol";
+import {ProposalScore} from "./ProposalScore.sol";
+import {TimeoutCertificate} from "./TimeoutCertificate.sol";
+
+/// @title BlockLifecycle
+/// @notice The heartbeat of the rollup on L1: Fernet-style proposals, data publication, timeout
+/// certificates, root proofs inside the proof window, finality and pruning.
+///
+/// Slots. Slot `s >= 1` starts at L1 block `GENESIS_BLOCK + s * SLOT_LENGTH`; slots never straddle
+/// epochs. Its first PROPOSAL_PHASE blocks take proposals; the best score when the phase ends is
+/// the slot's block, identified by its slot number. Slot 0 is the genesis block, final from the
+/// start. The committee of the slot's epoch proves the block; the proposer must not be in it.
+///
+/// Chain. Proposals build on the chain head, so the pending blocks (proposed, not yet final) form
+/// one line above the last final block. A block becomes final with its first valid root proof,
+/// which is accepted only when its parent is final: finality advances one block at a time and is
+/// O(1). Timing out or pruning a block removes it and every block above it in the line (at most
+/// MAX_PENDING_BLOCKS, a bound proposals enforce), and moves the head back to its parent.
+///
+/// Windows (L1 blocks, fixed when the proposal phase ends at `opensAt`): data publication and
+/// root proofs in `[opensAt, opensAt + PROOF_WINDOW - 1]`; timeout certificates from
+/// `anchor + DATA_TIMEOUT`, where `anchor` is the publication block (or `opensAt` if the data was
+/// never published), to the end of the proof window. The window starts at the proposal rather
+/// than at publication so that a withholding sequencer cannot move any deadline.
+contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
+    /// @notice 100% in basis points.
+    uint256 public constant BPS = 10_000;
+    /// @notice Domain tag of block commitments.
+    bytes32 public constant BLOCK_DOMAIN = keccak256("PROVERNET_V1_BLOCK");
+    /// @notice Domain tag of root-proof public inputs.
+    bytes32 public constant ROOT_PROOF_DOMAIN = keccak256("PROVERNET_V1_ROOT_PROOF");
+
+    /// @notice The stake table (keys, stake, seeds, PROOF_WINDOW).
+    StakeTable public immutable STAKE_TABLE;
+    /// @notice The committee election.
+    CommitteeElection public immutable ELECTION;
+    /// @notice The root-proof verifier.
+    IProofVerifier public immutable VERIFIER;
+    /// @notice L1 blocks per slot.
+    uint256 public immutable SLOT_LENGTH;
+    /// @notice L1 blocks at the start of each slot that take proposals.
+    uint256 public immutable PROPOSAL_PHASE;
+    /// @notice W: L1 blocks in which a block's root proofs count (the stake table's PROOF_WINDOW,
+    /// which its EXIT_DELAY covers).
+    uint256 public immutable PROOF_WINDOW;
+    /// @notice delta: L1 blocks after publication before timeout certificates are accepted.
+    uint256 public immutable DATA_TIMEOUT;
+    /// @notice f as a fraction of the committee size, in basis points.
+    uint256 public immutable FAULT_TOLERANCE_BPS;
+    /// @notice Most blocks that may wait for proofs at once: a slot's block is pending for at most
+    /// PROPOSAL_PHASE + PROOF_WINDOW blocks unless nobody prunes it, so honest operation never
+    /// reaches the bound; it keeps every removal loop bounded.
+    uint256 public immutable MAX_PENDING_BLOCKS;
+    /// @notice Whether proposal scores are scaled by (1 + FEE_SPLIT) (seed 002).
+    bool public immutable FEE_SPLIT_SCORING;
+
+    /// @dev One slot per block header.
+    struct Header {
+        address proposer;
+        uint32 parent;
+        uint24 leafCount;
+        uint16 feeSplitBps;
+        uint16 provenTrees;
+        BlockStatus status;
+    }
+
+    /// @dev The proposal's score and the publication block; one slot.
+    struct Timing {
+        uint128 score;
+        uint48 publishedAt;
+    }
+
+    /// @dev The pending line: its top, the last final block and the number of pending blocks.
+    struct Chain {
+        uint32 head;
+        uint32 finalized;
+        uint32 pending;
+    }
+
+    mapping(uint256 slot => Header) private _headers;
+    mapping(uint256 slot => bytes32) private _txCommitments;
+    mapping(uint256 slot => Timing) private _timing;
+    mapping(uint256 slot => mapping(uint256 tree => bytes32)) private _rootRecords;
+    Chain private _chain;
+
+    constructor(
+        Config memory config
+    )
+        EpochClock(
+            CommitteeElection(config.election).GENESIS_BLOCK(),
+            CommitteeElection(config.election).EPOCH_LENGTH()
+        )
+        EIP712("ProverNetwork BlockLifecycle", "1")
+    {
+        if (config.election == address(0) || config.verifier == address(0)) revert ZeroAddress();
+        if (config.slotLength == 0 || EPOCH_LENGTH % config.slotLength != 0) {
+            revert InvalidSlotLength(config.slotLength, EPOCH_LENGTH);
+        }
+        if (config.proposalPhase == 0 || config.proposalPhase > config.slotLength) {
+            revert InvalidProposalPhase(config.proposalPhase, config.slotLength);
+        }
+        ELECTION = CommitteeElection(config.election);
+        STAKE_TABLE = ELECTION.STAKE_TABLE();
+        uint256 window = STAKE_TABLE.PROOF_WINDOW();
+        if (config.dataTimeout == 0 || config.dataTimeout >= window) {
+            revert InvalidDataTimeout(config.dataTimeout, window);
+        }
+        if (config.faultToleranceBps >= BPS) revert InvalidFaultTolerance(config.faultToleranceBps);
+        VERIFIER = IProofVerifier(config.verifier);
+        SLOT_LENGTH = config.slotLength;
+        PROPOSAL_PHASE = config.proposalPhase;
+        PROOF_WINDOW = window;
+        DATA_TIMEOUT = config.dataTimeout;
+        FAULT_TOLERANCE_BPS = config.faultToleranceBps;
+        FEE_SPLIT_SCORING = config.feeSplitScoring;
+        MAX_PENDING_BLOCKS = (config.proposalPhase + window) / config.slotLength + 2;
+        _headers[0].status = BlockStatus.Final;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Proposals and data
+    // ---------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBlockLifecycle
+    /// @dev The first proposal of an epoch seals its committee (see
+    /// {CommitteeElection.sealCommittee}); later ones read the sealed record.
+    function propose(
+        uint256 slot,
+        Proposal calldata proposal,
+        address[] calldata committee
+    ) external {
+        if (slot == 0 || slot > type(uint32).max) revert SlotOutOfRange(slot);
+        uint256 opensAt = slotStartBlock(slot);
+        if (block.number < opensAt || block.number >= opensAt + PROPOSAL_PHASE) {
+            revert OutsideProposalPhase(slot, opensAt, opensAt + PROPOSAL_PHASE - 1);
+        }
+        uint256 feeSplit = proposal.feeSplitBps;
+        if (feeSplit > BPS || (!FEE_SPLIT_SCORING && feeSplit != 0)) {
+            revert InvalidFeeSplit(feeSplit);
+        }
+        Header memory header = _headers[slot];
+        Chain memory chain = _chain;
+        if (header.status == BlockStatus.None) {
+            if (proposal.parent != chain.head) revert InvalidParent(chain.head, proposal.parent);
+            if (chain.pending >= MAX_PENDING_BLOCKS) {
+                revert TooManyPendingBlocks(chain.pending, MAX_PENDING_BLOCKS);
+            }
+        } else if (header.status == BlockStatus.Proposed) {
+            if (proposal.parent != header.parent) {
+                revert InvalidParent(header.parent, proposal.parent);
+            }
+        } else {
+            revert SlotClosed(slot);
+        }
+        uint256 epoch = epochOfSlot(slot);
+        uint256 score = _checkProposer(epoch, slot, proposal, committee);
+        if (header.status == BlockStatus.None) {
+            chain.head = uint32(slot);
+            ++chain.pending;
+            _chain = chain;
+        } else if (score <= _timing[slot].score) {
+            revert ProposalOutscored(slot, score, _timing[slot].score);
+        }
+        // Bounded by _checkProposer: leafCount <= 65536 < 2^24, feeSplit <= 10000, score < 2^127.
+        _headers[slot] = Header({
+            proposer: msg.sender,
+            parent: uint32(proposal.parent),
+            leafCount: uint24(proposal.leafCount),
+            feeSplitBps: uint16(feeSplit),
+            provenTrees: 0,
+            status: BlockStatus.Proposed
+        });
+        _txCommitments[slot] = proposal.txCommitment;
+        _timing[slot] = Timing({score: uint128(score), publishedAt: 0});
+        emit BlockProposed(
+            slot,
+            msg.sender,
+            proposal.parent,
+            proposal.txCommitment,
+            proposal.leafCount,
+            feeSplit,
+            score
+        );
+    }
+
+    /// @inheritdoc IBlockLifecycle
+    function publishData(uint256 slot) external {
+        Header memory header = _headers[slot];
+        if (header.status != BlockStatus.Proposed)
+            revert UnexpectedBlockStatus(slot, header.status);
+        if (msg.sender != header.proposer) revert NotProposer(slot, msg.sender);
+        (uint256 opensAt, uint256 closesAt) = proofWindow(slot);
+        if (block.number < opensAt || block.number > closesAt) {
+            revert OutsideWindow(slot, opensAt, closesAt);
+        }
+        Timing storage timing = _timing[slot];
+        if (timing.publishedAt != 0) revert DataAlreadyPublished(slot);
+        timing.publishedAt = uint48(block.number);
+        emit DataPublished(slot, block.number);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Timeouts
+    // ---------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBlockLifecycle
+    /// @dev Checks, in order: the block's status and window, the committee, the round and its
+    /// leader, the signer count, and last the signatures.
+    function postTimeoutCertificate(
+        uint256 slot,
+        uint256 round,
+        address[] calldata committee,
+        uint256 signerBitmap,
+        CompactSignature[] calldata signatures
+    ) external {
+        BlockStatus status = _headers[slot].status;
+        if (status != BlockStatus.Proposed) revert UnexpectedBlockStatus(slot, status);
+        (uint256 opensAt, uint256 closesAt) = timeoutWindow(slot);
+        if (block.number < opensAt || block.number > closesAt) {
+            revert OutsideWindow(slot, opensAt, closesAt);
+        }
+        address leader = _checkQuorum(slot, round, committee, signerBitmap, signatures.length);
+        TimeoutCertificate.verifyVotes(
+            timeoutVoteDigest(slot, round),
+            committee,
+            signerBitmap,
+            signatures
+        );
+        _remove(slot, BlockStatus.TimedOut);
+        emit BlockTimedOut(slot, round, leader, signerBitmap);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Root proofs and pruning
+    // ---------------------------------------------------------------------------------------
+
+    /// @inheritdoc IBlockLifecycle
+    function submitRootProof(
+        uint256 slot,
+        uint256 tree,
+        bytes calldata record,
+        bytes calldata proof
+    ) external {
+        Header memory header = _headers[slot];
+        bool first = _checkProvable(slot, tree, header);
+        bytes32 recordHash = _verifyRoot(slot, tree, header, record, proof);
+        _rootRecords[slot][tree] = recordHash;
+        Header storage stored = _headers[slot];
+        stored.provenTrees = uint16(header.provenTrees | (1 << tree));
+        if (first) {
+            stored.status = BlockStatus.Final;
+            Chain memory chain = _chain;
+            chain.finalized = uint32(slot);
+            --chain.pending;
+            _chain = chain;
+            emit BlockFinalized(slot, tree, msg.sender);
+        }
+        emit RootProofAccepted(slot, tree, msg.sender, recordHash, record);
+    }
+
+    /// @inheritdoc IBlockLifecycle
+    function prune(uint256 slot) external {
+        BlockStatus status = _headers[slot].status;
+        if (status != BlockStatus.Proposed) revert UnexpectedBlockStatus(slot, status);
+        (, uint256 closesAt) = proofWindow(slot);
+        if (block.number <= closesAt) revert NotPrunable(slot);
+        _remove(slot, BlockStatus.Pruned);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Views
+    // ---------------------------------------------------------------------------------------
+
+    /// @notice The first L1 block of `slot`.
+    /// @param slot The slot.
+    /// @return The L1 block number.
+    function slotStartBlock(uint256 slot) public view returns (uint256) {
+        return GENESIS_BLOCK + slot * SLOT_LENGTH;
+    }
+
+    /// @notice The slot that L1 block `blockNumber` belongs to.
+    /// @param blockNumber An L1 block at or after genesis.
+    /// @return The slot.
+    function slotAt(uint256 blockNumber) public view returns (uint256) {
+        if (blockNumber < GENESIS_BLOCK) revert BlockBeforeGenesis(blockNumber, GENESIS_BLOCK);
+        return (blockNumber - GENESIS_BLOCK) / SLOT_LENGTH;
+    }
+
+    /// @notice The current slot.
+    /// @return The slot of the current L1 block.
+    function currentSlot() external view returns (uint256) {
+        return slotAt(block.number);
+    }
+
+    /// @notice The epoch whose committee proves `slot`'s block.
+    /// @param slot The slot.
+    /// @return The epoch.
+    function epochOfSlot(uint256 slot) public view returns (uint256) {
+        return (slot * SLOT_LENGTH) / EPOCH_LENGTH;
+    }
+
+    /// @notice The L1 blocks in which `slot`'s data may be published and its root proofs count.
+    /// @param slot The slot.
+    /// @return opensAt The first L1 block after the proposal phase.
+    /// @return closesAt The last L1 block of the window.
+    function proofWindow(uint256 slot) public view returns (uint256 opensAt, uint256 closesAt) {
+        opensAt = slotStartBlock(slot) + PROPOSAL_PHASE;
+        closesAt = opensAt + PROOF_WINDOW - 1;
+    }
+
+    /// @notice The L1 blocks in which a timeout certificate for `slot` is accepted: from delta
+    /// after publication (or after the proposal phase, if the data is unpublished) to the end of
+    /// the proof window.
+    /// @param slot The slot.
+    /// @return opensAt The first L1 block.
+    /// @return closesAt The last L1 block.
+    function timeoutWindow(uint256 slot) public view returns (uint256 opensAt, uint256 closesAt) {
+        uint256 anchor;
+        (anchor, closesAt) = proofWindow(slot);
+        uint256 publishedAt = _timing[slot].publishedAt;
+        if (publishedAt != 0) anchor = publishedAt;
+        opensAt = anchor + DATA_TIMEOUT;
+    }
+
+    /// @notice The block of `slot`.
+    /// @param slot The slot.
+    /// @return view_ The stored block.
+    function getBlock(uint256 slot) external view returns (BlockView memory view_) {
+        Header memory header = _headers[slot];
+        Timing memory timing = _timing[slot];
+        view_ = BlockView({
+            status: header.status,
+            proposer: header.proposer,
+            parent: header.parent,
+            txCommitment: _txCommitments[slot],
+            leafCount: header.leafCount,
+            feeSplitBps: header.feeSplitBps,
+            score: timing.score,
+            publishedAt: timing.publishedAt,
+            provenTrees: header.provenTrees
+        });
+    }
+
+    /// @notice The pending line.
+    /// @return head The newest block proposals build on.
+    /// @return finalized The newest final block.
+    /// @return pending The number of blocks waiting for proofs.
+    function chainState() external view returns (uint256 head, uint256 finalized, uint256 pending) {
+        Chain memory chain = _chain;
+        return (chain.head, chain.finalized, chain.pending);
+    }
+
+    /// @notice keccak256 of the participation record of tree `tree`'s accepted root proof of
+    /// `slot` (zero if none); the rewards layer credits chunks from it.
+    /// @param slot The slot.
+    /// @param tree The tree.
+    /// @return The record hash.
+    function rootRecordHash(uint256 slot, uint256 tree) external view returns (bytes32) {
+        return _rootRecords[slot][tree];
+    }
+
+    /// @notice The score a proposal by the key with hash `publicKeyHash` with fee split
+    /// `feeSplitBps` gets in `slot`; computable by anyone once the epoch's seed is final.
+    /// @param slot The slot.
+    /// @param publicKeyHash keccak256 of the proposer's key.
+    /// @param feeSplitBps The fee split in basis points.
+    /// @return The score.
+    function proposalScore(
+        uint256 slot,
+        bytes32 publicKeyHash,
+        uint256 feeSplitBps
+    ) public view returns (uint256) {
+        return
+            ProposalScore.scoreOf(
+                STAKE_TABLE.seedOf(epochOfSlot(slot)),
+                slot,
+                publicKeyHash,
+                feeSplitBps
+            );
+    }
+
+    /// @notice The commitment of `slot`'s block that root proofs bind.
+    /// @param slot The slot.
+    /// @return `keccak256(abi.encode(BLOCK_DOMAIN, slot, parent, proposer, txCommitment,
+    /// leafCount, feeSplitBps))`.
+    function blockCommitment(uint256 slot) external view returns (bytes32) {
+        return _blockCommitment(slot, _headers[slot]);
+    }
+
+    /// @notice The hash of the public inputs a root proof of tree `tree` of `slot` must verify
+    /// against, for `submitter` and participation record `record`.
+    /// @param slot The slot.
+    /// @param tree The tree.
+    /// @param record The participation record.
+    /// @param submitter The account that submits the proof.
+    /// @return `keccak256(abi.encode(ROOT_PROOF_DOMAIN, chainid, this, blockCommitment, tree,
+    /// keccak256(record), submitter))`.
+    function rootPublicInputs(
+        uint256 slot,
+        uint256 tree,
+        bytes calldata record,
+        address submitter
+    ) external view returns (bytes32) {
+        return _rootPublicInputs(slot, _headers[slot], tree, keccak256(record), submitter);
+    }
+
+    /// @notice The EIP-712 digest committee members sign to vote that `slot`'s data did not reach
+    /// them, in `round`.
+    /// @param slot The slot.
+    /// @param round The round.
+    /// @return The digest.
+    function timeoutVoteDigest(uint256 slot, uint256 round) public view returns (bytes32) {
+        return _hashTypedDataV4(TimeoutCertificate.voteStructHash(slot, round));
+    }
+
+    /// @notice The leader of `round` for `slot`'s block: VRF-elected from the committee by the
+    /// block seed, computable by anyone.
+    /// @param slot The slot.
+    /// @param round The round, 0..f.
+    /// @param committee The epoch's committee in rank order.
+    /// @return The leader.
+    function leaderOf(
+        uint256 slot,
+        uint256 round,
+        address[] calldata committee
+    ) external view returns (address) {
+        (uint256 m, bytes32 seed) = _checkCommittee(slot, committee);
+        return committee[TimeoutCertificate.leaderIndex(seed, round, m)];
+    }
+
+    /// @notice f for a committee of `committeeSize` members; certificates need f + 1 signers and
+    /// leaders rotate over rounds 0..f.
+    /// @param committeeSize The committee size m.
+    /// @return f `floor(m * FAULT_TOLERANCE_BPS / 10000)`.
+    function faultThreshold(uint256 committeeSize) external view returns (uint256) {
+        return TimeoutCertificate.faultThreshold(committeeSize, FAULT_TOLERANCE_BPS);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Internals
+    // ---------------------------------------------------------------------------------------
+
+    /// @dev Checks the proposer's key, stake, committee exclusion, the leaf count, and returns
+    /// the proposal's score.
+    function _checkProposer(
+        uint256 epoch,
+        uint256 slot,
+        Proposal calldata proposal,
+        address[] calldata committee
+    ) private returns (uint256 score) {
+        bytes32 keyHash = proposal.publicKeyHash;
+        if (STAKE_TABLE.operatorOfKey(keyHash) != msg.sender) {
+            revert NotKeyOwner(keyHash, msg.sender);
+        }
+        if (STAKE_TABLE.stakeAt(msg.sender, epoch) == 0) {
+            revert ProposerNotStaked(msg.sender, epoch);
+        }
+        (bytes32 commitment, uint256 size) = ELECTION.sealCommittee(epoch);
+        if (size == 0) revert EpochWithoutCommittee(epoch);
+        // A key that never revealed for the epoch cannot be a member. One that did may have been
+        // displaced; it shows it by passing the committee, which must not contain it.
+        if (ELECTION.hasRevealed(keyHash, epoch)) _checkNotMember(epoch, commitment, committee);
+        uint256 maxLeaves = ELECTION.paramsAt(epoch).leafCount;
+        uint256 leaves = proposal.leafCount;
+        if (leaves == 0 || leaves > maxLeaves || leaves & (leaves - 1) != 0) {
+            revert InvalidLeafCount(leaves, maxLeaves);
+        }
+        score = ProposalScore.scoreOf(
+            STAKE_TABLE.seedOf(epoch),
+            slot,
+            keyHash,
+            proposal.feeSplitBps
+        );
+    }
+
+    /// @dev Reverts unless `committee` is the epoch's committee and the caller is not in it.
+    function _checkNotMember(
+        uint256 epoch,
+        bytes32 commitment,
+        address[] calldata committee
+    ) private view {
+        bytes32 given = keccak256(abi.encode(committee));
+        if (given != commitment) revert CommitteeMismatch(epoch, commitment, given);
+        for (uint256 i = 0; i < committee.length; ++i) {
+            if (committee[i] == msg.sender) revert ProposerInCommittee(msg.sender, epoch);
+        }
+    }
+
+    /// @dev Checks `committee` against the sealed commitment of `slot`'s epoch; returns its size
+    /// and the block seed.
+    function _checkCommittee(
+        uint256 slot,
+        address[] calldata committee
+    ) private view returns (uint256 m, bytes32 seed) {
+        uint256 epoch = epochOfSlot(slot);
+        bytes32 commitment;
+        (commitment, m, , seed) = ELECTION.blockContext(epoch, slot);
+        bytes32 given = keccak256(abi.encode(committee));
+        if (given != commitment) revert CommitteeMismatch(epoch, commitment, given);
+    }
+
+    /// @dev Checks the committee, the round, the caller against the round's leader, and the
+    /// signer bitmap against the committee size and f + 1; returns the leader.
+    function _checkQuorum(
+        uint256 slot,
+        uint256 round,
+        address[] calldata committee,
+        uint256 signerBitmap,
+        uint256 signatureCount
+    ) private view returns (address leader) {
+        (uint256 m, bytes32 seed) = _checkCommittee(slot, committee);
+        uint256 f = TimeoutCertificate.faultThreshold(m, FAULT_TOLERANCE_BPS);
+        if (round > f) revert InvalidRound(round, f);
+        leader = committee[TimeoutCertificate.leaderIndex(seed, round, m)];
+        if (msg.sender != leader) revert NotRoundLeader(leader, msg.sender);
+        if (m < 256 && signerBitmap >> m != 0) revert SignerOutOfRange(signerBitmap, m);
+        uint256 signers = TimeoutCertificate.popCount(signerBitmap);
+        if (signers != signatureCount) revert SignatureCountMismatch(signers, signatureCount);
+        if (signers < f + 1) revert NotEnoughSigners(signers, f + 1);
+    }
+
+    /// @dev Checks that a root proof of `tree` may land now: the block is pending or final, the
+    /// window is open, the data is published, a pending block's parent is final, and the tree
+    /// is not proven yet. Returns whether this proof would be the first.
+    function _checkProvable(
+        uint256 slot,
+        uint256 tree,
+        Header memory header
+    ) private view returns (bool first) {
+        first = header.status == BlockStatus.Proposed;
+        if (!first && header.status != BlockStatus.Final) {
+            revert UnexpectedBlockStatus(slot, header.status);
+        }
+        (uint256 opensAt, uint256 closesAt) = proofWindow(slot);
+        if (block.number < opensAt || block.number > closesAt) {
+            revert OutsideWindow(slot, opensAt, closesAt);
+        }
+        if (_timing[slot].publishedAt == 0) revert DataNotPublished(slot);
+        // The line above the last final block holds every pending block, so a pending block's
+        // parent is final iff it is that block.
+        if (first && header.parent != _chain.finalized) revert ParentNotFinal(slot, header.parent);
+        if (tree < 16 && header.provenTrees & (1 << tree) != 0) {
+            revert TreeAlreadyProven(slot, tree);
+        }
+    }
+
+    /// @dev Checks the participation record against the block's assignment and the proof against
+    /// the public inputs; returns the record's hash.
+    function _verifyRoot(
+        uint256 slot,
+        uint256 tree,
+        Header memory header,
+        bytes calldata record,
+        bytes calldata proof
+    ) private view returns (bytes32 recordHash) {
+        _checkParticipation(slot, tree, header.leafCount, record);
+        recordHash = keccak256(record);
+        bytes32 inputs = _rootPublicInputs(slot, header, tree, recordHash, msg.sender);
+        if (!VERIFIER.verify(inputs, proof)) revert InvalidRootProof(slot, tree);
+    }
+
+    /// @dev Checks a participation record against the block's assignment.
+    function _checkParticipation(
+        uint256 slot,
+        uint256 tree,
+        uint256 leafCount,
+        bytes calldata record
+    ) private view {
+        (, uint256 m, uint256 trees, bytes32 seed) = ELECTION.blockContext(epochOfSlot(slot), slot);
+        if (tree >= trees) revert InvalidTree(tree, trees);
+        ParticipationRecord.check(record, m, trees, leafCount, seed, tree);
+    }
+
+    function _blockCommitment(uint256 slot, Header memory header) private view returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    BLOCK_DOMAIN,
+                    slot,
+                    header.parent,
+                    header.proposer,
+                    _txCommitments[slot],
+                    header.leafCount,
+                    header.feeSplitBps
+                )
+            );
+    }
+
+    function _rootPublicInputs(
+        uint256 slot,
+        Header memory header,
+        uint256 tree,
+        bytes32 recordHash,
+        address submitter
+    ) private view returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    ROOT_PROOF_DOMAIN,
+                    block.chainid,
+                    address(this),
+                    _blockCommitment(slot, header),
+                    tree,
+                    recordHash,
+                    submitter
+                )
+            );
+    }
+
+    /// @dev Removes pending block `slot` (ending as `status`) and every block above it, walking
+    /// down from the head; at most MAX_PENDING_BLOCKS iterations.
+    function _remove(uint256 slot, BlockStatus status) private {
+        Chain memory chain = _chain;
+        uint256 current = chain.head;
+        while (current != slot) {
+            Header storage above = _headers[current];
+            above.status = BlockStatus.Pruned;
+            emit BlockPruned(current);
+            current = above.parent;
+            --chain.pending;
+        }
+        Header storage removed = _headers[slot];
+        removed.status = status;
+        if (status == BlockStatus.Pruned) emit BlockPruned(slot);
+        chain.head = removed.parent;
+        --chain.pending;
+        _chain = chain;
+    }
+}

@@ -1,0 +1,42 @@
+/**
+ * Ignition modules for the block lifecycle, built on the prover network modules.
+ *
+ * - `BlockLifecycle`: the stand-in verifier and the lifecycle over `ProverNetwork`.
+ * - `LocalBlockLifecycle`: the same over `LocalProverNetwork` (mintable test token).
+ *
+ * The verifier is `StandInProofVerifier`, which binds a proof to its public inputs and checks
+ * nothing else: replace it with a real `IProofVerifier` before securing value. Parameters come
+ * from `deploy/parameters/<network>.json` under the module's id.
+ */
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { ContractFuture, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
+
+import { LocalProverNetworkModule, ProverNetworkModule } from "./ProverNetwork.js";
+
+function blockLifecycle(m: IgnitionModuleBuilder, election: ContractFuture<string>) {
+  const verifier = m.contract("StandInProofVerifier");
+  const lifecycle = m.contract("BlockLifecycle", [
+    {
+      election,
+      verifier,
+      slotLength: m.getParameter<bigint>("slotLength"),
+      proposalPhase: m.getParameter<bigint>("proposalPhase"),
+      dataTimeout: m.getParameter<bigint>("dataTimeout"),
+      faultToleranceBps: m.getParameter<bigint>("faultToleranceBps"),
+      feeSplitScoring: m.getParameter<boolean>("feeSplitScoring"),
+    },
+  ]);
+  return { verifier, lifecycle };
+}
+
+export const BlockLifecycleModule = buildModule("BlockLifecycle", (m) => {
+  const { stakeTable, election } = m.useModule(ProverNetworkModule);
+  return { stakeTable, election, ...blockLifecycle(m, election) };
+});
+
+export const LocalBlockLifecycleModule = buildModule("LocalBlockLifecycle", (m) => {
+  const { token, stakeTable, election } = m.useModule(LocalProverNetworkModule);
+  return { token, stakeTable, election, ...blockLifecycle(m, election) };
+});
+
+export default LocalBlockLifecycleModule;

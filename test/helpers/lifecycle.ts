@@ -1,0 +1,259 @@
+/**
+ * Shared fixture for block-lifecycle tests: a stake table, an elected and sealed committee, the
+ * stand-in verifier and a BlockLifecycle, plus helpers that act as sequencers, provers and leaders
+ * through the TypeScript protocol library.
+ */
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import { keccak256, toUtf8Bytes } from "ethers";
+
+import {
+  blockCommitment,
+  participationRecord,
+  proofWindow,
+  rootPublicInputs,
+  signTimeoutVote,
+  signerBitmap,
+  slotStartBlock,
+  standInProof,
+  timeoutVoteDomain,
+  timeoutWindow,
+  type CompactSignature,
+  type LifecycleDomain,
+  type SlotClock,
+  type TreeShape,
+} from "../../src/protocol/lifecycle.js";
+import { publicKeyHash } from "../../src/protocol/stake.js";
+import type { BlockLifecycle, StandInProofVerifier } from "../../typechain-types/index.js";
+import {
+  advanceTo,
+  deployElection,
+  mineIntoRevealWindow,
+  revealFor,
+  type ElectionFixture,
+  type Operator,
+} from "./election.js";
+import { mineUntilNextBlockIs, nextBlockNumber } from "./stakeTable.js";
+
+type Mine = (blocks: number) => Promise<void>;
+
+/** Lifecycle parameters of the tests (epochs are 40 L1 blocks, W = 20). */
+export const LIFECYCLE_TEST_PARAMS = {
+  slotLength: 4n,
+  proposalPhase: 2n,
+  dataTimeout: 3n,
+  faultToleranceBps: 3_333n,
+  feeSplitScoring: false,
+};
+
+export interface LifecycleFixture extends ElectionFixture {
+  lifecycle: BlockLifecycle;
+  verifier: StandInProofVerifier;
+  clock: SlotClock;
+  lifecycleDomain: LifecycleDomain;
+  /** The epoch whose committee proves the tests' blocks. */
+  epoch: bigint;
+  /** Its committee in rank order. */
+  committee: string[];
+  /** The members as operators, in rank order. */
+  members: Operator[];
+  /** Staked operators outside the committee: they may propose. */
+  sequencers: Operator[];
+  mine: Mine;
+}
+
+export async function deployLifecycle(
+  ethers: HardhatEthers,
+  mine: Mine,
+  options: { feeSplitScoring?: boolean; faultToleranceBps?: bigint } = {},
+): Promise<LifecycleFixture> {
+  const fx = await deployElection(ethers, {
+    params: { committeeSize: 4, oversamplingBps: 1_000_000, treeCount: 2, leafCount: 4 },
+    stakes: [500, 500, 500, 500, 500, 500, 500, 500],
+    table: { epochLength: 40n },
+  });
+  const verifier = await ethers.deployContract("StandInProofVerifier");
+  const params = { ...LIFECYCLE_TEST_PARAMS, ...options };
+  const lifecycle = await ethers.deployContract("BlockLifecycle", [
+    {
+      election: await fx.election.getAddress(),
+      verifier: await verifier.getAddress(),
+      ...params,
+    },
+  ]);
+  const epoch = fx.firstEpoch;
+  await mineIntoRevealWindow(fx, ethers, mine, epoch);
+  const reveals = [];
+  for (const op of fx.operators) reveals.push(await revealFor(fx, op, epoch));
+  const eligible = reveals.filter((r) => r.rank !== null);
+  await fx.election.revealBatch(
+    epoch,
+    eligible.map((r) => r.publicKey),
+    eligible.map((r) => r.vrfProof),
+  );
+  await advanceTo(fx, ethers, mine, await fx.table.epochStartBlock(epoch));
+  await fx.election.sealCommittee(epoch);
+  const committee = [...(await fx.election.committeeOf(epoch))];
+  const byAddress = new Map(fx.operators.map((o) => [o.address, o]));
+  const members = committee.map((a) => byAddress.get(a)!);
+  const sequencers = fx.operators.filter((o) => !committee.includes(o.address));
+  const clock: SlotClock = {
+    genesisBlock: await lifecycle.GENESIS_BLOCK(),
+    epochLength: await lifecycle.EPOCH_LENGTH(),
+    slotLength: await lifecycle.SLOT_LENGTH(),
+    proposalPhase: await lifecycle.PROPOSAL_PHASE(),
+    proofWindow: await lifecycle.PROOF_WINDOW(),
+    dataTimeout: await lifecycle.DATA_TIMEOUT(),
+  };
+  return {
+    ...fx,
+    lifecycle,
+    verifier,
+    clock,
+    lifecycleDomain: { chainId: fx.chainId, lifecycle: await lifecycle.getAddress() },
+    epoch,
+    committee,
+    members,
+    sequencers,
+    mine,
+  };
+}
+
+/** The first slot of the committee's epoch whose proposal phase has not started yet. */
+export async function firstOpenSlot(fx: LifecycleFixture, ethers: HardhatEthers): Promise<bigint> {
+  const next = await nextBlockNumber(ethers);
+  const slot = (next - fx.clock.genesisBlock + fx.clock.slotLength - 1n) / fx.clock.slotLength;
+  return slot;
+}
+
+/** Mines until the next transaction lands in L1 block `target`. */
+export async function mineTo(fx: LifecycleFixture, ethers: HardhatEthers, target: bigint) {
+  await mineUntilNextBlockIs(ethers, fx.mine, target);
+}
+
+export interface ProposeOptions {
+  parent?: bigint;
+  leafCount?: bigint;
+  feeSplitBps?: bigint;
+  txCommitment?: string;
+  /** The committee argument; by default the committee iff the sequencer revealed. */
+  committee?: string[];
+}
+
+async function revealedFor(fx: LifecycleFixture, sequencer: Operator): Promise<string[]> {
+  const revealed = await fx.election.hasRevealed(publicKeyHash(sequencer.publicKey), fx.epoch);
+  return revealed ? fx.committee : [];
+}
+
+/** Proposes `slot`'s block as `sequencer` at the start of its proposal phase. */
+export async function proposeBlock(
+  fx: LifecycleFixture,
+  ethers: HardhatEthers,
+  slot: bigint,
+  sequencer: Operator,
+  options: ProposeOptions = {},
+) {
+  const start = slotStartBlock(fx.clock, slot);
+  if ((await nextBlockNumber(ethers)) < start) await mineTo(fx, ethers, start);
+  const [head] = await fx.lifecycle.chainState();
+  return fx.lifecycle.connect(sequencer.signer).propose(
+    slot,
+    {
+      parent: options.parent ?? head,
+      txCommitment: options.txCommitment ?? keccak256(toUtf8Bytes(`txs of slot ${slot}`)),
+      leafCount: options.leafCount ?? 4n,
+      feeSplitBps: options.feeSplitBps ?? 0n,
+      publicKeyHash: publicKeyHash(sequencer.publicKey),
+    },
+    options.committee ?? (await revealedFor(fx, sequencer)),
+  );
+}
+
+/** Publishes `slot`'s data as its proposer, at the first block allowed if not later already. */
+export async function publishData(fx: LifecycleFixture, ethers: HardhatEthers, slot: bigint) {
+  const block = await fx.lifecycle.getBlock(slot);
+  const { opensAt } = proofWindow(fx.clock, slot);
+  if ((await nextBlockNumber(ethers)) < opensAt) await mineTo(fx, ethers, opensAt);
+  const proposer = fx.operators.find((o) => o.address === block.proposer)!;
+  return fx.lifecycle.connect(proposer.signer).publishData(slot);
+}
+
+/** The shape of `slot`'s trees as the chain sees it. */
+export async function treeShape(fx: LifecycleFixture, slot: bigint): Promise<TreeShape> {
+  const [ctx, block] = await Promise.all([
+    fx.election.blockContext(fx.epoch, slot),
+    fx.lifecycle.getBlock(slot),
+  ]);
+  return {
+    m: Number(ctx.size),
+    c: Number(ctx.treeCount),
+    leafCount: Number(block.leafCount),
+    seed: ctx.seed,
+  };
+}
+
+/** A root proof of `tree` for `submitter`: record, public inputs and the stand-in proof. */
+export async function rootProof(
+  fx: LifecycleFixture,
+  slot: bigint,
+  tree: number,
+  submitter: string,
+  record?: Uint8Array,
+) {
+  const shape = await treeShape(fx, slot);
+  const rec = record ?? participationRecord(shape, tree);
+  const b = await fx.lifecycle.getBlock(slot);
+  const commitment = blockCommitment({
+    slot,
+    parent: b.parent,
+    proposer: b.proposer,
+    txCommitment: b.txCommitment,
+    leafCount: b.leafCount,
+    feeSplitBps: b.feeSplitBps,
+  });
+  const inputs = rootPublicInputs(fx.lifecycleDomain, commitment, tree, rec, submitter);
+  return { record: rec, inputs, proof: standInProof(inputs) };
+}
+
+/** Submits tree `tree`'s root proof of `slot` from `submitter` (default: first member). */
+export async function submitRoot(
+  fx: LifecycleFixture,
+  slot: bigint,
+  tree: number,
+  submitter = fx.members[0],
+) {
+  const { record, proof } = await rootProof(fx, slot, tree, submitter.address);
+  return fx.lifecycle.connect(submitter.signer).submitRootProof(slot, tree, record, proof);
+}
+
+/** Votes of the members at `indices` for (`slot`, `round`), in ascending index order. */
+export async function timeoutVotes(
+  fx: LifecycleFixture,
+  slot: bigint,
+  round: number,
+  indices: number[],
+): Promise<{ bitmap: bigint; signatures: CompactSignature[] }> {
+  const domain = timeoutVoteDomain(fx.chainId, fx.lifecycleDomain.lifecycle);
+  const sorted = [...indices].sort((a, b) => a - b);
+  const signatures = [];
+  for (const i of sorted)
+    signatures.push(await signTimeoutVote(fx.members[i].signer, domain, slot, round));
+  return { bitmap: signerBitmap(sorted), signatures };
+}
+
+/** The member leading `round` of `slot`. */
+export async function leaderOf(
+  fx: LifecycleFixture,
+  slot: bigint,
+  round: number,
+): Promise<Operator> {
+  const leader = await fx.lifecycle.leaderOf(slot, round, fx.committee);
+  return fx.members.find((m) => m.address === leader)!;
+}
+
+/** The first L1 block that takes a timeout certificate for `slot`. */
+export async function timeoutOpensAt(fx: LifecycleFixture, slot: bigint): Promise<bigint> {
+  const b = await fx.lifecycle.getBlock(slot);
+  return timeoutWindow(fx.clock, slot, b.publishedAt).opensAt;
+}
+
+export { advanceTo };
