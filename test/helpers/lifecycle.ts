@@ -64,15 +64,16 @@ export interface LifecycleFixture extends ElectionFixture {
 export async function deployLifecycle(
   ethers: HardhatEthers,
   mine: Mine,
-  options: { feeSplitScoring?: boolean; faultToleranceBps?: bigint } = {},
+  options: { feeSplitScoring?: boolean; faultToleranceBps?: bigint; epochLength?: bigint } = {},
 ): Promise<LifecycleFixture> {
   const fx = await deployElection(ethers, {
     params: { committeeSize: 4, oversamplingBps: 1_000_000, treeCount: 2, leafCount: 4 },
     stakes: [500, 500, 500, 500, 500, 500, 500, 500],
-    table: { epochLength: 40n },
+    table: { epochLength: options.epochLength ?? 40n },
   });
   const verifier = await ethers.deployContract("StandInProofVerifier");
-  const params = { ...LIFECYCLE_TEST_PARAMS, ...options };
+  const { epochLength: _epochLength, ...overrides } = options;
+  const params = { ...LIFECYCLE_TEST_PARAMS, ...overrides };
   const lifecycle = await ethers.deployContract("BlockLifecycle", [
     {
       election: await fx.election.getAddress(),
