@@ -1,22 +1,41 @@
 /**
- * The project's main job (foundation and election layers): deploy the stake table, its test token
- * and the committee election with Ignition to the selected network (the in-process one by
- * default), register a few provers through the TypeScript protocol library, print the parameters
- * and the resulting state, then run one election: every prover computes its VRF, an aggregator
- * reveals them in one batch, the committee is sealed after the window, and the striped assignment
- * of one block is printed.
+ * The project's main job (foundation, election and block-lifecycle layers): deploy the stake
+ * table, its test token, the committee election, the stand-in proof verifier and the block
+ * lifecycle with Ignition (`LocalBlockLifecycleModule`) to the selected network (the in-process
+ * one by default), register a few provers and one sequencer through the TypeScript protocol
+ * library, print the parameters and the resulting state, then run one election: every prover
+ * computes its VRF, an aggregator reveals them in one batch, the committee is sealed after the
+ * window, and the striped assignment of one block is printed. The sequencer does not reveal, so
+ * it stays out of the committee (seed 001's no-overlap rule).
+ *
+ * Then a short block lifecycle in the committee's epoch:
+ *   - block A: the sequencer proposes it (public score checked against the TypeScript mirror),
+ *     publishes its data after the proposal phase, and committee members submit a root proof for
+ *     every tree (the first finalizes A); tree 0's participation record and the chunks it credits
+ *     each member are printed;
+ *   - block B, built on A: the sequencer proposes it but withholds the data, f+1 members sign
+ *     timeout votes for round 0 and the round-0 leader posts the certificate once the timeout
+ *     window opens: B is TimedOut and the head moves back to A;
+ *   - a final line with the chain state (head, finalized, pending).
+ * Every transaction's gas is printed.
  *
  *   npm start                                  # in-process network
- *   npx hardhat run --network localhost scripts/main.ts
+ *   npx hardhat run --network localhost scripts/main.ts   # against a fresh `hardhat node`
  *
  * Later issues turn this into the whole-network simulation.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import {
+  keccak256,
+  toUtf8Bytes,
+  type ContractTransactionReceipt,
+  type ContractTransactionResponse,
+} from "ethers";
 import { network } from "hardhat";
 
-import { LocalProverNetworkModule } from "../deploy/ProverNetwork.js";
+import { LocalBlockLifecycleModule } from "../deploy/BlockLifecycle.js";
 import { assignment, blockSeed } from "../src/protocol/assignment.js";
 import { encodeG1, encodeG2, publicKeyOf, secretKeyFromSeed } from "../src/protocol/bls.js";
 import {
@@ -28,8 +47,31 @@ import {
   vrfScore,
 } from "../src/protocol/election.js";
 import { epochStartBlock } from "../src/protocol/epoch.js";
+import {
+  BlockStatus,
+  blockCommitment,
+  chunksCredited,
+  epochOfSlot,
+  faultThreshold,
+  leaderIndex,
+  participationRecord,
+  proofWindow,
+  proposalPhase,
+  proposalScore,
+  rootPublicInputs,
+  signTimeoutVote,
+  signerBitmap,
+  slotStartBlock,
+  standInProof,
+  timeoutVoteDomain,
+  timeoutWindow,
+  type SlotClock,
+  type TreeShape,
+  type Window,
+} from "../src/protocol/lifecycle.js";
 import { operatorStatus, publicKeyHash, registrationKeys } from "../src/protocol/stake.js";
 import {
+  BlockLifecycle__factory,
   CommitteeElection__factory,
   StakeTable__factory,
   TestStakeToken__factory,
@@ -39,12 +81,29 @@ const PROVERS = 4;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const parametersFile = path.join(here, "..", "deploy", "parameters", "local.json");
 
-const { ethers, ignition } = await network.create();
+const { ethers, ignition, networkHelpers } = await network.create();
 const [deployer, ...others] = await ethers.getSigners();
 const provers = others.slice(0, PROVERS);
+const sequencer = others[PROVERS];
 const chainId = (await ethers.provider.getNetwork()).chainId;
 
-const deployed = await ignition.deploy(LocalProverNetworkModule, {
+/** Waits for a transaction and returns its receipt. */
+async function mined(
+  tx: Promise<ContractTransactionResponse>,
+): Promise<ContractTransactionReceipt> {
+  const receipt = await (await tx).wait();
+  if (receipt === null) throw new Error("transaction was not mined");
+  return receipt;
+}
+
+/** Mines empty blocks until the next transaction lands in L1 block `target`. */
+async function mineUntilNextBlockIs(target: bigint): Promise<void> {
+  const next = BigInt(await ethers.provider.getBlockNumber()) + 1n;
+  if (target < next) throw new Error(`L1 block ${target} is already mined (next is ${next})`);
+  if (target > next) await networkHelpers.mine(target - next);
+}
+
+const deployed = await ignition.deploy(LocalBlockLifecycleModule, {
   parameters: parametersFile,
   displayUi: false,
 });
@@ -52,6 +111,8 @@ const table = StakeTable__factory.connect(await deployed.stakeTable.getAddress()
 const token = TestStakeToken__factory.connect(await deployed.token.getAddress(), deployer);
 const tableAddress = await table.getAddress();
 const election = CommitteeElection__factory.connect(await deployed.election.getAddress(), deployer);
+const lifecycle = BlockLifecycle__factory.connect(await deployed.lifecycle.getAddress(), deployer);
+const lifecycleAddress = await lifecycle.getAddress();
 
 const decimals = await token.decimals();
 const symbol = await token.symbol();
@@ -62,6 +123,8 @@ console.log(`Deployed on chain ${chainId}`);
 console.log(`  TestStakeToken ${await token.getAddress()}`);
 console.log(`  StakeTable     ${tableAddress}`);
 console.log(`  Election       ${await election.getAddress()}`);
+console.log(`  Verifier       ${await deployed.verifier.getAddress()} (StandInProofVerifier)`);
+console.log(`  BlockLifecycle ${lifecycleAddress}`);
 
 const minimumStake = await table.MINIMUM_STAKE();
 const params: Array<[string, string, string]> = [
@@ -83,6 +146,14 @@ const params: Array<[string, string, string]> = [
   ["slashing window", `${await table.SLASHING_WINDOW()} blocks`, "evidence after the proof window"],
   ["slash sink", await table.SLASH_SINK(), "receives slashed tokens (burn address)"],
   ["reveal window", `${await election.REVEAL_WINDOW()} blocks`, "last blocks before an epoch"],
+  ["slot length", `${await lifecycle.SLOT_LENGTH()} blocks`, "L1 blocks per L2 slot"],
+  ["proposal phase", `${await lifecycle.PROPOSAL_PHASE()} blocks`, "first blocks of a slot"],
+  ["data timeout delta", `${await lifecycle.DATA_TIMEOUT()} blocks`, "before timeout votes count"],
+  [
+    "fault tolerance",
+    `${Number(await lifecycle.FAULT_TOLERANCE_BPS()) / 1e4}`,
+    "f = floor(m * this); certificates need f+1",
+  ],
 ];
 const electionParams = await election.paramsAt(await table.currentEpoch());
 params.push(
@@ -113,6 +184,33 @@ for (const [i, prover] of provers.entries()) {
   );
 }
 
+// The sequencer registers with the provers so that its stake counts in the committee's epoch
+// (activation lag); it never reveals, so it cannot be a member and may propose there.
+const sequencerStake = minimumStake;
+await (await token.mint(sequencer.address, sequencerStake)).wait();
+await (await token.connect(sequencer).approve(tableAddress, sequencerStake)).wait();
+const sequencerKeys = registrationKeys(
+  secretKeyFromSeed("main-sequencer"),
+  { chainId, verifyingContract: tableAddress },
+  sequencer.address,
+);
+const sequencerKeyHash = publicKeyHash(sequencerKeys.publicKey);
+const sequencerReceipt = await mined(
+  table
+    .connect(sequencer)
+    .register(
+      sequencer.address,
+      sequencer.address,
+      sequencerStake,
+      sequencerKeys.publicKey,
+      sequencerKeys.proofOfPossession,
+    ),
+);
+console.log(
+  `registered sequencer ${sequencer.address} key ${sequencerKeyHash.slice(0, 18)}… ` +
+    `stake ${fmt(sequencerStake)} (gas ${sequencerReceipt.gasUsed}); it will not reveal`,
+);
+
 const epoch = await table.currentEpoch();
 const effective = epoch + (await table.ACTIVATION_LAG());
 const clock = {
@@ -122,9 +220,10 @@ const clock = {
 console.log(`\nState at block ${await ethers.provider.getBlockNumber()} (epoch ${epoch})`);
 console.table(
   await Promise.all(
-    provers.map(async (p) => {
+    [...provers, sequencer].map(async (p, i) => {
       const info = await table.operatorInfo(p.address);
       return {
+        role: i < PROVERS ? `prover ${i}` : "sequencer",
         operator: p.address,
         status: operatorStatus(info.status),
         balance: fmt(info.balance),
@@ -152,7 +251,7 @@ await ethers.provider.send("hardhat_mine", [ethers.toQuantity(startOfEffective -
 await (await table.checkpointRandao()).wait();
 const now = await table.currentEpoch();
 console.log(`\nAdvanced to block ${await ethers.provider.getBlockNumber()} (epoch ${now})`);
-console.log(`active provers' stake at epoch ${now}: ${fmt(await table.totalStakeAt(now))}`);
+console.log(`active operators' stake at epoch ${now}: ${fmt(await table.totalStakeAt(now))}`);
 console.log(`RANDAO checkpoint of epoch ${now}: ${await table.randaoCheckpoint(now)}`);
 console.log(`seed of epoch ${now + 1n}: ${await table.seedOf(now + 1n)}`);
 
@@ -229,3 +328,205 @@ console.table(
   })),
 );
 if (!agrees) process.exitCode = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Block lifecycle in epoch `target`: block A proposed, published and proven on every tree;
+// block B built on A, its data withheld, timed out by an f+1 certificate.
+// ---------------------------------------------------------------------------------------------
+
+/** Prints a cross-check between the TypeScript mirror and the chain; a mismatch fails the job. */
+function check(what: string, ok: boolean): string {
+  if (!ok) {
+    console.log(`  MISMATCH: ${what}`);
+    process.exitCode = 1;
+  }
+  return ok ? "same" : "DIFFERENT";
+}
+
+const slotClock: SlotClock = {
+  genesisBlock: await lifecycle.GENESIS_BLOCK(),
+  epochLength: await lifecycle.EPOCH_LENGTH(),
+  slotLength: await lifecycle.SLOT_LENGTH(),
+  proposalPhase: await lifecycle.PROPOSAL_PHASE(),
+  proofWindow: await lifecycle.PROOF_WINDOW(),
+  dataTimeout: await lifecycle.DATA_TIMEOUT(),
+};
+const lifecycleDomain = { chainId, lifecycle: lifecycleAddress };
+const m = members.length;
+const f = faultThreshold(m, await lifecycle.FAULT_TOLERANCE_BPS());
+const signerOf = new Map(provers.map((p) => [p.address, p]));
+const memberSigner = (i: number) => {
+  const signer = signerOf.get(members[i]);
+  if (signer === undefined) throw new Error(`member #${i} ${members[i]} is not a local prover`);
+  return signer;
+};
+const showWindow = (w: Window) => `L1 blocks [${w.opensAt}, ${w.closesAt}]`;
+const statusOf = async (slot: bigint) =>
+  BlockStatus[Number((await lifecycle.getBlock(slot)).status)];
+const chainLine = async () => {
+  const [head, finalized, pending] = await lifecycle.chainState();
+  return `head ${head}, finalized ${finalized}, pending ${pending}`;
+};
+
+/** The first slot whose proposal phase has not started yet, checked to be in epoch `target`. */
+async function nextOpenSlot(): Promise<bigint> {
+  const next = BigInt(await ethers.provider.getBlockNumber()) + 1n;
+  const { genesisBlock, slotLength } = slotClock;
+  const slot = (next - genesisBlock + slotLength - 1n) / slotLength;
+  const slotEpoch = epochOfSlot(slotClock, slot);
+  if (slotEpoch !== target) throw new Error(`slot ${slot} is in epoch ${slotEpoch}, not ${target}`);
+  return slot;
+}
+
+/** The sequencer proposes `slot`'s block on the current head at the start of its phase. */
+async function propose(name: string, slot: bigint, text: string): Promise<void> {
+  await mineUntilNextBlockIs(slotStartBlock(slotClock, slot));
+  const [head] = await lifecycle.chainState();
+  const proposal = {
+    parent: head,
+    txCommitment: keccak256(toUtf8Bytes(text)),
+    leafCount: (await election.paramsAt(target)).leafCount,
+    feeSplitBps: 0n,
+    publicKeyHash: sequencerKeyHash,
+  };
+  // [] as committee: the sequencer never revealed for the epoch, so it cannot be a member.
+  const receipt = await mined(lifecycle.connect(sequencer).propose(slot, proposal, []));
+  const stored = await lifecycle.getBlock(slot);
+  const score = proposalScore(await table.seedOf(target), slot, sequencerKeyHash, 0n);
+  console.log(
+    `\nBlock ${name}: slot ${slot} (epoch ${target}, proposal phase ` +
+      `${showWindow(proposalPhase(slotClock, slot))})`,
+  );
+  console.log(
+    `  sequencer proposes in L1 block ${receipt.blockNumber} (gas ${receipt.gasUsed}): ` +
+      `parent ${proposal.parent}, txCommitment ${proposal.txCommitment.slice(0, 18)}… ` +
+      `("${text}"), leaves ${proposal.leafCount}, fee split ${proposal.feeSplitBps}`,
+  );
+  console.log(
+    `  score ${stored.score} (TypeScript proposalScore vs on-chain: ` +
+      `${check(`score of slot ${slot}`, stored.score === score)})`,
+  );
+}
+
+// Block A.
+console.log(
+  `\nBlock lifecycle in epoch ${target}: committee of m = ${m}, f = ${f} ` +
+    `(TS vs on-chain: ${check("f", BigInt(f) === (await lifecycle.faultThreshold(m)))}), ` +
+    `slots of ${slotClock.slotLength} L1 blocks; chain ${await chainLine()}`,
+);
+const slotA = await nextOpenSlot();
+await propose("A", slotA, `block A: transfers of slot ${slotA}`);
+const windowA = proofWindow(slotClock, slotA);
+const [opensA, closesA] = await lifecycle.proofWindow(slotA);
+console.log(
+  `  proof window ${showWindow(windowA)} (TS vs on-chain: ` +
+    `${check("proof window of A", opensA === windowA.opensAt && closesA === windowA.closesAt)})`,
+);
+await mineUntilNextBlockIs(windowA.opensAt);
+const publishReceipt = await mined(lifecycle.connect(sequencer).publishData(slotA));
+console.log(
+  `  data published in L1 block ${publishReceipt.blockNumber} (gas ${publishReceipt.gasUsed})`,
+);
+
+const contextA = await election.blockContext(target, slotA);
+const blockA = await lifecycle.getBlock(slotA);
+const shapeA: TreeShape = {
+  m: Number(contextA.size),
+  c: Number(contextA.treeCount),
+  leafCount: Number(blockA.leafCount),
+  seed: contextA.seed,
+};
+const commitmentA = blockCommitment({
+  slot: slotA,
+  parent: blockA.parent,
+  proposer: blockA.proposer,
+  txCommitment: blockA.txCommitment,
+  leafCount: blockA.leafCount,
+  feeSplitBps: blockA.feeSplitBps,
+});
+console.log(
+  `  block commitment ${commitmentA.slice(0, 18)}… (TS vs on-chain: ` +
+    `${check("commitment of A", commitmentA === (await lifecycle.blockCommitment(slotA)))}); ` +
+    `${shapeA.c} trees x ${2 * shapeA.leafCount - 1} nodes`,
+);
+for (let tree = 0; tree < shapeA.c; tree++) {
+  const submitter = memberSigner(tree % m);
+  const record = participationRecord(shapeA, tree);
+  const inputs = rootPublicInputs(lifecycleDomain, commitmentA, tree, record, submitter.address);
+  const onChainInputs = await lifecycle.rootPublicInputs(slotA, tree, record, submitter.address);
+  const receipt = await mined(
+    lifecycle.connect(submitter).submitRootProof(slotA, tree, record, standInProof(inputs)),
+  );
+  const finalizes = receipt.logs.some(
+    (log) => lifecycle.interface.parseLog(log)?.name === "BlockFinalized",
+  );
+  const recordHash = await lifecycle.rootRecordHash(slotA, tree);
+  console.log(
+    `  tree ${tree}: root proof by member #${tree % m} in L1 block ${receipt.blockNumber} ` +
+      `(gas ${receipt.gasUsed})${finalizes ? `, A is ${await statusOf(slotA)}` : ""}; ` +
+      `TS vs on-chain: public inputs ${check(`inputs of tree ${tree}`, inputs === onChainInputs)}, record hash ` +
+      `${check(`record of tree ${tree}`, recordHash === keccak256(record))}`,
+  );
+}
+const record0 = participationRecord(shapeA, 0);
+console.log("  tree 0 participation record (heap node:committee index credited):");
+for (let width = 1, level = 0; width <= shapeA.leafCount; width <<= 1, level++) {
+  const nodes = Array.from({ length: width }, (_, j) => `${width + j}:#${record0[width + j - 1]}`);
+  console.log(`    level ${level}: ${nodes.join(" ")}`);
+}
+const credited = chunksCredited(record0);
+console.table(
+  members.map((member, i) => ({ member: `#${i} ${member}`, chunks: credited.get(i) ?? 0 })),
+);
+console.log(`  chain ${await chainLine()}`);
+
+// Block B: built on A, the data never reaches the provers.
+const slotB = await nextOpenSlot();
+if (slotB > slotA + 1n) {
+  console.log(`\n(slot ${slotA + 1n}'s proposal phase passed while A's trees were proven)`);
+}
+await propose("B", slotB, `block B: transfers of slot ${slotB}`);
+console.log(`  data withheld: never published, so the provers cannot build B's trees`);
+const timeoutB = timeoutWindow(slotClock, slotB, (await lifecycle.getBlock(slotB)).publishedAt);
+const [opensT, closesT] = await lifecycle.timeoutWindow(slotB);
+console.log(
+  `  timeout window ${showWindow(timeoutB)} (TS vs on-chain: ` +
+    `${check("timeout window of B", opensT === timeoutB.opensAt && closesT === timeoutB.closesAt)})`,
+);
+await mineUntilNextBlockIs(timeoutB.opensAt);
+const contextB = await election.blockContext(target, slotB);
+const leader = leaderIndex(contextB.seed, 0, m);
+const onChainLeader = await lifecycle.leaderOf(slotB, 0, members);
+const voters = [leader, ...members.keys()]
+  .filter((i, k, all) => all.indexOf(i) === k)
+  .slice(0, f + 1)
+  .sort((a, b) => a - b);
+const voteDomain = timeoutVoteDomain(chainId, lifecycleAddress);
+const signatures = [];
+for (const i of voters)
+  signatures.push(await signTimeoutVote(memberSigner(i), voteDomain, slotB, 0));
+const bitmap = signerBitmap(voters);
+console.log(
+  `  round-0 leader #${leader} ${members[leader]} (TS leaderIndex vs on-chain leaderOf: ` +
+    `${check("round-0 leader of B", members[leader] === onChainLeader)}); ` +
+    `f+1 = ${f + 1} timeout votes from ${voters.map((i) => `#${i}`).join(", ")} ` +
+    `(bitmap 0b${bitmap.toString(2)})`,
+);
+const certificateReceipt = await mined(
+  lifecycle
+    .connect(memberSigner(leader))
+    .postTimeoutCertificate(slotB, 0, members, bitmap, signatures),
+);
+const [headAfter] = await lifecycle.chainState();
+const statusB = await statusOf(slotB);
+console.log(
+  `  leader posts the certificate in L1 block ${certificateReceipt.blockNumber} ` +
+    `(gas ${certificateReceipt.gasUsed}): B is ${statusB}, head moved back to ` +
+    `${headAfter === slotA ? "A" : "?"} (slot ${headAfter})`,
+);
+check("B timed out and the head is A again", statusB === "TimedOut" && headAfter === slotA);
+
+console.log(
+  `\nChain at L1 block ${await ethers.provider.getBlockNumber()}: ${await chainLine()} ` +
+    `(A = slot ${slotA} ${await statusOf(slotA)}, B = slot ${slotB} ${await statusOf(slotB)})`,
+);
