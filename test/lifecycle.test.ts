@@ -314,3 +314,41 @@ describe("BlockLifecycle scenarios", function () {
     expect((await fx.lifecycle.getBlock(next)).parent).to.equal(chain[0]);
   });
 });
+
+describe("BlockLifecycle record history (ring of HISTORY_SLOTS entries)", function () {
+  // Epochs of 2000 L1 blocks (500 slots), so slots s and s + 256 share one committee.
+  async function longEpochFixture(): Promise<LifecycleFixture> {
+    return deployLifecycle(ethers, (n) => networkHelpers.mine(n), { epochLength: 2000n });
+  }
+
+  it("reuses a settled entry after HISTORY_SLOTS slots, and refuses to overwrite a pending block", async function () {
+    const fx = await networkHelpers.loadFixture(longEpochFixture);
+    const history = await fx.lifecycle.HISTORY_SLOTS();
+    expect(history).to.equal(256n);
+    const proven = await firstOpenSlot(fx, ethers);
+    const [, stale] = await buildChain(fx, proven, 2);
+    await submitRoot(fx, proven, 0);
+    const provenRecord = await fx.lifecycle.rootRecordHash(proven, 0);
+    expect(provenRecord).to.not.equal(ethers.ZeroHash);
+
+    // Slot `proven + 256` lands on the proven block's entry: allowed, the old record goes.
+    // It builds on the stale pending block (the head), whose window closed long ago.
+    const reuse = proven + history;
+    await proposeBlock(fx, ethers, reuse, fx.sequencers[0]);
+    expect(await statusOf(fx, proven)).to.equal(BlockStatus.None);
+    expect(await fx.lifecycle.rootRecordHash(proven, 0)).to.equal(ethers.ZeroHash);
+    expect((await fx.lifecycle.getBlock(reuse)).parent).to.equal(stale);
+
+    // Slot `stale + 256` would overwrite a block that is still pending: prune it first.
+    const blocked = stale + history;
+    await expect(proposeBlock(fx, ethers, blocked, fx.sequencers[1]))
+      .to.be.revertedWithCustomError(fx.lifecycle, "PruneFirst")
+      .withArgs(stale);
+    await fx.lifecycle.prune(stale); // also prunes `reuse`, built on it
+    expect(await statusOf(fx, reuse)).to.equal(BlockStatus.Pruned);
+    await proposeBlock(fx, ethers, blocked, fx.sequencers[1]);
+    expect(await statusOf(fx, blocked)).to.equal(BlockStatus.Proposed);
+    expect(await statusOf(fx, stale)).to.equal(BlockStatus.None);
+    expect((await fx.lifecycle.getBlock(blocked)).parent).to.equal(proven);
+  });
+});

@@ -79,6 +79,12 @@ interface IBlockLifecycle {
     error InvalidProposalPhase(uint256 proposalPhase, uint256 slotLength);
     error InvalidDataTimeout(uint256 dataTimeout, uint256 proofWindow);
     error InvalidFaultTolerance(uint256 faultToleranceBps);
+    /// @notice The record history (HISTORY_SLOTS slots, in L1 blocks) must outlast a block's
+    /// proposal phase and proof window.
+    error HistoryTooShort(uint256 historyBlocks, uint256 needed);
+    /// @notice The slot's history entry still holds pending block `pendingSlot`, whose window
+    /// closed long ago: prune it first.
+    error PruneFirst(uint256 pendingSlot);
     /// @notice Proposals for `slot` are accepted only in L1 blocks `[opensAt, closesAt]`.
     error OutsideProposalPhase(uint256 slot, uint256 opensAt, uint256 closesAt);
     /// @notice `caller` is not the operator that registered the key.

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {CommitteeElection} from "../election/CommitteeElection.sol";
 import {TreeAssignment} from "../election/TreeAssignment.sol";
@@ -40,6 +41,12 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     bytes32 public constant BLOCK_DOMAIN = keccak256("PROVERNET_V1_BLOCK");
     /// @notice Domain tag of root-proof public inputs.
     bytes32 public constant ROOT_PROOF_DOMAIN = keccak256("PROVERNET_V1_ROOT_PROOF");
+    /// @notice Slots whose block records stay in storage: the record of slot `s` is overwritten
+    /// by slot `s + HISTORY_SLOTS`'s proposal (events keep everything). Later layers settle a
+    /// block before that; the constructor requires the history to outlast every proof window.
+    uint256 public constant HISTORY_SLOTS = 256;
+    /// @dev Trees per block the records have room for (TreeAssignment.MAX_TREE_COUNT).
+    uint256 private constant MAX_TREES = 16;
 
     /// @notice The stake table (keys, stake, seeds, PROOF_WINDOW).
     StakeTable public immutable STAKE_TABLE;
@@ -65,20 +72,21 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     /// @notice Whether proposal scores are scaled by (1 + FEE_SPLIT) (seed 002).
     bool public immutable FEE_SPLIT_SCORING;
 
-    /// @dev One slot per block header.
+    /// @dev One slot per block header. `slot` tags which slot a history entry currently holds.
     struct Header {
         address proposer;
         uint32 parent;
-        uint24 leafCount;
-        uint16 feeSplitBps;
+        uint32 slot;
+        uint8 leafLog2;
         uint16 provenTrees;
         BlockStatus status;
     }
 
-    /// @dev The proposal's score and the publication block; one slot.
+    /// @dev The proposal's score, the publication block and the fee split; one slot.
     struct Timing {
         uint128 score;
         uint48 publishedAt;
+        uint16 feeSplitBps;
     }
 
     /// @dev The pending line: its top, the last final block and the number of pending blocks.
@@ -88,10 +96,15 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         uint32 pending;
     }
 
-    mapping(uint256 slot => Header) private _headers;
-    mapping(uint256 slot => bytes32) private _txCommitments;
-    mapping(uint256 slot => Timing) private _timing;
-    mapping(uint256 slot => mapping(uint256 tree => bytes32)) private _rootRecords;
+    // why: gas. Block records live in a ring of HISTORY_SLOTS entries indexed by `slot %
+    // HISTORY_SLOTS`, so a steady-state proposal rewrites three warm-able nonzero slots (2.9k
+    // each) instead of creating three (22.1k each); the same holds for root-record hashes. An
+    // entry is reused only once its old block is settled (final, timed out or pruned), which
+    // {propose} enforces.
+    Header[HISTORY_SLOTS] private _headers;
+    bytes32[HISTORY_SLOTS] private _txCommitments;
+    Timing[HISTORY_SLOTS] private _timing;
+    bytes32[MAX_TREES][HISTORY_SLOTS] private _rootRecords;
     Chain private _chain;
 
     constructor(
@@ -125,6 +138,12 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         FAULT_TOLERANCE_BPS = config.faultToleranceBps;
         FEE_SPLIT_SCORING = config.feeSplitScoring;
         MAX_PENDING_BLOCKS = (config.proposalPhase + window) / config.slotLength + 2;
+        if (HISTORY_SLOTS * config.slotLength <= config.proposalPhase + window) {
+            revert HistoryTooShort(
+                HISTORY_SLOTS * config.slotLength,
+                config.proposalPhase + window
+            );
+        }
         _headers[0].status = BlockStatus.Final;
     }
 
@@ -149,7 +168,13 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         if (feeSplit > BPS || (!FEE_SPLIT_SCORING && feeSplit != 0)) {
             revert InvalidFeeSplit(feeSplit);
         }
-        Header memory header = _headers[slot];
+        uint256 index = slot % HISTORY_SLOTS;
+        Header memory header = _headers[index];
+        if (header.slot != slot) {
+            // The entry holds an older block (or nothing): it must be settled before reuse.
+            if (header.status == BlockStatus.Proposed) revert PruneFirst(header.slot);
+            header.status = BlockStatus.None;
+        }
         Chain memory chain = _chain;
         if (header.status == BlockStatus.None) {
             if (proposal.parent != chain.head) revert InvalidParent(chain.head, proposal.parent);
@@ -169,20 +194,25 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
             chain.head = uint32(slot);
             ++chain.pending;
             _chain = chain;
-        } else if (score <= _timing[slot].score) {
-            revert ProposalOutscored(slot, score, _timing[slot].score);
+        } else if (score <= _timing[index].score) {
+            revert ProposalOutscored(slot, score, _timing[index].score);
         }
-        // Bounded by _checkProposer: leafCount <= 65536 < 2^24, feeSplit <= 10000, score < 2^127.
-        _headers[slot] = Header({
+        // Bounded by the checks above: slot and parent < 2^32, leafCount a power of two <= 2^16,
+        // feeSplit <= 10000, score < 2^127.
+        _headers[index] = Header({
             proposer: msg.sender,
             parent: uint32(proposal.parent),
-            leafCount: uint24(proposal.leafCount),
-            feeSplitBps: uint16(feeSplit),
+            slot: uint32(slot),
+            leafLog2: uint8(Math.log2(proposal.leafCount)),
             provenTrees: 0,
             status: BlockStatus.Proposed
         });
-        _txCommitments[slot] = proposal.txCommitment;
-        _timing[slot] = Timing({score: uint128(score), publishedAt: 0});
+        _txCommitments[index] = proposal.txCommitment;
+        _timing[index] = Timing({
+            score: uint128(score),
+            publishedAt: 0,
+            feeSplitBps: uint16(feeSplit)
+        });
         emit BlockProposed(
             slot,
             msg.sender,
@@ -196,7 +226,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
 
     /// @inheritdoc IBlockLifecycle
     function publishData(uint256 slot) external {
-        Header memory header = _headers[slot];
+        Header memory header = _header(slot);
         if (header.status != BlockStatus.Proposed)
             revert UnexpectedBlockStatus(slot, header.status);
         if (msg.sender != header.proposer) revert NotProposer(slot, msg.sender);
@@ -204,7 +234,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         if (block.number < opensAt || block.number > closesAt) {
             revert OutsideWindow(slot, opensAt, closesAt);
         }
-        Timing storage timing = _timing[slot];
+        Timing storage timing = _timing[slot % HISTORY_SLOTS];
         if (timing.publishedAt != 0) revert DataAlreadyPublished(slot);
         timing.publishedAt = uint48(block.number);
         emit DataPublished(slot, block.number);
@@ -224,7 +254,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         uint256 signerBitmap,
         CompactSignature[] calldata signatures
     ) external {
-        BlockStatus status = _headers[slot].status;
+        BlockStatus status = _header(slot).status;
         if (status != BlockStatus.Proposed) revert UnexpectedBlockStatus(slot, status);
         (uint256 opensAt, uint256 closesAt) = timeoutWindow(slot);
         if (block.number < opensAt || block.number > closesAt) {
@@ -252,11 +282,12 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         bytes calldata record,
         bytes calldata proof
     ) external {
-        Header memory header = _headers[slot];
+        Header memory header = _header(slot);
         bool first = _checkProvable(slot, tree, header);
         bytes32 recordHash = _verifyRoot(slot, tree, header, record, proof);
-        _rootRecords[slot][tree] = recordHash;
-        Header storage stored = _headers[slot];
+        uint256 index = slot % HISTORY_SLOTS;
+        _rootRecords[index][tree] = recordHash;
+        Header storage stored = _headers[index];
         stored.provenTrees = uint16(header.provenTrees | (1 << tree));
         if (first) {
             stored.status = BlockStatus.Final;
@@ -271,7 +302,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
 
     /// @inheritdoc IBlockLifecycle
     function prune(uint256 slot) external {
-        BlockStatus status = _headers[slot].status;
+        BlockStatus status = _header(slot).status;
         if (status != BlockStatus.Proposed) revert UnexpectedBlockStatus(slot, status);
         (, uint256 closesAt) = proofWindow(slot);
         if (block.number <= closesAt) revert NotPrunable(slot);
@@ -328,7 +359,9 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     function timeoutWindow(uint256 slot) public view returns (uint256 opensAt, uint256 closesAt) {
         uint256 anchor;
         (anchor, closesAt) = proofWindow(slot);
-        uint256 publishedAt = _timing[slot].publishedAt;
+        uint256 publishedAt = _header(slot).status == BlockStatus.None
+            ? 0
+            : _timing[slot % HISTORY_SLOTS].publishedAt;
         if (publishedAt != 0) anchor = publishedAt;
         opensAt = anchor + DATA_TIMEOUT;
     }
@@ -337,15 +370,17 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     /// @param slot The slot.
     /// @return view_ The stored block.
     function getBlock(uint256 slot) external view returns (BlockView memory view_) {
-        Header memory header = _headers[slot];
-        Timing memory timing = _timing[slot];
+        Header memory header = _header(slot);
+        if (header.status == BlockStatus.None) return view_;
+        uint256 index = slot % HISTORY_SLOTS;
+        Timing memory timing = _timing[index];
         view_ = BlockView({
             status: header.status,
             proposer: header.proposer,
             parent: header.parent,
-            txCommitment: _txCommitments[slot],
-            leafCount: header.leafCount,
-            feeSplitBps: header.feeSplitBps,
+            txCommitment: _txCommitments[index],
+            leafCount: 1 << header.leafLog2,
+            feeSplitBps: timing.feeSplitBps,
             score: timing.score,
             publishedAt: timing.publishedAt,
             provenTrees: header.provenTrees
@@ -367,7 +402,8 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     /// @param tree The tree.
     /// @return The record hash.
     function rootRecordHash(uint256 slot, uint256 tree) external view returns (bytes32) {
-        return _rootRecords[slot][tree];
+        if (tree >= MAX_TREES || _header(slot).provenTrees & (1 << tree) == 0) return bytes32(0);
+        return _rootRecords[slot % HISTORY_SLOTS][tree];
     }
 
     /// @notice The score a proposal by the key with hash `publicKeyHash` with fee split
@@ -395,7 +431,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     /// @return `keccak256(abi.encode(BLOCK_DOMAIN, slot, parent, proposer, txCommitment,
     /// leafCount, feeSplitBps))`.
     function blockCommitment(uint256 slot) external view returns (bytes32) {
-        return _blockCommitment(slot, _headers[slot]);
+        return _blockCommitment(slot, _header(slot));
     }
 
     /// @notice The hash of the public inputs a root proof of tree `tree` of `slot` must verify
@@ -412,7 +448,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         bytes calldata record,
         address submitter
     ) external view returns (bytes32) {
-        return _rootPublicInputs(slot, _headers[slot], tree, keccak256(record), submitter);
+        return _rootPublicInputs(slot, _header(slot), tree, keccak256(record), submitter);
     }
 
     /// @notice The EIP-712 digest committee members sign to vote that `slot`'s data did not reach
@@ -450,6 +486,13 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     // ---------------------------------------------------------------------------------------
     // Internals
     // ---------------------------------------------------------------------------------------
+
+    /// @dev The header of `slot`'s block, or an empty one (status None) if its history entry
+    /// holds another slot: not proposed yet, or overwritten after HISTORY_SLOTS slots.
+    function _header(uint256 slot) private view returns (Header memory header) {
+        header = _headers[slot % HISTORY_SLOTS];
+        if (header.slot != slot) delete header;
+    }
 
     /// @dev Checks the proposer's key, stake, committee exclusion, the leaf count, and returns
     /// the proposal's score.
@@ -546,7 +589,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         if (block.number < opensAt || block.number > closesAt) {
             revert OutsideWindow(slot, opensAt, closesAt);
         }
-        if (_timing[slot].publishedAt == 0) revert DataNotPublished(slot);
+        if (_timing[slot % HISTORY_SLOTS].publishedAt == 0) revert DataNotPublished(slot);
         // The line above the last final block holds every pending block, so a pending block's
         // parent is final iff it is that block.
         if (first && header.parent != _chain.finalized) revert ParentNotFinal(slot, header.parent);
@@ -564,7 +607,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         bytes calldata record,
         bytes calldata proof
     ) private view returns (bytes32 recordHash) {
-        _checkParticipation(slot, tree, header.leafCount, record);
+        _checkParticipation(slot, tree, 1 << header.leafLog2, record);
         recordHash = keccak256(record);
         bytes32 inputs = _rootPublicInputs(slot, header, tree, recordHash, msg.sender);
         if (!VERIFIER.verify(inputs, proof)) revert InvalidRootProof(slot, tree);
@@ -583,6 +626,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     }
 
     function _blockCommitment(uint256 slot, Header memory header) private view returns (bytes32) {
+        uint256 index = slot % HISTORY_SLOTS;
         return
             keccak256(
                 abi.encode(
@@ -590,9 +634,9 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
                     slot,
                     header.parent,
                     header.proposer,
-                    _txCommitments[slot],
-                    header.leafCount,
-                    header.feeSplitBps
+                    _txCommitments[index],
+                    uint256(1) << header.leafLog2,
+                    _timing[index].feeSplitBps
                 )
             );
     }
@@ -624,13 +668,13 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         Chain memory chain = _chain;
         uint256 current = chain.head;
         while (current != slot) {
-            Header storage above = _headers[current];
+            Header storage above = _headers[current % HISTORY_SLOTS];
             above.status = BlockStatus.Pruned;
             emit BlockPruned(current);
             current = above.parent;
             --chain.pending;
         }
-        Header storage removed = _headers[slot];
+        Header storage removed = _headers[slot % HISTORY_SLOTS];
         removed.status = status;
         if (status == BlockStatus.Pruned) emit BlockPruned(slot);
         chain.head = removed.parent;
