@@ -111,12 +111,12 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         Config memory config
     )
         EpochClock(
-            CommitteeElection(config.election).GENESIS_BLOCK(),
+            _nonZero(config.election).GENESIS_BLOCK(),
             CommitteeElection(config.election).EPOCH_LENGTH()
         )
         EIP712("ProverNetwork BlockLifecycle", "1")
     {
-        if (config.election == address(0) || config.verifier == address(0)) revert ZeroAddress();
+        if (config.verifier == address(0)) revert ZeroAddress();
         if (config.slotLength == 0 || EPOCH_LENGTH % config.slotLength != 0) {
             revert InvalidSlotLength(config.slotLength, EPOCH_LENGTH);
         }
@@ -431,7 +431,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     /// @return `keccak256(abi.encode(BLOCK_DOMAIN, slot, parent, proposer, txCommitment,
     /// leafCount, feeSplitBps))`.
     function blockCommitment(uint256 slot) external view returns (bytes32) {
-        return _blockCommitment(slot, _header(slot));
+        return _blockCommitment(slot, _existing(slot));
     }
 
     /// @notice The hash of the public inputs a root proof of tree `tree` of `slot` must verify
@@ -448,7 +448,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         bytes calldata record,
         address submitter
     ) external view returns (bytes32) {
-        return _rootPublicInputs(slot, _header(slot), tree, keccak256(record), submitter);
+        return _rootPublicInputs(slot, _existing(slot), tree, keccak256(record), submitter);
     }
 
     /// @notice The EIP-712 digest committee members sign to vote that `slot`'s data did not reach
@@ -492,6 +492,18 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     function _header(uint256 slot) private view returns (Header memory header) {
         header = _headers[slot % HISTORY_SLOTS];
         if (header.slot != slot) delete header;
+    }
+
+    /// @dev The header of `slot`'s block; reverts if the slot has no block (in its history entry).
+    function _existing(uint256 slot) private view returns (Header memory header) {
+        header = _header(slot);
+        if (header.status == BlockStatus.None) revert UnexpectedBlockStatus(slot, header.status);
+    }
+
+    /// @dev The election, checked before the clock reads it (base constructors run first).
+    function _nonZero(address election) private pure returns (CommitteeElection) {
+        if (election == address(0)) revert ZeroAddress();
+        return CommitteeElection(election);
     }
 
     /// @dev Checks the proposer's key, stake, committee exclusion, the leaf count, and returns
