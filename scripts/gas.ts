@@ -15,6 +15,7 @@ import { measureAssignment } from "./gas/assignment.js";
 import { measureBls } from "./gas/bls.js";
 import { GAS_CEILINGS } from "./gas/ceilings.js";
 import { measureElection } from "./gas/election.js";
+import { measureLifecycle } from "./gas/lifecycle.js";
 import { measureStake } from "./gas/stake.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,6 +30,7 @@ const measured: Record<string, number> = {
   ...(await measureStake(ethers, networkHelpers)),
   ...(await measureAssignment(ethers)),
   ...(await measureElection(ethers, networkHelpers)),
+  ...(await measureLifecycle(ethers, networkHelpers)),
 };
 
 const sorted = Object.fromEntries(Object.entries(measured).sort(([a], [b]) => a.localeCompare(b)));

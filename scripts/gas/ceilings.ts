@@ -13,4 +13,12 @@ export const GAS_CEILINGS: Readonly<Record<string, number>> = {
   "election.revealSingle": 250_000,
   "election.revealBatch32.perProver": 50_000,
   "election.assignmentView.n32c3L16": 150_000,
+  "block.propose": 120_000,
+  "block.publishData": 50_000,
+  "timeout.certificate.signers11": 250_000,
+  "timeout.certificate.signers33": 360_000,
+  "timeout.certificate.signers86": 600_000,
+  "proof.submitRoot.first": 160_000,
+  "proof.submitRoot.additional": 120_000,
+  "block.prune.depth5": 120_000,
 };
