@@ -150,21 +150,32 @@ library TreeAssignment {
         }
     }
 
-    /// @notice The permutation `perm_level` of `[0, m)` that places the committee on tree level
-    /// `level` of a block: the prover of node `(level, j)` of tree `t` is
-    /// `perm[(j + t * (m / c)) % m]`.
-    /// @param m Committee size, in `[1, MAX_COMMITTEE_SIZE]`.
+    /// @notice Overwrites `perm` with the permutation `perm_level` of `[0, m)`, `m = perm.length`,
+    /// that places the committee on tree level `level` of a block: the prover of node
+    /// `(level, j)` of tree `t` is `perm[(j + t * (m / c)) % m]`. Reuses the caller's array so
+    /// that checking every level of a block allocates once.
+    /// @param perm The array to fill, of length `m` in `[1, MAX_COMMITTEE_SIZE]`.
     /// @param seed The block seed (see {blockSeed}).
     /// @param level The tree level `d` (0 is the root).
-    /// @return perm The level's permutation.
-    function levelPermutation(
-        uint256 m,
+    function fillLevelPermutation(
+        uint256[] memory perm,
         bytes32 seed,
         uint256 level
-    ) internal pure returns (uint256[] memory perm) {
+    ) internal pure {
+        uint256 m = perm.length;
         if (m == 0) revert EmptyCommittee();
         if (m > MAX_COMMITTEE_SIZE) revert CommitteeTooLarge(m, MAX_COMMITTEE_SIZE);
-        perm = _identity(m);
+        // why: gas. Resets the array to the identity without per-element bounds checks.
+        assembly ("memory-safe") {
+            let p := add(perm, 0x20)
+            for {
+                let i := 0
+            } lt(i, m) {
+                i := add(i, 1)
+            } {
+                mstore(add(p, shl(5, i)), i)
+            }
+        }
         _shuffle(perm, seed, level);
     }
 

@@ -22,6 +22,9 @@ interface IBlockLifecycle {
         address election;
         /// The root-proof verifier.
         address verifier;
+        /// Seed 002's sequencer scoring: the proposal score is scaled by (1 + FEE_SPLIT). When
+        /// off, proposals must carry a zero fee split.
+        bool feeSplitScoring;
         /// L1 blocks per slot; divides the epoch length. Slot `s` starts at
         /// `GENESIS_BLOCK + s * slotLength`.
         uint256 slotLength;
@@ -33,9 +36,6 @@ interface IBlockLifecycle {
         /// f as a fraction of the committee size m: `f = floor(m * faultToleranceBps / 10000)`.
         /// A timeout certificate needs f + 1 signers; leaders rotate over f + 1 rounds.
         uint256 faultToleranceBps;
-        /// Seed 002's sequencer scoring: the proposal score is scaled by (1 + FEE_SPLIT). When
-        /// off, proposals must carry a zero fee split.
-        bool feeSplitScoring;
     }
 
     /// @notice What a proposal commits to.

@@ -5,6 +5,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {CommitteeElection} from "../election/CommitteeElection.sol";
+import {ICommitteeElection} from "../interfaces/ICommitteeElection.sol";
 import {TreeAssignment} from "../election/TreeAssignment.sol";
 import {IBlockLifecycle} from "../interfaces/IBlockLifecycle.sol";
 import {IProofVerifier} from "../interfaces/IProofVerifier.sol";
@@ -89,6 +90,20 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         uint16 feeSplitBps;
     }
 
+    /// @dev What an epoch's blocks need from the election and the beacon: the epoch seed, the
+    /// committee commitment and size, the tree count `min(c, m)` and the largest leaf count. The
+    /// epoch's first proposal caches them (they are final by then: the committee is sealed, the
+    /// seed and the parameters of a started epoch never change); `size == 0` means not cached.
+    /// why: gas. Every later proposal, proof and certificate of the epoch reads one to three
+    /// slots instead of making three external calls (about 15k gas each time).
+    struct EpochContext {
+        bytes32 seed;
+        bytes32 commitment;
+        uint16 size;
+        uint8 treeCount;
+        uint32 maxLeafCount;
+    }
+
     /// @dev The pending line: its top, the last final block and the number of pending blocks.
     struct Chain {
         uint32 head;
@@ -106,6 +121,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     Timing[HISTORY_SLOTS] private _timing;
     bytes32[MAX_TREES][HISTORY_SLOTS] private _rootRecords;
     Chain private _chain;
+    mapping(uint256 epoch => EpochContext) private _epochs;
 
     constructor(
         Config memory config
@@ -159,69 +175,16 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         Proposal calldata proposal,
         address[] calldata committee
     ) external {
-        if (slot == 0 || slot > type(uint32).max) revert SlotOutOfRange(slot);
-        uint256 opensAt = slotStartBlock(slot);
-        if (block.number < opensAt || block.number >= opensAt + PROPOSAL_PHASE) {
-            revert OutsideProposalPhase(slot, opensAt, opensAt + PROPOSAL_PHASE - 1);
-        }
-        uint256 feeSplit = proposal.feeSplitBps;
-        if (feeSplit > BPS || (!FEE_SPLIT_SCORING && feeSplit != 0)) {
-            revert InvalidFeeSplit(feeSplit);
-        }
-        uint256 index = slot % HISTORY_SLOTS;
-        Header memory header = _headers[index];
-        if (header.slot != slot) {
-            // The entry holds an older block (or nothing): it must be settled before reuse.
-            if (header.status == BlockStatus.Proposed) revert PruneFirst(header.slot);
-            header.status = BlockStatus.None;
-        }
-        Chain memory chain = _chain;
-        if (header.status == BlockStatus.None) {
-            if (proposal.parent != chain.head) revert InvalidParent(chain.head, proposal.parent);
-            if (chain.pending >= MAX_PENDING_BLOCKS) {
-                revert TooManyPendingBlocks(chain.pending, MAX_PENDING_BLOCKS);
-            }
-        } else if (header.status == BlockStatus.Proposed) {
-            if (proposal.parent != header.parent) {
-                revert InvalidParent(header.parent, proposal.parent);
-            }
-        } else {
-            revert SlotClosed(slot);
-        }
-        uint256 epoch = epochOfSlot(slot);
-        uint256 score = _checkProposer(epoch, slot, proposal, committee);
-        if (header.status == BlockStatus.None) {
+        (uint256 index, bool fresh, Chain memory chain) = _checkSlot(slot, proposal);
+        uint256 score = _checkProposer(epochOfSlot(slot), slot, proposal, committee);
+        if (fresh) {
             chain.head = uint32(slot);
             ++chain.pending;
             _chain = chain;
         } else if (score <= _timing[index].score) {
             revert ProposalOutscored(slot, score, _timing[index].score);
         }
-        // Bounded by the checks above: slot and parent < 2^32, leafCount a power of two <= 2^16,
-        // feeSplit <= 10000, score < 2^127.
-        _headers[index] = Header({
-            proposer: msg.sender,
-            parent: uint32(proposal.parent),
-            slot: uint32(slot),
-            leafLog2: uint8(Math.log2(proposal.leafCount)),
-            provenTrees: 0,
-            status: BlockStatus.Proposed
-        });
-        _txCommitments[index] = proposal.txCommitment;
-        _timing[index] = Timing({
-            score: uint128(score),
-            publishedAt: 0,
-            feeSplitBps: uint16(feeSplit)
-        });
-        emit BlockProposed(
-            slot,
-            msg.sender,
-            proposal.parent,
-            proposal.txCommitment,
-            proposal.leafCount,
-            feeSplit,
-            score
-        );
+        _storeProposal(slot, index, proposal, score);
     }
 
     /// @inheritdoc IBlockLifecycle
@@ -487,6 +450,78 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     // Internals
     // ---------------------------------------------------------------------------------------
 
+    /// @dev Checks the slot, the phase, the fee split, the history entry and the parent; returns
+    /// the entry, whether this is the slot's first proposal, and the chain record.
+    function _checkSlot(
+        uint256 slot,
+        Proposal calldata proposal
+    ) private view returns (uint256 index, bool fresh, Chain memory chain) {
+        if (slot == 0 || slot > type(uint32).max) revert SlotOutOfRange(slot);
+        uint256 opensAt = slotStartBlock(slot);
+        if (block.number < opensAt || block.number >= opensAt + PROPOSAL_PHASE) {
+            revert OutsideProposalPhase(slot, opensAt, opensAt + PROPOSAL_PHASE - 1);
+        }
+        uint256 feeSplit = proposal.feeSplitBps;
+        if (feeSplit > BPS || (!FEE_SPLIT_SCORING && feeSplit != 0)) {
+            revert InvalidFeeSplit(feeSplit);
+        }
+        index = slot % HISTORY_SLOTS;
+        Header memory header = _headers[index];
+        if (header.slot != slot) {
+            // The entry holds an older block (or nothing): it must be settled before reuse.
+            if (header.status == BlockStatus.Proposed) revert PruneFirst(header.slot);
+            header.status = BlockStatus.None;
+        }
+        chain = _chain;
+        fresh = header.status == BlockStatus.None;
+        if (fresh) {
+            if (proposal.parent != chain.head) revert InvalidParent(chain.head, proposal.parent);
+            if (chain.pending >= MAX_PENDING_BLOCKS) {
+                revert TooManyPendingBlocks(chain.pending, MAX_PENDING_BLOCKS);
+            }
+        } else if (header.status == BlockStatus.Proposed) {
+            if (proposal.parent != header.parent) {
+                revert InvalidParent(header.parent, proposal.parent);
+            }
+        } else {
+            revert SlotClosed(slot);
+        }
+    }
+
+    /// @dev Writes the slot's (new best) proposal into its history entry.
+    function _storeProposal(
+        uint256 slot,
+        uint256 index,
+        Proposal calldata proposal,
+        uint256 score
+    ) private {
+        // Bounded by the checks: slot and parent < 2^32, leafCount a power of two <= 2^16,
+        // feeSplit <= 10000, score < 2^127.
+        _headers[index] = Header({
+            proposer: msg.sender,
+            parent: uint32(proposal.parent),
+            slot: uint32(slot),
+            leafLog2: uint8(Math.log2(proposal.leafCount)),
+            provenTrees: 0,
+            status: BlockStatus.Proposed
+        });
+        _txCommitments[index] = proposal.txCommitment;
+        _timing[index] = Timing({
+            score: uint128(score),
+            publishedAt: 0,
+            feeSplitBps: uint16(proposal.feeSplitBps)
+        });
+        emit BlockProposed(
+            slot,
+            msg.sender,
+            proposal.parent,
+            proposal.txCommitment,
+            proposal.leafCount,
+            proposal.feeSplitBps,
+            score
+        );
+    }
+
     /// @dev The header of `slot`'s block, or an empty one (status None) if its history entry
     /// holds another slot: not proposed yet, or overwritten after HISTORY_SLOTS slots.
     function _header(uint256 slot) private view returns (Header memory header) {
@@ -521,22 +556,48 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         if (STAKE_TABLE.stakeAt(msg.sender, epoch) == 0) {
             revert ProposerNotStaked(msg.sender, epoch);
         }
-        (bytes32 commitment, uint256 size) = ELECTION.sealCommittee(epoch);
-        if (size == 0) revert EpochWithoutCommittee(epoch);
+        EpochContext storage context = _epochs[epoch];
+        if (context.size == 0) _cacheEpoch(epoch, context);
         // A key that never revealed for the epoch cannot be a member. One that did may have been
         // displaced; it shows it by passing the committee, which must not contain it.
-        if (ELECTION.hasRevealed(keyHash, epoch)) _checkNotMember(epoch, commitment, committee);
-        uint256 maxLeaves = ELECTION.paramsAt(epoch).leafCount;
+        if (ELECTION.hasRevealed(keyHash, epoch)) {
+            _checkNotMember(epoch, context.commitment, committee);
+        }
+        uint256 maxLeaves = context.maxLeafCount;
         uint256 leaves = proposal.leafCount;
         if (leaves == 0 || leaves > maxLeaves || leaves & (leaves - 1) != 0) {
             revert InvalidLeafCount(leaves, maxLeaves);
         }
-        score = ProposalScore.scoreOf(
-            STAKE_TABLE.seedOf(epoch),
-            slot,
-            keyHash,
-            proposal.feeSplitBps
-        );
+        score = ProposalScore.scoreOf(context.seed, slot, keyHash, proposal.feeSplitBps);
+    }
+
+    /// @dev Seals `epoch`'s committee (if nobody did) and caches its context; reverts for an
+    /// empty committee.
+    function _cacheEpoch(uint256 epoch, EpochContext storage context) private {
+        (bytes32 commitment, uint256 size) = ELECTION.sealCommittee(epoch);
+        if (size == 0) revert EpochWithoutCommittee(epoch);
+        ICommitteeElection.ElectionParams memory params = ELECTION.paramsAt(epoch);
+        context.seed = STAKE_TABLE.seedOf(epoch);
+        context.commitment = commitment;
+        context.size = uint16(size);
+        context.treeCount = uint8(params.treeCount < size ? params.treeCount : size);
+        context.maxLeafCount = params.leafCount;
+    }
+
+    /// @dev The committee commitment, size and block seed of `slot`: from the cache, or from the
+    /// election for views about an epoch that has no block yet.
+    function _committeeContext(
+        uint256 slot
+    ) private view returns (bytes32 commitment, uint256 m, bytes32 seed) {
+        uint256 epoch = epochOfSlot(slot);
+        EpochContext storage context = _epochs[epoch];
+        m = context.size;
+        if (m == 0) {
+            (commitment, m, , seed) = ELECTION.blockContext(epoch, slot);
+        } else {
+            commitment = context.commitment;
+            seed = TreeAssignment.blockSeed(context.seed, slot);
+        }
     }
 
     /// @dev Reverts unless `committee` is the epoch's committee and the caller is not in it.
@@ -558,11 +619,10 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         uint256 slot,
         address[] calldata committee
     ) private view returns (uint256 m, bytes32 seed) {
-        uint256 epoch = epochOfSlot(slot);
         bytes32 commitment;
-        (commitment, m, , seed) = ELECTION.blockContext(epoch, slot);
+        (commitment, m, seed) = _committeeContext(slot);
         bytes32 given = keccak256(abi.encode(committee));
-        if (given != commitment) revert CommitteeMismatch(epoch, commitment, given);
+        if (given != commitment) revert CommitteeMismatch(epochOfSlot(slot), commitment, given);
     }
 
     /// @dev Checks the committee, the round, the caller against the round's leader, and the
@@ -632,9 +692,12 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         uint256 leafCount,
         bytes calldata record
     ) private view {
-        (, uint256 m, uint256 trees, bytes32 seed) = ELECTION.blockContext(epochOfSlot(slot), slot);
+        // A block exists, so its epoch's context is cached.
+        EpochContext storage context = _epochs[epochOfSlot(slot)];
+        uint256 trees = context.treeCount;
         if (tree >= trees) revert InvalidTree(tree, trees);
-        ParticipationRecord.check(record, m, trees, leafCount, seed, tree);
+        bytes32 seed = TreeAssignment.blockSeed(context.seed, slot);
+        ParticipationRecord.check(record, context.size, trees, leafCount, seed, tree);
     }
 
     function _blockCommitment(uint256 slot, Header memory header) private view returns (bytes32) {

@@ -16,9 +16,10 @@ import {TreeAssignment} from "../election/TreeAssignment.sol";
 /// tree's root prover, which is what makes the proof "tree t's" and stops one prover from filing
 /// the same work under several tree indices.
 /// Check: with `perm_d` the level permutation and `s = m / c`, the prover of `(d, j)` in tree
-/// `t'` is `perm_d[(j + t' s) mod m]`; so member `x` is valid iff `delta = (inv_d(x) - j) mod m`
-/// is a multiple of `s` below `c * s`. One permutation and its inverse per level: O(m log L + L)
-/// instead of O(c L) lookups of the full assignment.
+/// `t'` is `perm_d[(j + t' s) mod m]`; so member `x` is valid iff it equals one of those `c`
+/// entries (equivalently, `delta = (inv_d(x) - j) mod m` is a multiple of `s` below `c * s`,
+/// which is how the TypeScript mirror states it). One permutation per level, drawn into one
+/// reused array: O(m log L + c L).
 library ParticipationRecord {
     /// @notice Reverts unless `record` is a valid participation record for tree `tree`.
     /// @param record The record (`2 * leafCount - 1` bytes).
@@ -39,40 +40,64 @@ library ParticipationRecord {
         if (record.length != nodes) {
             revert IBlockLifecycle.InvalidRecordLength(record.length, nodes);
         }
-        uint256[] memory inverse = new uint256[](m);
+        uint256[] memory perm = new uint256[](m);
         uint256 level = 0;
         for (uint256 width = 1; width <= leafCount; width <<= 1) {
-            uint256[] memory perm = TreeAssignment.levelPermutation(m, seed, level);
-            for (uint256 p = 0; p < m; ++p) {
-                inverse[perm[p]] = p;
-            }
-            // At the root only the proof's own tree is valid: offset tree * stride.
-            uint256 rootOffset = level == 0 ? tree * (m / c) : type(uint256).max;
-            _checkLevel(record, inverse, c, width, rootOffset);
+            TreeAssignment.fillLevelPermutation(perm, seed, level);
+            // At the root only the proof's own tree is valid.
+            _checkLevel(record, perm, width, level == 0 ? tree : type(uint256).max, c);
             ++level;
         }
     }
 
-    /// @dev Checks the `width` nodes of one level against the level's inverse permutation.
-    /// `rootOffset` is the only valid offset at the root, `type(uint256).max` below it.
+    /// @dev Checks the `width` nodes of one level: the member at node `(d, j)` must be
+    /// `perm[(j + t * stride) % m]` for some tree `t < c`, or for `t = onlyTree` if that is set.
+    /// Equivalent to the inverse-permutation rule in the contract's description.
     function _checkLevel(
         bytes calldata record,
-        uint256[] memory inverse,
-        uint256 c,
+        uint256[] memory perm,
         uint256 width,
-        uint256 rootOffset
+        uint256 onlyTree,
+        uint256 c
     ) private pure {
-        uint256 m = inverse.length;
+        uint256 m = perm.length;
         uint256 stride = m / c;
-        for (uint256 j = 0; j < width; ++j) {
-            uint256 node = width + j;
-            uint256 member = uint8(record[node - 1]);
-            if (member >= m) revert IBlockLifecycle.UnassignedParticipant(node, member);
-            uint256 delta = (inverse[member] + m - (j % m)) % m;
-            bool valid = rootOffset != type(uint256).max
-                ? delta == rootOffset
-                : (delta % stride == 0 && delta / stride < c);
-            if (!valid) revert IBlockLifecycle.UnassignedParticipant(node, member);
+        uint256 firstTree = onlyTree == type(uint256).max ? 0 : onlyTree;
+        uint256 lastTree = onlyTree == type(uint256).max ? c : onlyTree + 1;
+        uint256 failedNode;
+        uint256 failedMember;
+        // why: gas. The loop reads one calldata byte and at most c permutation words per node,
+        // without bounds checks: record.length == 2 * leafCount - 1 >= width + j for every node,
+        // and every index into perm is reduced modulo m = perm.length.
+        assembly ("memory-safe") {
+            let data := add(perm, 0x20)
+            for {
+                let j := 0
+            } lt(j, width) {
+                j := add(j, 1)
+            } {
+                let node := add(width, j)
+                let member := shr(248, calldataload(add(record.offset, sub(node, 1))))
+                let valid := 0
+                let position := add(mod(j, m), mul(firstTree, stride))
+                for {
+                    let t := firstTree
+                } lt(t, lastTree) {
+                    t := add(t, 1)
+                    position := add(position, stride)
+                } {
+                    if eq(mload(add(data, shl(5, mod(position, m)))), member) {
+                        valid := 1
+                        break
+                    }
+                }
+                if iszero(valid) {
+                    failedNode := node
+                    failedMember := member
+                    break
+                }
+            }
         }
+        if (failedNode != 0) revert IBlockLifecycle.UnassignedParticipant(failedNode, failedMember);
     }
 }

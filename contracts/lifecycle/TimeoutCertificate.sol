@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-
 import {IBlockLifecycle} from "../interfaces/IBlockLifecycle.sol";
 
 /// @title TimeoutCertificate
@@ -22,6 +19,12 @@ library TimeoutCertificate {
     bytes32 internal constant LEADER_DOMAIN = keccak256("PROVERNET_V1_LEADER");
     /// @notice 100% in basis points.
     uint256 internal constant BPS = 10_000;
+    /// @dev The low 255 bits of an EIP-2098 `vs` word: `s`.
+    uint256 private constant S_MASK =
+        0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff;
+    /// @dev Half the secp256k1 group order: the largest `s` accepted (EIP-2).
+    uint256 private constant HALF_ORDER =
+        0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
 
     /// @notice f for a committee of `m` members: `floor(m * faultToleranceBps / 10000)`.
     /// @param m Committee size.
@@ -53,33 +56,63 @@ library TimeoutCertificate {
     }
 
     /// @notice Checks that each set bit `i` of `signerBitmap` has a valid vote by `committee[i]`
-    /// on `digest`, in ascending bit order. Distinctness follows from the bitmap.
+    /// on `digest`, in ascending bit order. Distinctness follows from the bitmap. Signatures must
+    /// be in EIP-2098 compact form with a low `s` (EIP-2), as OpenZeppelin's ECDSA requires.
     /// @param digest The EIP-712 digest of the vote.
     /// @param committee The committee in rank order (already checked against its commitment).
-    /// @param signerBitmap Bit i set iff `committee[i]` signed.
+    /// @param signerBitmap Bit i set iff `committee[i]` signed; the caller checked that it fits
+    /// the committee and has exactly `signatures.length` bits.
     /// @param signatures One compact signature per set bit.
     function verifyVotes(
         bytes32 digest,
         address[] calldata committee,
         uint256 signerBitmap,
         IBlockLifecycle.CompactSignature[] calldata signatures
-    ) internal pure {
-        uint256 bits = signerBitmap;
-        for (uint256 k = 0; bits != 0; ++k) {
-            // Lowest set bit; the caller checked the bitmap fits the committee and has exactly
-            // `signatures.length` bits.
-            uint256 i = Math.log2(bits & (~bits + 1));
-            bits &= bits - 1;
-            address signer = committee[i];
-            (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecover(
-                digest,
-                signatures[k].r,
-                signatures[k].vs
-            );
-            if (err != ECDSA.RecoverError.NoError || recovered != signer) {
-                revert IBlockLifecycle.InvalidVote(k, signer);
+    ) internal view {
+        uint256 failed = type(uint256).max;
+        address failedSigner;
+        // why: gas. One ecrecover precompile call per vote with the input laid out once in
+        // scratch memory past the free-memory pointer (nothing is allocated while it is live),
+        // and no per-vote ABI decoding or bounds checks: each index is below committee.length
+        // (the bitmap fits the committee) or signatures.length (one signature per bit).
+        assembly ("memory-safe") {
+            let input := mload(0x40)
+            mstore(input, digest)
+            let bits := signerBitmap
+            let i := 0
+            for {
+                let k := 0
+            } bits {
+                k := add(k, 1)
+            } {
+                for {} iszero(and(bits, 1)) {} {
+                    bits := shr(1, bits)
+                    i := add(i, 1)
+                }
+                let sig := add(signatures.offset, shl(6, k))
+                let vs := calldataload(add(sig, 0x20))
+                let sv := and(vs, S_MASK)
+                mstore(add(input, 0x20), add(shr(255, vs), 27))
+                mstore(add(input, 0x40), calldataload(sig))
+                mstore(add(input, 0x60), sv)
+                mstore(0x00, 0)
+                let recovered := 0
+                // s above half the curve order is the malleable twin: rejected (EIP-2).
+                if iszero(gt(sv, HALF_ORDER)) {
+                    pop(staticcall(gas(), 0x01, input, 0x80, 0x00, 0x20))
+                    recovered := mload(0x00)
+                }
+                let signer := calldataload(add(committee.offset, shl(5, i)))
+                if or(iszero(recovered), iszero(eq(recovered, signer))) {
+                    failed := k
+                    failedSigner := signer
+                    break
+                }
+                bits := shr(1, bits)
+                i := add(i, 1)
             }
         }
+        if (failed != type(uint256).max) revert IBlockLifecycle.InvalidVote(failed, failedSigner);
     }
 
     /// @notice The number of set bits of `x`.
