@@ -756,7 +756,7 @@ describe("BlockLifecycle errors and boundaries", function () {
       );
     });
 
-    it("InvalidVote: a non-signer's vote, another round's vote, other EIP-712 domains, a duplicate, a malformed signature", async function () {
+    it("InvalidVote: a non-signer's vote, another round's vote, other EIP-712 domains, a duplicate, a malformed signature, a high-s twin", async function () {
       await proposeBlock(fx, ethers, s, fx.sequencers[0]);
       await mineTo(fx, ethers, await timeoutOpensAtOf(s));
       const leader = await leaderOf(fx, s, 0);
@@ -819,6 +819,27 @@ describe("BlockLifecycle errors and boundaries", function () {
         0n,
         c0,
       ]);
+      // The malleable twin of a valid vote (s' = n - s, parity flipped) recovers the same
+      // member, so it must not count. Compact form (EIP-2098) cannot even carry it when
+      // s' >= 2^255 (the top bit is the parity); otherwise the low-s check (EIP-2) rejects it.
+      const order = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+      const vs0 = BigInt(valid.signatures[0].vs);
+      const low = vs0 & ((1n << 255n) - 1n);
+      const twinParity = 1n - (vs0 >> 255n);
+      const high = order - low;
+      const recovered = await ethers.provider.call({
+        to: "0x0000000000000000000000000000000000000001",
+        data: ethers.concat([
+          await fx.lifecycle.timeoutVoteDigest(s, 0),
+          ethers.toBeHex(27n + twinParity, 32),
+          valid.signatures[0].r,
+          ethers.toBeHex(high, 32),
+        ]),
+      });
+      expect(ethers.getAddress(ethers.dataSlice(recovered, 12))).to.equal(c0);
+      const twinVs = high < 1n << 255n ? (twinParity << 255n) | high : high;
+      const twin = { r: valid.signatures[0].r, vs: ethers.toBeHex(twinVs, 32) };
+      await rejected([s], post(valid.bitmap, [twin, valid.signatures[1]]), "InvalidVote", [0n, c0]);
       // Round 1's leader posts round 1's votes: accepted.
       const leader1 = await leaderOf(fx, s, 1);
       await expect(
