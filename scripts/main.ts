@@ -50,6 +50,7 @@ import { epochStartBlock } from "../src/protocol/epoch.js";
 import {
   BlockStatus,
   blockCommitment,
+  blockHeaderOf,
   chunksCredited,
   epochOfSlot,
   faultThreshold,
@@ -436,14 +437,7 @@ const shapeA: TreeShape = {
   leafCount: Number(blockA.leafCount),
   seed: contextA.seed,
 };
-const commitmentA = blockCommitment({
-  slot: slotA,
-  parent: blockA.parent,
-  proposer: blockA.proposer,
-  txCommitment: blockA.txCommitment,
-  leafCount: blockA.leafCount,
-  feeSplitBps: blockA.feeSplitBps,
-});
+const commitmentA = blockCommitment(blockHeaderOf(slotA, blockA));
 console.log(
   `  block commitment ${commitmentA.slice(0, 18)}… (TS vs on-chain: ` +
     `${check("commitment of A", commitmentA === (await lifecycle.blockCommitment(slotA)))}); ` +

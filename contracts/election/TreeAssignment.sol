@@ -165,17 +165,7 @@ library TreeAssignment {
         uint256 m = perm.length;
         if (m == 0) revert EmptyCommittee();
         if (m > MAX_COMMITTEE_SIZE) revert CommitteeTooLarge(m, MAX_COMMITTEE_SIZE);
-        // why: gas. Resets the array to the identity without per-element bounds checks.
-        assembly ("memory-safe") {
-            let p := add(perm, 0x20)
-            for {
-                let i := 0
-            } lt(i, m) {
-                i := add(i, 1)
-            } {
-                mstore(add(p, shl(5, i)), i)
-            }
-        }
+        _fillIdentity(perm);
         _shuffle(perm, seed, level);
     }
 
@@ -214,11 +204,18 @@ library TreeAssignment {
     /// @return perm The identity.
     function _identity(uint256 m) private pure returns (uint256[] memory perm) {
         perm = new uint256[](m);
-        // why: gas. Fills the freshly allocated array without per-element bounds checks.
+        _fillIdentity(perm);
+    }
+
+    /// @notice Sets `perm[i] = i` for every index.
+    /// @param perm The array to overwrite.
+    function _fillIdentity(uint256[] memory perm) private pure {
+        // why: gas. Writes every word without per-element bounds checks.
         assembly ("memory-safe") {
             let p := add(perm, 0x20)
+            let m := mload(perm)
             for {
-                let i := 1
+                let i := 0
             } lt(i, m) {
                 i := add(i, 1)
             } {

@@ -106,16 +106,15 @@ import {
   type ElectionParams,
 } from "../../src/protocol/election.js";
 import {
-  blockCommitment,
+  blockHeaderOf,
   BlockStatus,
   faultThreshold,
   participationRecord,
   proposalScore,
-  rootPublicInputs,
   signerBitmap,
   signTimeoutVote,
   slotStartBlock,
-  standInProof,
+  standInRootProof,
   timeoutVoteDomain,
   timeoutWindow,
   type SlotClock,
@@ -424,17 +423,10 @@ export async function measureLifecycle(
       seed: ctx.seed,
     };
     const record = participationRecord(shape, tree);
-    const commitment = blockCommitment({
-      slot,
-      parent: b.parent,
-      proposer: b.proposer,
-      txCommitment: b.txCommitment,
-      leafCount: b.leafCount,
-      feeSplitBps: b.feeSplitBps,
-    });
     const domain = { chainId, lifecycle: await net.lifecycle.getAddress() };
-    const inputs = rootPublicInputs(domain, commitment, tree, record, admin.address);
-    return net.lifecycle.submitRootProof(slot, tree, record, standInProof(inputs));
+    const header = blockHeaderOf(slot, b);
+    const { proof } = standInRootProof(domain, header, tree, record, admin.address);
+    return net.lifecycle.submitRootProof(slot, tree, record, proof);
   };
 
   /** The account of committee member `i`. */

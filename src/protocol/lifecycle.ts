@@ -178,6 +178,27 @@ export interface BlockHeader {
   feeSplitBps: bigint;
 }
 
+/** A stored block as `BlockLifecycle.getBlock` returns it (the fields a commitment needs). */
+export interface StoredBlock {
+  parent: bigint;
+  proposer: string;
+  txCommitment: string;
+  leafCount: bigint;
+  feeSplitBps: bigint;
+}
+
+/** The header `slot`'s stored block commits to. */
+export function blockHeaderOf(slot: bigint, block: StoredBlock): BlockHeader {
+  return {
+    slot,
+    parent: block.parent,
+    proposer: block.proposer,
+    txCommitment: block.txCommitment,
+    leafCount: block.leafCount,
+    feeSplitBps: block.feeSplitBps,
+  };
+}
+
 /** `BlockLifecycle.blockCommitment`. */
 export function blockCommitment(header: BlockHeader): string {
   return keccak256(
@@ -229,6 +250,21 @@ export function rootPublicInputs(
 /** STAND-IN: the only proof `StandInProofVerifier` accepts for these public inputs. */
 export function standInProof(publicInputsHash: string): string {
   return keccak256(abi.encode(["bytes32", "bytes32"], [STAND_IN_DOMAIN, publicInputsHash]));
+}
+
+/**
+ * STAND-IN: a root proof of `tree` of the block with `header`, for `submitter` and `record`: the
+ * public inputs the contract recomputes and the only proof `StandInProofVerifier` accepts.
+ */
+export function standInRootProof(
+  domain: LifecycleDomain,
+  header: BlockHeader,
+  tree: number,
+  record: Uint8Array,
+  submitter: string,
+): { inputs: string; proof: string } {
+  const inputs = rootPublicInputs(domain, blockCommitment(header), tree, record, submitter);
+  return { inputs, proof: standInProof(inputs) };
 }
 
 /** Shape of a block's trees. */

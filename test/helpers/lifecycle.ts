@@ -7,14 +7,13 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { keccak256, toUtf8Bytes } from "ethers";
 
 import {
-  blockCommitment,
+  blockHeaderOf,
   participationRecord,
   proofWindow,
-  rootPublicInputs,
   signTimeoutVote,
   signerBitmap,
   slotStartBlock,
-  standInProof,
+  standInRootProof,
   timeoutVoteDomain,
   timeoutWindow,
   type CompactSignature,
@@ -202,17 +201,9 @@ export async function rootProof(
 ) {
   const shape = await treeShape(fx, slot);
   const rec = record ?? participationRecord(shape, tree);
-  const b = await fx.lifecycle.getBlock(slot);
-  const commitment = blockCommitment({
-    slot,
-    parent: b.parent,
-    proposer: b.proposer,
-    txCommitment: b.txCommitment,
-    leafCount: b.leafCount,
-    feeSplitBps: b.feeSplitBps,
-  });
-  const inputs = rootPublicInputs(fx.lifecycleDomain, commitment, tree, rec, submitter);
-  return { record: rec, inputs, proof: standInProof(inputs) };
+  const header = blockHeaderOf(slot, await fx.lifecycle.getBlock(slot));
+  const { inputs, proof } = standInRootProof(fx.lifecycleDomain, header, tree, rec, submitter);
+  return { record: rec, inputs, proof };
 }
 
 /** Submits tree `tree`'s root proof of `slot` from `submitter` (default: first member). */
