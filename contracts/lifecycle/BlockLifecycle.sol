@@ -168,8 +168,8 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     // ---------------------------------------------------------------------------------------
 
     /// @inheritdoc IBlockLifecycle
-    /// @dev The first proposal of an epoch seals its committee (see
-    /// {CommitteeElection.sealCommittee}); later ones read the sealed record.
+    /// @dev The first proposal of an epoch seals its committee if nobody did (see
+    /// {CommitteeElection.sealCommittee}) and caches the epoch's context; later ones read it.
     function propose(
         uint256 slot,
         Proposal calldata proposal,

@@ -81,9 +81,9 @@ import type {
   BulkOperators,
   CommitteeElection,
   StakeTable,
-  TestStakeToken,
 } from "../../typechain-types/index.js";
 import { LOCAL_ELECTION_PARAMS, LOCAL_REVEAL_WINDOW, LOCAL_STAKE_PARAMS } from "./parameters.js";
+import { deployLocalStakeTable, deployTestToken } from "./deployments.js";
 
 const UNIT = 10n ** 18n;
 
@@ -262,11 +262,7 @@ export async function measureElection(
   // One registration transaction must fit in a block (and under EIP-7825's 2^24 cap).
   const txGasLimit = latest.gasLimit < 1n << 24n ? latest.gasLimit : 1n << 24n;
 
-  const token: TestStakeToken = await ethers.deployContract("TestStakeToken", [
-    "Prover Stake",
-    "PST",
-    admin.address,
-  ]);
+  const token = await deployTestToken(ethers, admin.address);
   const revealerKeys = Array.from({ length: REVEALERS }, (_, i) => operatorKey(i));
   const revealerPublicKeys = revealerKeys.map((sk) => encodeG1(publicKeyOf(sk)));
 
@@ -305,14 +301,7 @@ export async function measureElection(
   };
 
   const deploy = async (n: number): Promise<Deployment> => {
-    const table: StakeTable = await ethers.deployContract("StakeTable", [
-      {
-        ...STAKE_PARAMS,
-        stakeToken: await token.getAddress(),
-        admin: admin.address,
-        slasher: admin.address,
-      },
-    ]);
+    const table = await deployLocalStakeTable(ethers, token, admin.address, admin.address);
     const tableAddress = await table.getAddress();
     const election: CommitteeElection = await ethers.deployContract("CommitteeElection", [
       {

@@ -124,9 +124,7 @@ import type {
   BlockLifecycle,
   BlsTimeoutCertificateHarness,
   CommitteeElection,
-  StakeTable,
   StandInProofVerifier,
-  TestStakeToken,
 } from "../../typechain-types/index.js";
 import {
   LOCAL_ELECTION_PARAMS,
@@ -134,6 +132,7 @@ import {
   LOCAL_REVEAL_WINDOW,
   LOCAL_STAKE_PARAMS,
 } from "./parameters.js";
+import { deployLocalStakeTable, deployTestToken } from "./deployments.js";
 
 /** DST of the BLS timeout votes: `BlsTimeoutCertificateHarness.DST_TIMEOUT`. */
 export const BLS_TIMEOUT_DST = "PROVERNET-V1-TIMEOUT-BLS12381G2_XMD:SHA-256_SSWU_RO_";
@@ -238,19 +237,8 @@ export async function measureLifecycle(
   };
 
   // ---- Deployments ------------------------------------------------------------------------
-  const token: TestStakeToken = await ethers.deployContract("TestStakeToken", [
-    "Prover Stake",
-    "PST",
-    admin.address,
-  ]);
-  const table: StakeTable = await ethers.deployContract("StakeTable", [
-    {
-      ...LOCAL_STAKE_PARAMS,
-      stakeToken: await token.getAddress(),
-      admin: admin.address,
-      slasher: admin.address,
-    },
-  ]);
+  const token = await deployTestToken(ethers, admin.address);
+  const table = await deployLocalStakeTable(ethers, token, admin.address, admin.address);
   const tableAddress = await table.getAddress();
   const verifier: StandInProofVerifier = await ethers.deployContract("StandInProofVerifier");
   const verifierAddress = await verifier.getAddress();

@@ -20,6 +20,7 @@ import type { ContractTransactionResponse } from "ethers";
 import { secretKeyFromSeed } from "../../src/protocol/bls.js";
 import { registrationKeys } from "../../src/protocol/stake.js";
 import { LOCAL_STAKE_PARAMS } from "./parameters.js";
+import { deployLocalStakeTable, deployTestToken } from "./deployments.js";
 
 const UNIT = 10n ** 18n;
 
@@ -34,20 +35,9 @@ export async function measureStake(
   networkHelpers: NetworkHelpers,
 ): Promise<Record<string, number>> {
   const [admin, slasher, ...ops] = await ethers.getSigners();
-  const token = await ethers.deployContract("TestStakeToken", [
-    "Prover Stake",
-    "PST",
-    admin.address,
-  ]);
+  const token = await deployTestToken(ethers, admin.address);
   const epochLength = LOCAL_STAKE_PARAMS.epochLength;
-  const table = await ethers.deployContract("StakeTable", [
-    {
-      ...LOCAL_STAKE_PARAMS,
-      stakeToken: await token.getAddress(),
-      admin: admin.address,
-      slasher: slasher.address,
-    },
-  ]);
+  const table = await deployLocalStakeTable(ethers, token, admin.address, slasher.address);
   const tableAddress = await table.getAddress();
   const chainId = (await ethers.provider.getNetwork()).chainId;
   for (const op of ops.slice(0, 6)) {
