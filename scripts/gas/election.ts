@@ -77,11 +77,7 @@ import {
   type RegistrationKeys,
   type StakeTableDomain,
 } from "../../src/protocol/stake.js";
-import type {
-  BulkOperators,
-  CommitteeElection,
-  StakeTable,
-} from "../../typechain-types/index.js";
+import type { BulkOperators, CommitteeElection, StakeTable } from "../../typechain-types/index.js";
 import { LOCAL_ELECTION_PARAMS, LOCAL_REVEAL_WINDOW, LOCAL_STAKE_PARAMS } from "./parameters.js";
 import { deployLocalStakeTable, deployTestToken } from "./deployments.js";
 
