@@ -182,9 +182,14 @@ library TreeAssignment {
         if (m == 0) revert EmptyCommittee();
         if (m > MAX_COMMITTEE_SIZE) revert CommitteeTooLarge(m, MAX_COMMITTEE_SIZE);
         if (c == 0 || c > MAX_TREE_COUNT || c > m) revert InvalidTreeCount(c, m);
-        if (leafCount == 0 || leafCount > MAX_LEAF_COUNT || (leafCount & (leafCount - 1)) != 0) {
-            revert InvalidLeafCount(leafCount);
-        }
+        if (!isLeafCount(leafCount)) revert InvalidLeafCount(leafCount);
+    }
+
+    /// @notice Whether `leafCount` is a valid number of leaves: a power of two in [1, 65536].
+    /// @param leafCount Leaves per tree.
+    /// @return True iff valid.
+    function isLeafCount(uint256 leafCount) internal pure returns (bool) {
+        return leafCount != 0 && leafCount <= MAX_LEAF_COUNT && leafCount & (leafCount - 1) == 0;
     }
 
     /// @notice `floor(log2(x))` for `0 < x < 2^18`.

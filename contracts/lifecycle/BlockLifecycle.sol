@@ -5,7 +5,6 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {CommitteeElection} from "../election/CommitteeElection.sol";
-import {ICommitteeElection} from "../interfaces/ICommitteeElection.sol";
 import {TreeAssignment} from "../election/TreeAssignment.sol";
 import {IBlockLifecycle} from "../interfaces/IBlockLifecycle.sol";
 import {IProofVerifier} from "../interfaces/IProofVerifier.sol";
@@ -565,7 +564,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         }
         uint256 maxLeaves = context.maxLeafCount;
         uint256 leaves = proposal.leafCount;
-        if (leaves == 0 || leaves > maxLeaves || leaves & (leaves - 1) != 0) {
+        if (!TreeAssignment.isLeafCount(leaves) || leaves > maxLeaves) {
             revert InvalidLeafCount(leaves, maxLeaves);
         }
         score = ProposalScore.scoreOf(context.seed, slot, keyHash, proposal.feeSplitBps);
@@ -576,12 +575,12 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     function _cacheEpoch(uint256 epoch, EpochContext storage context) private {
         (bytes32 commitment, uint256 size) = ELECTION.sealCommittee(epoch);
         if (size == 0) revert EpochWithoutCommittee(epoch);
-        ICommitteeElection.ElectionParams memory params = ELECTION.paramsAt(epoch);
         context.seed = STAKE_TABLE.seedOf(epoch);
         context.commitment = commitment;
         context.size = uint16(size);
-        context.treeCount = uint8(params.treeCount < size ? params.treeCount : size);
-        context.maxLeafCount = params.leafCount;
+        // The election's small-committee rule, min(c, m): at most 16.
+        context.treeCount = uint8(ELECTION.effectiveTreeCount(epoch));
+        context.maxLeafCount = ELECTION.paramsAt(epoch).leafCount;
     }
 
     /// @dev The committee commitment, size and block seed of `slot`: from the cache, or from the

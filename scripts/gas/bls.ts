@@ -25,6 +25,7 @@ import {
   sign,
 } from "../../src/protocol/bls.js";
 import type { BLSHarness } from "../../typechain-types/index.js";
+import { receiptOf } from "./common.js";
 
 /** Signer counts of the aggregate comparison. */
 export const BLS_COMPARE_SIGNER_COUNTS = [8, 16, 33] as const;
@@ -56,8 +57,7 @@ export async function measureBls(ethers: HardhatEthers): Promise<Record<string, 
   const shortSigs = secretKeys.map((sk) => shortSign(sk, message, BLS_GAS_DST_SHORT));
 
   const gasOf = async (label: string, sent: Promise<ContractTransactionResponse>) => {
-    const receipt = await (await sent).wait();
-    if (receipt === null || receipt.status !== 1) throw new Error(`${label}: transaction failed`);
+    const receipt = await receiptOf(label, sent);
     const events = receipt.logs
       .map((log) => harness.interface.parseLog(log))
       .filter((event) => event !== null && event.name === "Verified");

@@ -59,7 +59,6 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
-import type { ContractTransactionResponse } from "ethers";
 import { getCreateAddress } from "ethers";
 
 import {
@@ -79,7 +78,7 @@ import {
 } from "../../src/protocol/stake.js";
 import type { BulkOperators, CommitteeElection, StakeTable } from "../../typechain-types/index.js";
 import { LOCAL_ELECTION_PARAMS, LOCAL_REVEAL_WINDOW, LOCAL_STAKE_PARAMS } from "./parameters.js";
-import { deployLocalStakeTable, deployTestToken } from "./deployments.js";
+import { deployLocalStakeTable, deployTestToken, gasOf } from "./common.js";
 
 const UNIT = 10n ** 18n;
 
@@ -213,12 +212,6 @@ class KeySource {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
-}
-
-async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
-  const receipt = await (await tx).wait();
-  if (receipt === null || receipt.status !== 1) throw new Error("measured transaction failed");
-  return Number(receipt.gasUsed);
 }
 
 function log(line: string): void {

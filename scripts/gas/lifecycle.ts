@@ -85,7 +85,6 @@ import {
   keccak256,
   toUtf8Bytes,
   Wallet,
-  type ContractTransactionReceipt,
   type ContractTransactionResponse,
 } from "ethers";
 
@@ -132,7 +131,7 @@ import {
   LOCAL_REVEAL_WINDOW,
   LOCAL_STAKE_PARAMS,
 } from "./parameters.js";
-import { deployLocalStakeTable, deployTestToken } from "./deployments.js";
+import { deployLocalStakeTable, deployTestToken, receiptOf } from "./common.js";
 
 /** DST of the BLS timeout votes: `BlsTimeoutCertificateHarness.DST_TIMEOUT`. */
 export const BLS_TIMEOUT_DST = "PROVERNET-V1-TIMEOUT-BLS12381G2_XMD:SHA-256_SSWU_RO_";
@@ -192,15 +191,6 @@ function log(line: string): void {
   process.stderr.write(`lifecycle gas: ${line}\n`);
 }
 
-async function receiptOf(
-  label: string,
-  tx: Promise<ContractTransactionResponse>,
-): Promise<ContractTransactionReceipt> {
-  const receipt = await (await tx).wait();
-  if (receipt === null || receipt.status !== 1) throw new Error(`${label}: transaction failed`);
-  return receipt;
-}
-
 /** 21,000 plus the calldata cost (4 per zero byte, 16 per other byte). */
 function intrinsicGas(data: string): number {
   let gas = 21_000;
@@ -224,8 +214,7 @@ export async function measureLifecycle(
   /** Sends, checks success, records gasUsed under `key` and logs the breakdown. */
   const measure = async (key: string, tx: Promise<ContractTransactionResponse>) => {
     const sent = await tx;
-    const receipt = await sent.wait();
-    if (receipt === null || receipt.status !== 1) throw new Error(`${key}: transaction failed`);
+    const receipt = await receiptOf(key, sent);
     const used = Number(receipt.gasUsed);
     const intrinsic = intrinsicGas(sent.data);
     if (recording) gas[key] = used;

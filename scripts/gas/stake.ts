@@ -15,20 +15,13 @@
  */
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
-import type { ContractTransactionResponse } from "ethers";
 
 import { secretKeyFromSeed } from "../../src/protocol/bls.js";
 import { registrationKeys } from "../../src/protocol/stake.js";
 import { LOCAL_STAKE_PARAMS } from "./parameters.js";
-import { deployLocalStakeTable, deployTestToken } from "./deployments.js";
+import { deployLocalStakeTable, deployTestToken, gasOf } from "./common.js";
 
 const UNIT = 10n ** 18n;
-
-async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
-  const receipt = await (await tx).wait();
-  if (receipt === null || receipt.status !== 1) throw new Error("measured transaction failed");
-  return Number(receipt.gasUsed);
-}
 
 export async function measureStake(
   ethers: HardhatEthers,

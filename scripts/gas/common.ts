@@ -1,0 +1,45 @@
+/**
+ * What every gas module shares: the contracts it deploys the same way (the mintable test token and
+ * a stake table with the local parameters of `deploy/parameters/local.json`) and the check that a
+ * measured transaction succeeded.
+ */
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
+
+import type { StakeTable, TestStakeToken } from "../../typechain-types/index.js";
+import { LOCAL_STAKE_PARAMS } from "./parameters.js";
+
+/** A `TestStakeToken` owned by `owner`. */
+export async function deployTestToken(
+  ethers: HardhatEthers,
+  owner: string,
+): Promise<TestStakeToken> {
+  return ethers.deployContract("TestStakeToken", ["Prover Stake", "PST", owner]);
+}
+
+/** A stake table over `token` with the local parameters. */
+export async function deployLocalStakeTable(
+  ethers: HardhatEthers,
+  token: TestStakeToken,
+  admin: string,
+  slasher: string,
+): Promise<StakeTable> {
+  return ethers.deployContract("StakeTable", [
+    { ...LOCAL_STAKE_PARAMS, stakeToken: await token.getAddress(), admin, slasher },
+  ]);
+}
+
+/** The receipt of `tx`; throws (naming `label`) unless it was mined and succeeded. */
+export async function receiptOf(
+  label: string,
+  tx: Promise<ContractTransactionResponse> | ContractTransactionResponse,
+): Promise<ContractTransactionReceipt> {
+  const receipt = await (await tx).wait();
+  if (receipt === null || receipt.status !== 1) throw new Error(`${label}: transaction failed`);
+  return receipt;
+}
+
+/** The gasUsed of `tx`, which must succeed. */
+export async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
+  return Number((await receiptOf("measured transaction", tx)).gasUsed);
+}
