@@ -454,7 +454,10 @@ for (let tree = 0; tree < shapeA.c; tree++) {
   const finalizes = receipt.logs.some(
     (log) => lifecycle.interface.parseLog(log)?.name === "BlockFinalized",
   );
-  const recordHash = await lifecycle.rootRecordHash(slotA, tree);
+  const accepted = receipt.logs
+    .map((log) => lifecycle.interface.parseLog(log))
+    .find((parsed) => parsed?.name === "RootProofAccepted");
+  const recordHash = accepted?.args.recordHash as string | undefined;
   console.log(
     `  tree ${tree}: root proof by member #${tree % m} in L1 block ${receipt.blockNumber} ` +
       `(gas ${receipt.gasUsed})${finalizes ? `, A is ${await statusOf(slotA)}` : ""}; ` +

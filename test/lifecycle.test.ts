@@ -5,13 +5,16 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import { readEpochSettlement } from "../src/client/settlement.js";
 import { blockSeed } from "../src/protocol/assignment.js";
 import {
   BlockStatus,
+  checkParticipation,
   leaderIndex,
   participationRecord,
   proofWindow,
 } from "../src/protocol/lifecycle.js";
+import { chainRootDigest } from "../src/protocol/rewards.js";
 import {
   deployLifecycle,
   firstOpenSlot,
@@ -73,10 +76,18 @@ describe("BlockLifecycle scenarios", function () {
     await expect(second).to.emit(fx.lifecycle, "RootProofAccepted");
     await expect(second).not.to.emit(fx.lifecycle, "BlockFinalized");
     expect((await fx.lifecycle.getBlock(slot)).provenTrees).to.equal(3n);
-    for (const tree of [0, 1]) {
-      const { record } = await rootProof(fx, slot, tree, fx.members[0].address);
-      expect(await fx.lifecycle.rootRecordHash(slot, tree)).to.equal(ethers.keccak256(record));
+    // Both roots extend the epoch's digest, in the order they landed.
+    const epoch = await fx.lifecycle.epochOfSlot(slot);
+    const { roots } = await readEpochSettlement(fx.lifecycle, fx.election, epoch);
+    expect(roots.map((r) => [r.slot, r.tree, r.submitter, r.sequence])).to.deep.equal([
+      [slot, 1n, fx.members[1].address, 0n],
+      [slot, 0n, fx.members[2].address, 1n],
+    ]);
+    for (const root of roots) {
+      const { record } = await rootProof(fx, slot, Number(root.tree), root.submitter);
+      expect(root.record).to.equal(ethers.hexlify(record));
     }
+    expect(await fx.lifecycle.rootDigest(epoch)).to.equal(chainRootDigest(roots));
     // A second proof of the same tree is rejected.
     await expect(submitRoot(fx, slot, 0, fx.members[3]))
       .to.be.revertedWithCustomError(fx.lifecycle, "TreeAlreadyProven")
@@ -253,32 +264,38 @@ describe("BlockLifecycle scenarios", function () {
       .withArgs(slot, 0n, honest.address);
   });
 
-  it("a forged participation record crediting an unassigned member is rejected", async function () {
+  it("a record crediting an unassigned member below the root is the rewards layer's to reject", async function () {
     const slot = await firstOpenSlot(fx, ethers);
     await proposeBlock(fx, ethers, slot, fx.sequencers[0]);
     await publishData(fx, ethers, slot);
     const shape = await treeShape(fx, slot);
-    // Cross-tree outputs are fine: every node may come from the same position of any tree.
-    const mixed = participationRecord(shape, 0, (node) => node % shape.c);
     // Forge: credit a leaf to a member assigned to that position in no tree.
     const leaf = shape.leafCount; // first leaf, heap node L
     const allowed = new Set(
       Array.from({ length: shape.c }, (_, t) => participationRecord(shape, t)[leaf - 1]),
     );
     const outsider = [...Array(shape.m).keys()].find((i) => !allowed.has(i))!;
-    const forged = Uint8Array.from(mixed);
+    const forged = participationRecord(shape, 0);
     forged[leaf - 1] = outsider;
+    expect(checkParticipation(shape, 0, forged)).to.deep.equal({ node: leaf, member: outsider });
+    // Finality rests on the proof; the lifecycle checks only the record's shape and root. The
+    // record decides rewards, and ProverRewards rejects it at settlement (test/rewards.test.ts).
     const submitter = fx.members[outsider];
-    const bad = await rootProof(fx, slot, 0, submitter.address, forged);
+    const proof = await rootProof(fx, slot, 0, submitter.address, forged);
     await expect(
-      fx.lifecycle.connect(submitter.signer).submitRootProof(slot, 0, bad.record, bad.proof),
+      fx.lifecycle.connect(submitter.signer).submitRootProof(slot, 0, proof.record, proof.proof),
+    )
+      .to.emit(fx.lifecycle, "RootProofAccepted")
+      .withArgs(slot, 0n, submitter.address, ethers.keccak256(forged), ethers.hexlify(forged));
+    // A root credited to another tree's root prover is still rejected on submission.
+    const borrowed = participationRecord(shape, 1);
+    borrowed[0] = participationRecord(shape, 0)[0];
+    const bad = await rootProof(fx, slot, 1, submitter.address, borrowed);
+    await expect(
+      fx.lifecycle.connect(submitter.signer).submitRootProof(slot, 1, bad.record, bad.proof),
     )
       .to.be.revertedWithCustomError(fx.lifecycle, "UnassignedParticipant")
-      .withArgs(BigInt(leaf), BigInt(outsider));
-    const good = await rootProof(fx, slot, 0, submitter.address, mixed);
-    await expect(
-      fx.lifecycle.connect(submitter.signer).submitRootProof(slot, 0, good.record, good.proof),
-    ).to.emit(fx.lifecycle, "RootProofAccepted");
+      .withArgs(1n, BigInt(borrowed[0]));
   });
 
   it("a chain of 5 blocks whose second is never proven: the rest cannot finalize and all four are pruned", async function () {
@@ -328,15 +345,17 @@ describe("BlockLifecycle record history (ring of HISTORY_SLOTS entries)", functi
     const proven = await firstOpenSlot(fx, ethers);
     const [, stale] = await buildChain(fx, proven, 2);
     await submitRoot(fx, proven, 0);
-    const provenRecord = await fx.lifecycle.rootRecordHash(proven, 0);
-    expect(provenRecord).to.not.equal(ethers.ZeroHash);
+    const provenEpoch = await fx.lifecycle.epochOfSlot(proven);
+    const digest = await fx.lifecycle.rootDigest(provenEpoch);
+    expect(digest).to.not.equal(ethers.ZeroHash);
 
     // Slot `proven + 256` lands on the proven block's entry: allowed, the old record goes.
     // It builds on the stale pending block (the head), whose window closed long ago.
     const reuse = proven + history;
     await proposeBlock(fx, ethers, reuse, fx.sequencers[0]);
     expect(await statusOf(fx, proven)).to.equal(BlockStatus.None);
-    expect(await fx.lifecycle.rootRecordHash(proven, 0)).to.equal(ethers.ZeroHash);
+    // The epoch's root digest outlives the ring: settlement has no deadline.
+    expect(await fx.lifecycle.rootDigest(provenEpoch)).to.equal(digest);
     expect((await fx.lifecycle.getBlock(reuse)).parent).to.equal(stale);
 
     // Slot `stale + 256` would overwrite a block that is still pending: prune it first.

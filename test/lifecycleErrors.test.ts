@@ -894,7 +894,7 @@ describe("BlockLifecycle errors and boundaries", function () {
       await rejected([s], () => submitRoot(fx, s, 0), "DataNotPublished", [s]);
     });
 
-    it("InvalidTree, InvalidRecordLength, UnassignedParticipant; outputs from another tree's position are accepted", async function () {
+    it("InvalidTree, InvalidRecordLength, UnassignedParticipant at the root; below it the record is settlement's", async function () {
       await proposeBlock(fx, ethers, s, fx.sequencers[0]);
       await publishData(fx, ethers, s);
       const shape = await treeShape(fx, s);
@@ -914,20 +914,22 @@ describe("BlockLifecycle errors and boundaries", function () {
           7n,
         ]);
       }
-      // Member indices at or above m.
-      for (const [node, member] of [
-        [5, shape.m],
-        [1, 255],
-      ]) {
-        const record = Uint8Array.from(record0);
-        record[node - 1] = member;
-        await rejected([s], () => submitRecord(s, 0, record), "UnassignedParticipant", [
-          BigInt(node),
-          BigInt(member),
-        ]);
-      }
-      // A member at a leaf it proves in no tree (m = 4, c = 2: two of the four members are
-      // assigned to each leaf position, one per tree).
+      // A root member index at or above m, or another tree's root prover, is rejected.
+      const outOfRange = Uint8Array.from(record0);
+      outOfRange[0] = 255;
+      await rejected([s], () => submitRecord(s, 0, outOfRange), "UnassignedParticipant", [
+        1n,
+        255n,
+      ]);
+      const borrowedRoot = Uint8Array.from(record0);
+      borrowedRoot[0] = participationRecord(shape, 1)[0];
+      await rejected([s], () => submitRecord(s, 0, borrowedRoot), "UnassignedParticipant", [
+        1n,
+        BigInt(borrowedRoot[0]),
+      ]);
+      // Below the root the lifecycle leaves the record to settlement (test/rewards.test.ts):
+      // a member index at or above m, or a member at a leaf it proves in no tree, is accepted.
+      // (m = 4, c = 2: two of the four members are assigned to each leaf position.)
       const leaf = 6;
       const unassigned = [...Array(shape.m).keys()].filter((member) => {
         const record = Uint8Array.from(record0);
@@ -935,27 +937,18 @@ describe("BlockLifecycle errors and boundaries", function () {
         return checkParticipation(shape, 0, record) !== null;
       });
       expect(unassigned.length).to.equal(2);
-      for (const member of unassigned) {
-        const record = Uint8Array.from(record0);
-        record[leaf - 1] = member;
-        await rejected([s], () => submitRecord(s, 0, record), "UnassignedParticipant", [
-          BigInt(leaf),
-          BigInt(member),
-        ]);
-      }
-      // The root of tree 0's proof must be tree 0's root prover, not tree 1's.
-      const borrowedRoot = Uint8Array.from(record0);
-      borrowedRoot[0] = participationRecord(shape, 1)[0];
-      await rejected([s], () => submitRecord(s, 0, borrowedRoot), "UnassignedParticipant", [
-        1n,
-        BigInt(borrowedRoot[0]),
-      ]);
-      // Below the root, each output may come from either tree's same position.
-      const mixed = participationRecord(shape, 0, (node) => node % 2);
-      expect(mixed).to.not.deep.equal(record0);
-      await expect(submitRecord(s, 0, mixed))
+      const forged = Uint8Array.from(record0);
+      forged[leaf - 1] = unassigned[0];
+      await expect(submitRecord(s, 0, forged))
         .to.emit(fx.lifecycle, "RootProofAccepted")
-        .withArgs(s, 0n, fx.members[0].address, keccak256(mixed), mixed);
+        .withArgs(s, 0n, fx.members[0].address, keccak256(forged), forged);
+      // Each output may come from either tree's same position.
+      const mixed = participationRecord(shape, 1, (node) => node % 2);
+      expect(mixed).to.not.deep.equal(participationRecord(shape, 1));
+      expect(checkParticipation(shape, 1, mixed)).to.equal(null);
+      await expect(submitRecord(s, 1, mixed))
+        .to.emit(fx.lifecycle, "RootProofAccepted")
+        .withArgs(s, 1n, fx.members[0].address, keccak256(mixed), mixed);
     });
 
     it("InvalidRootProof: wrong bytes, another block, submitter or tree; then TreeAlreadyProven", async function () {

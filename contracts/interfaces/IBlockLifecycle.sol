@@ -68,6 +68,17 @@ interface IBlockLifecycle {
         uint256 provenTrees;
     }
 
+    /// @notice What an epoch's blocks need from the election and the beacon, cached by the epoch's
+    /// first proposal: the epoch seed, the committee commitment and size, the tree count
+    /// `min(c, m)` and the largest leaf count. `size == 0` means not cached (no proposal yet).
+    struct EpochContext {
+        bytes32 seed;
+        bytes32 commitment;
+        uint16 size;
+        uint8 treeCount;
+        uint32 maxLeafCount;
+    }
+
     /// @notice A compact ECDSA signature (EIP-2098).
     struct CompactSignature {
         bytes32 r;
@@ -142,7 +153,8 @@ interface IBlockLifecycle {
     /// @notice The participation record's length is not `2L - 1`.
     error InvalidRecordLength(uint256 length, uint256 expected);
     /// @notice The record credits member `member` for `node`, which it was assigned in no tree
-    /// (or, for the root, not in the proof's own tree).
+    /// (or, for the root, not in the proof's own tree). {submitRootProof} checks only the root;
+    /// the rewards layer checks every node when it settles the block.
     error UnassignedParticipant(uint256 node, uint256 member);
     /// @notice The verifier rejected the proof.
     error InvalidRootProof(uint256 slot, uint256 tree);

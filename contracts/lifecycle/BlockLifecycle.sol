@@ -12,6 +12,7 @@ import {EpochClock} from "../staking/EpochClock.sol";
 import {StakeTable} from "../staking/StakeTable.sol";
 import {ParticipationRecord} from "./ParticipationRecord.sol";
 import {ProposalScore} from "./ProposalScore.sol";
+import {RootDigest} from "./RootDigest.sol";
 import {TimeoutCertificate} from "./TimeoutCertificate.sol";
 
 /// @title BlockLifecycle
@@ -45,8 +46,6 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     /// by slot `s + HISTORY_SLOTS`'s proposal (events keep everything). Later layers settle a
     /// block before that; the constructor requires the history to outlast every proof window.
     uint256 public constant HISTORY_SLOTS = 256;
-    /// @dev Trees per block the records have room for (TreeAssignment.MAX_TREE_COUNT).
-    uint256 private constant MAX_TREES = 16;
 
     /// @notice The stake table (keys, stake, seeds, PROOF_WINDOW).
     StakeTable public immutable STAKE_TABLE;
@@ -89,19 +88,11 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         uint16 feeSplitBps;
     }
 
-    /// @dev What an epoch's blocks need from the election and the beacon: the epoch seed, the
-    /// committee commitment and size, the tree count `min(c, m)` and the largest leaf count. The
-    /// epoch's first proposal caches them (they are final by then: the committee is sealed, the
-    /// seed and the parameters of a started epoch never change); `size == 0` means not cached.
-    /// why: gas. Every later proposal, proof and certificate of the epoch reads one to three
-    /// slots instead of making three external calls (about 15k gas each time).
-    struct EpochContext {
-        bytes32 seed;
-        bytes32 commitment;
-        uint16 size;
-        uint8 treeCount;
-        uint32 maxLeafCount;
-    }
+    // EpochContext (IBlockLifecycle): what an epoch's blocks need from the election and the
+    // beacon. The epoch's first proposal caches it (it is final by then: the committee is sealed,
+    // the seed and the parameters of a started epoch never change); `size == 0` means not cached.
+    // why: gas. Every later proposal, proof and certificate of the epoch reads one to three slots
+    // instead of making three external calls (about 15k gas each time).
 
     /// @dev The pending line: its top, the last final block and the number of pending blocks.
     struct Chain {
@@ -112,15 +103,15 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
 
     // why: gas. Block records live in a ring of HISTORY_SLOTS entries indexed by `slot %
     // HISTORY_SLOTS`, so a steady-state proposal rewrites three warm-able nonzero slots (2.9k
-    // each) instead of creating three (22.1k each); the same holds for root-record hashes. An
-    // entry is reused only once its old block is settled (final, timed out or pruned), which
-    // {propose} enforces.
+    // each) instead of creating three (22.1k each). An entry is reused only once its old block is
+    // settled (final, timed out or pruned), which {propose} enforces. Root proofs are not kept per
+    // (block, tree): each extends its epoch's RootDigest chain, one word per epoch.
     Header[HISTORY_SLOTS] private _headers;
     bytes32[HISTORY_SLOTS] private _txCommitments;
     Timing[HISTORY_SLOTS] private _timing;
-    bytes32[MAX_TREES][HISTORY_SLOTS] private _rootRecords;
     Chain private _chain;
     mapping(uint256 epoch => EpochContext) private _epochs;
+    mapping(uint256 epoch => bytes32) private _rootDigests;
 
     constructor(
         Config memory config
@@ -245,11 +236,14 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         bytes calldata proof
     ) external {
         Header memory header = _header(slot);
-        bool first = _checkProvable(slot, tree, header);
+        (bool first, uint256 feeSplitBps) = _checkProvable(slot, tree, header);
         bytes32 recordHash = _verifyRoot(slot, tree, header, record, proof);
-        uint256 index = slot % HISTORY_SLOTS;
-        _rootRecords[index][tree] = recordHash;
-        Header storage stored = _headers[index];
+        uint256 epoch = epochOfSlot(slot);
+        _rootDigests[epoch] = RootDigest.extend(
+            _rootDigests[epoch],
+            RootDigest.entryHash(slot, tree, header.proposer, feeSplitBps, msg.sender, recordHash)
+        );
+        Header storage stored = _headers[slot % HISTORY_SLOTS];
         stored.provenTrees = uint16(header.provenTrees | (1 << tree));
         if (first) {
             stored.status = BlockStatus.Final;
@@ -358,14 +352,20 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         return (chain.head, chain.finalized, chain.pending);
     }
 
-    /// @notice keccak256 of the participation record of tree `tree`'s accepted root proof of
-    /// `slot` (zero if none); the rewards layer credits chunks from it.
-    /// @param slot The slot.
-    /// @param tree The tree.
-    /// @return The record hash.
-    function rootRecordHash(uint256 slot, uint256 tree) external view returns (bytes32) {
-        if (tree >= MAX_TREES || _header(slot).provenTrees & (1 << tree) == 0) return bytes32(0);
-        return _rootRecords[slot % HISTORY_SLOTS][tree];
+    /// @notice The RootDigest chain of every root proof accepted so far for blocks of `epoch`
+    /// (zero if none); the rewards layer settles the epoch from it.
+    /// @param epoch The epoch.
+    /// @return The digest.
+    function rootDigest(uint256 epoch) external view returns (bytes32) {
+        return _rootDigests[epoch];
+    }
+
+    /// @notice The context `epoch`'s first proposal cached: seed, committee commitment and size,
+    /// tree count and largest leaf count; all zero if the epoch has had no proposal.
+    /// @param epoch The epoch.
+    /// @return The cached context.
+    function epochContext(uint256 epoch) external view returns (EpochContext memory) {
+        return _epochs[epoch];
     }
 
     /// @notice The score a proposal by the key with hash `publicKeyHash` with fee split
@@ -646,12 +646,12 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
 
     /// @dev Checks that a root proof of `tree` may land now: the block is pending or final, the
     /// window is open, the data is published, a pending block's parent is final, and the tree
-    /// is not proven yet. Returns whether this proof would be the first.
+    /// is not proven yet. Returns whether this proof would be the first, and the block's fee split.
     function _checkProvable(
         uint256 slot,
         uint256 tree,
         Header memory header
-    ) private view returns (bool first) {
+    ) private view returns (bool first, uint256 feeSplitBps) {
         first = header.status == BlockStatus.Proposed;
         if (!first && header.status != BlockStatus.Final) {
             revert UnexpectedBlockStatus(slot, header.status);
@@ -660,7 +660,9 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         if (block.number < opensAt || block.number > closesAt) {
             revert OutsideWindow(slot, opensAt, closesAt);
         }
-        if (_timing[slot % HISTORY_SLOTS].publishedAt == 0) revert DataNotPublished(slot);
+        Timing memory timing = _timing[slot % HISTORY_SLOTS];
+        if (timing.publishedAt == 0) revert DataNotPublished(slot);
+        feeSplitBps = timing.feeSplitBps;
         // The line above the last final block holds every pending block, so a pending block's
         // parent is final iff it is that block.
         if (first && header.parent != _chain.finalized) revert ParentNotFinal(slot, header.parent);
@@ -669,8 +671,8 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         }
     }
 
-    /// @dev Checks the participation record against the block's assignment and the proof against
-    /// the public inputs; returns the record's hash.
+    /// @dev Checks the participation record's shape and root and the proof against the public
+    /// inputs; returns the record's hash.
     function _verifyRoot(
         uint256 slot,
         uint256 tree,
@@ -678,14 +680,16 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         bytes calldata record,
         bytes calldata proof
     ) private view returns (bytes32 recordHash) {
-        _checkParticipation(slot, tree, 1 << header.leafLog2, record);
+        _checkRecordRoot(slot, tree, 1 << header.leafLog2, record);
         recordHash = keccak256(record);
         bytes32 inputs = _rootPublicInputs(slot, header, tree, recordHash, msg.sender);
         if (!VERIFIER.verify(inputs, proof)) revert InvalidRootProof(slot, tree);
     }
 
-    /// @dev Checks a participation record against the block's assignment.
-    function _checkParticipation(
+    /// @dev Checks the tree index, the record's length and its root (the proof's own tree's root
+    /// prover). The rest of the record decides rewards only and is checked against the assignment
+    /// at settlement (ProverRewards), once per block for all of its trees.
+    function _checkRecordRoot(
         uint256 slot,
         uint256 tree,
         uint256 leafCount,
@@ -696,7 +700,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         uint256 trees = context.treeCount;
         if (tree >= trees) revert InvalidTree(tree, trees);
         bytes32 seed = TreeAssignment.blockSeed(context.seed, slot);
-        ParticipationRecord.check(record, context.size, trees, leafCount, seed, tree);
+        ParticipationRecord.checkRoot(record, context.size, trees, leafCount, seed, tree);
     }
 
     function _blockCommitment(uint256 slot, Header memory header) private view returns (bytes32) {

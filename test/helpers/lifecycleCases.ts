@@ -39,7 +39,8 @@ export interface LifecycleState {
   blockNumber: number;
   chain: { head: bigint; finalized: bigint; pending: bigint };
   blocks: BlockSnapshot[];
-  rootRecords: string[];
+  /** The root digests of the slots' epochs. */
+  rootDigests: string[];
 }
 
 export async function blockOf(fx: LifecycleFixture, slot: bigint): Promise<BlockSnapshot> {
@@ -68,8 +69,8 @@ export async function lifecycleState(
     blockNumber: await ethers.provider.getBlockNumber(),
     chain: { head, finalized, pending },
     blocks: await Promise.all(slots.map((s) => blockOf(fx, s))),
-    rootRecords: await Promise.all(
-      slots.flatMap((s) => [0n, 1n].map((t) => fx.lifecycle.rootRecordHash(s, t))),
+    rootDigests: await Promise.all(
+      slots.map(async (s) => fx.lifecycle.rootDigest(await fx.lifecycle.epochOfSlot(s))),
     ),
   };
 }

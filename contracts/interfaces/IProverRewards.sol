@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IProverRewards
+/// @notice The reward pool, per-epoch settlement, pull-based claims and inactivity slashing of the
+/// prover network.
+interface IProverRewards {
+    /// @notice Deployment parameters. The three shares are of a finalized block's reward plus its
+    /// fees, in basis points, and sum to 10000.
+    struct Config {
+        /// The BlockLifecycle whose blocks this contract pays for.
+        address lifecycle;
+        /// The ERC20 rewards and fees are paid in (the stake token in the default deployment).
+        address rewardToken;
+        /// Paid from the pool per finalized block (less if the pool holds less).
+        uint256 blockReward;
+        /// B_sequencer: the winning proposer's share (ignored when FEE_SPLIT is on).
+        uint256 sequencerBps;
+        /// B_provers: the committee's share (ignored when FEE_SPLIT is on).
+        uint256 proverBps;
+        /// B_submitter: the finalizing proof's submitter's share.
+        uint256 submitterBps;
+        /// FEE_BURN (seed 002): the part of the provers' share that is burned; 0 turns it off.
+        uint256 proverBurnBps;
+        /// Whether the share of a tree that produced no (valid) root is burned; false returns it
+        /// to the pool.
+        bool burnUnprovenShare;
+        /// k: consecutive elected, finalized blocks without a credited chunk that make an
+        /// operator slashable; 0 never slashes liveness (seed 000).
+        uint256 inactivityThreshold;
+        /// Stake slashed per k misses.
+        uint256 inactivitySlash;
+    }
+
+    /// @notice One accepted root proof, as settlement replays it (from `RootProofAccepted` and
+    /// `BlockProposed` events).
+    struct RootEntry {
+        /// Position of the proof among the epoch's accepted root proofs, in L1 order (0-based).
+        uint256 sequence;
+        uint256 slot;
+        uint256 tree;
+        address proposer;
+        uint256 feeSplitBps;
+        address submitter;
+        bytes record;
+    }
+
+    /// @notice What one settled block paid; the values of {RewardSplit.blockShares}.
+    struct BlockPayout {
+        uint256 reward;
+        uint256 fees;
+        uint256 sequencer;
+        uint256 submitter;
+        uint256 provers;
+        uint256 burned;
+    }
+
+    /// @notice Claimable balances of an account, per source.
+    struct Claimable {
+        /// Chunks proved as a committee member.
+        uint256 proving;
+        /// Blocks won as a proposer.
+        uint256 sequencing;
+        /// Finalizing root proofs submitted.
+        uint256 submitting;
+    }
+
+    error ZeroAddress();
+    error ZeroAmount();
+    error InvalidShares(uint256 sequencerBps, uint256 proverBps, uint256 submitterBps);
+    error InvalidBurnShare(uint256 proverBurnBps);
+    error InvalidInactivitySlash(uint256 inactivityThreshold, uint256 inactivitySlash);
+    error ZeroSlot();
+    error EpochAlreadySettled(uint256 epoch, uint256 nextEpoch);
+    error EpochNotNext(uint256 epoch, uint256 nextEpoch);
+    error EpochNotClosed(uint256 epoch, uint256 settleableAt);
+    error CommitteeMismatch(uint256 epoch, bytes32 expected, bytes32 given);
+    error RootDigestMismatch(uint256 epoch, bytes32 expected, bytes32 computed);
+    error RootOutsideEpoch(uint256 slot, uint256 epoch);
+    error RootsWithoutCommittee(uint256 epoch);
+    error RootsOutOfOrder(uint256 index);
+    error InvalidRootSequence(uint256 index, uint256 sequence);
+    error NothingToClaim(address account);
+    error NotWithdrawer(address caller, address account);
+    error NoPendingSlash(address operator);
+
+    /// @notice `amount` tokens were added to the pool by `funder`.
+    event PoolFunded(address indexed funder, uint256 amount);
+    /// @notice `amount` fee tokens were deposited for `slot`'s block.
+    event FeesDeposited(uint256 indexed slot, address indexed payer, uint256 amount);
+    /// @notice A finalized block was paid.
+    event BlockSettled(
+        uint256 indexed slot,
+        address indexed proposer,
+        address indexed submitter,
+        BlockPayout payout
+    );
+    /// @notice A root's participation record credits a member for a node it was not assigned; the
+    /// root earns nothing (its tree's share goes where an unproven tree's goes).
+    event RootRecordRejected(uint256 indexed slot, uint256 tree, uint256 node, uint256 member);
+    /// @notice `member` was credited `amount` for the epoch's chunks; `missStreak` is its run of
+    /// elected, finalized blocks without a credited chunk after the epoch.
+    event ProverCredited(
+        uint256 indexed epoch,
+        address indexed member,
+        uint256 amount,
+        uint256 chunks,
+        uint256 missStreak
+    );
+    /// @notice `member` missed k blocks in a row and owes one more inactivity slash.
+    event InactivityRecorded(uint256 indexed epoch, address indexed member, uint256 pendingSlashes);
+    /// @notice The epoch is settled: its blocks paid, unpaid rewards and dust returned to the pool,
+    /// and `burned` tokens burned.
+    event EpochSettled(
+        uint256 indexed epoch,
+        uint256 blocksPaid,
+        uint256 rootsCredited,
+        uint256 returnedToPool,
+        uint256 burned
+    );
+    /// @notice `account`'s balances were paid to `recipient`.
+    event Claimed(
+        address indexed account,
+        address indexed recipient,
+        uint256 proving,
+        uint256 sequencing,
+        uint256 submitting
+    );
+    /// @notice Pending inactivity slashes were executed.
+    event InactivitySlashed(address indexed operator, uint256 count, uint256 slashed);
+
+    /// @notice Adds `amount` reward tokens to the pool (pulled from the caller).
+    /// @param amount The amount, nonzero.
+    function fund(uint256 amount) external;
+
+    /// @notice Deposits `amount` fee tokens for `slot`'s block (pulled from the caller). They are
+    /// paid with the block if it is finalized, and go to the pool otherwise.
+    /// @param slot The block's slot, nonzero, in an epoch not yet settled.
+    /// @param amount The amount, nonzero.
+    function depositFees(uint256 slot, uint256 amount) external;
+
+    /// @notice Settles `epoch`: pays every finalized block, credits every committee member for
+    /// its chunks, and advances inactivity streaks. Permissionless; epochs settle in order, each
+    /// once every proof window of its blocks has closed.
+    /// @param epoch The next epoch to settle.
+    /// @param committee The epoch's committee in rank order (empty if the epoch had no proposal).
+    /// @param roots Every root proof accepted for the epoch's blocks, sorted by slot, then by
+    /// `sequence`.
+    function settleEpoch(
+        uint256 epoch,
+        address[] calldata committee,
+        RootEntry[] calldata roots
+    ) external;
+
+    /// @notice Pays everything `account` can claim to its withdrawer (an operator) or to itself
+    /// (any other account). Permissionless: the tokens go to the same place whoever calls.
+    /// @param account The account.
+    /// @return total The amount paid.
+    function claim(address account) external returns (uint256 total);
+
+    /// @notice Pays everything `account` can claim to `recipient`; only the withdrawer of an
+    /// operator, or the account itself for any other account.
+    /// @param account The account.
+    /// @param recipient Where the tokens go.
+    /// @return total The amount paid.
+    function claimTo(address account, address recipient) external returns (uint256 total);
+
+    /// @notice Executes `operator`'s pending inactivity slashes through the stake table.
+    /// Permissionless.
+    /// @param operator The operator.
+    /// @return slashed The amount slashed.
+    function slashInactive(address operator) external returns (uint256 slashed);
+}

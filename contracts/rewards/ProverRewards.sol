@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {TreeAssignment} from "../election/TreeAssignment.sol";
+import {IBlockLifecycle} from "../interfaces/IBlockLifecycle.sol";
+import {IProverRewards} from "../interfaces/IProverRewards.sol";
+import {IStakeTable} from "../interfaces/IStakeTable.sol";
+import {BlockLifecycle} from "../lifecycle/BlockLifecycle.sol";
+import {ParticipationRecord} from "../lifecycle/ParticipationRecord.sol";
+import {RootDigest} from "../lifecycle/RootDigest.sol";
+import {StakeTable} from "../staking/StakeTable.sol";
+import {RewardSplit} from "./RewardSplit.sol";
+
+/// @title ProverRewards
+/// @notice Pays the prover network: a funded pool pays a block reward per finalized block, plus
+/// the fees deposited for it, split between the proposer, the finalizing submitter and the
+/// committee (RewardSplit). The committee's part is paid per chunk, across every root proof
+/// accepted inside the window. Balances are per account and claimed by pull, in O(1).
+///
+/// Settlement. Epochs settle in order, permissionlessly, once the last proof window of their
+/// blocks has closed: that is when a prover's claimable balance becomes final. {settleEpoch}
+/// replays the epoch's root proofs (RootDigest) from calldata, checks each participation record
+/// against the striped assignment once per block (the level permutations are drawn once and
+/// shared by the block's c records), credits the proposer and submitter of each finalized block,
+/// and writes each committee member's balance and inactivity streak once per epoch. Its cost is
+/// bounded by the committee size times the epoch's blocks and records, never by the stake table.
+/// why: gas. Writing each member once per epoch instead of once per block is what keeps a
+/// block's share of settlement near 20k at n = 32.
+///
+/// Where value goes. A timed-out or pruned block takes nothing from the pool, and the fees
+/// deposited for it return to the pool. The share of a tree with no valid root goes to the pool
+/// (default) or is burned (`BURN_UNPROVEN_SHARE`); rounding dust goes to the pool; FEE_BURN and
+/// burned shares go to BURN_ADDRESS. Token conservation: the contract holds exactly
+/// `pool + pendingFees + sum of claimable balances`.
+///
+/// Inactivity (seed 001). With k = INACTIVITY_THRESHOLD > 0, a member credited with no chunk in
+/// k consecutive finalized blocks it was elected for owes one slash of INACTIVITY_SLASH, executed
+/// by anyone through {slashInactive}. Timed-out and pruned blocks never count, so a withholding
+/// sequencer cannot get honest provers slashed. k = 0 never slashes liveness (seed 000).
+contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @notice Where burned tokens go.
+    address public constant BURN_ADDRESS = 0x000000000000000000000000000000000000dEaD;
+    /// @notice The reason {slashInactive} gives the stake table.
+    bytes32 public constant INACTIVITY_REASON = keccak256("INACTIVITY");
+
+    /// @notice The lifecycle whose blocks are paid.
+    BlockLifecycle public immutable LIFECYCLE;
+    /// @notice The stake table (withdrawers, inactivity slashes).
+    StakeTable public immutable STAKE_TABLE;
+    /// @notice The token rewards and fees are paid in.
+    IERC20 public immutable REWARD_TOKEN;
+    /// @notice Paid from the pool per finalized block (less if the pool holds less).
+    uint256 public immutable BLOCK_REWARD;
+    /// @notice B_sequencer in basis points (when FEE_SPLIT is off).
+    uint256 public immutable SEQUENCER_BPS;
+    /// @notice B_provers in basis points (when FEE_SPLIT is off).
+    uint256 public immutable PROVER_BPS;
+    /// @notice B_submitter in basis points.
+    uint256 public immutable SUBMITTER_BPS;
+    /// @notice FEE_BURN: part of the committee's share that is burned, in basis points.
+    uint256 public immutable PROVER_BURN_BPS;
+    /// @notice Whether the share of a tree without a valid root is burned (else: to the pool).
+    bool public immutable BURN_UNPROVEN_SHARE;
+    /// @notice FEE_SPLIT (seed 002): the lifecycle's switch; the proposal's split then decides.
+    bool public immutable FEE_SPLIT;
+    /// @notice k: misses in a row that make an elected operator slashable; 0 disables.
+    uint256 public immutable INACTIVITY_THRESHOLD;
+    /// @notice Stake slashed per k misses.
+    uint256 public immutable INACTIVITY_SLASH;
+    /// @notice Slots per epoch of the lifecycle.
+    uint256 public immutable SLOTS_PER_EPOCH;
+
+    uint256 private immutable _GENESIS_BLOCK;
+    uint256 private immutable _SLOT_LENGTH;
+    uint256 private immutable _FIRST_PROOF_BLOCK_OFFSET;
+
+    /// @dev A committee member's settled state; one slot, written once per settled epoch.
+    struct ProverAccount {
+        uint128 proving;
+        uint32 missStreak;
+        uint32 pendingSlashes;
+    }
+
+    /// @dev Proposer and submitter balances; one slot.
+    struct Payouts {
+        uint128 sequencing;
+        uint128 submitting;
+    }
+
+    /// @dev Settlement's working state, in memory.
+    struct Tally {
+        uint256 epoch;
+        uint256 firstSlot;
+        uint256 treeCount;
+        bytes32 epochSeed;
+        uint256 poolLeft;
+        uint256 toPool;
+        uint256 burned;
+        uint256 feesTaken;
+        uint256 blocksPaid;
+        uint256 rootsCredited;
+        uint256[] amounts;
+        uint256[] chunks;
+        uint256[] credited;
+        bytes32[] entries;
+    }
+
+    /// @notice The undistributed reward pool.
+    uint256 public pool;
+    /// @notice Fees deposited for blocks of epochs not yet settled.
+    uint256 public pendingFees;
+    /// @notice The next epoch {settleEpoch} takes.
+    uint256 public nextEpoch;
+    /// @notice Everything burned so far.
+    uint256 public totalBurned;
+
+    mapping(uint256 slot => uint256) private _fees;
+    mapping(address account => ProverAccount) private _provers;
+    mapping(address account => Payouts) private _payouts;
+
+    constructor(Config memory config) {
+        if (config.lifecycle == address(0) || config.rewardToken == address(0)) {
+            revert ZeroAddress();
+        }
+        if (
+            config.sequencerBps + config.proverBps + config.submitterBps != RewardSplit.BPS ||
+            config.submitterBps > RewardSplit.BPS
+        ) revert InvalidShares(config.sequencerBps, config.proverBps, config.submitterBps);
+        if (config.proverBurnBps > RewardSplit.BPS) revert InvalidBurnShare(config.proverBurnBps);
+        if ((config.inactivityThreshold == 0) != (config.inactivitySlash == 0)) {
+            revert InvalidInactivitySlash(config.inactivityThreshold, config.inactivitySlash);
+        }
+        BlockLifecycle lifecycle = BlockLifecycle(config.lifecycle);
+        LIFECYCLE = lifecycle;
+        STAKE_TABLE = lifecycle.STAKE_TABLE();
+        REWARD_TOKEN = IERC20(config.rewardToken);
+        BLOCK_REWARD = config.blockReward;
+        SEQUENCER_BPS = config.sequencerBps;
+        PROVER_BPS = config.proverBps;
+        SUBMITTER_BPS = config.submitterBps;
+        PROVER_BURN_BPS = config.proverBurnBps;
+        BURN_UNPROVEN_SHARE = config.burnUnprovenShare;
+        FEE_SPLIT = lifecycle.FEE_SPLIT_SCORING();
+        INACTIVITY_THRESHOLD = config.inactivityThreshold;
+        INACTIVITY_SLASH = config.inactivitySlash;
+        _SLOT_LENGTH = lifecycle.SLOT_LENGTH();
+        SLOTS_PER_EPOCH = lifecycle.EPOCH_LENGTH() / _SLOT_LENGTH;
+        _GENESIS_BLOCK = lifecycle.GENESIS_BLOCK();
+        _FIRST_PROOF_BLOCK_OFFSET = lifecycle.PROPOSAL_PHASE() + lifecycle.PROOF_WINDOW();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Funding
+    // ---------------------------------------------------------------------------------------
+
+    /// @inheritdoc IProverRewards
+    function fund(uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        pool += amount;
+        REWARD_TOKEN.safeTransferFrom(msg.sender, address(this), amount);
+        emit PoolFunded(msg.sender, amount);
+    }
+
+    /// @inheritdoc IProverRewards
+    function depositFees(uint256 slot, uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        if (slot == 0) revert ZeroSlot();
+        uint256 epoch = slot / SLOTS_PER_EPOCH;
+        if (epoch < nextEpoch) revert EpochAlreadySettled(epoch, nextEpoch);
+        _fees[slot] += amount;
+        pendingFees += amount;
+        REWARD_TOKEN.safeTransferFrom(msg.sender, address(this), amount);
+        emit FeesDeposited(slot, msg.sender, amount);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Settlement
+    // ---------------------------------------------------------------------------------------
+
+    /// @inheritdoc IProverRewards
+    function settleEpoch(
+        uint256 epoch,
+        address[] calldata committee,
+        RootEntry[] calldata roots
+    ) external nonReentrant {
+        if (epoch != nextEpoch) revert EpochNotNext(epoch, nextEpoch);
+        uint256 opensAt = settleableAt(epoch);
+        if (block.number < opensAt) revert EpochNotClosed(epoch, opensAt);
+        IBlockLifecycle.EpochContext memory context = LIFECYCLE.epochContext(epoch);
+        bytes32 given = committee.length == 0 ? bytes32(0) : keccak256(abi.encode(committee));
+        if (given != context.commitment) revert CommitteeMismatch(epoch, context.commitment, given);
+        if (context.size == 0 && roots.length != 0) revert RootsWithoutCommittee(epoch);
+        Tally memory tally = _newTally(epoch, context, roots.length);
+        uint256 start = 0;
+        while (start < roots.length) start = _settleBlock(tally, roots, start);
+        _checkDigest(epoch, tally.entries);
+        _sweepFees(tally);
+        if (tally.blocksPaid != 0) _creditCommittee(tally, committee);
+        _close(tally);
+    }
+
+    /// @notice The first L1 block at which `epoch` can be settled: one past the proof window of
+    /// its last slot.
+    /// @param epoch The epoch.
+    /// @return The L1 block.
+    function settleableAt(uint256 epoch) public view returns (uint256) {
+        uint256 lastSlot = (epoch + 1) * SLOTS_PER_EPOCH - 1;
+        return _GENESIS_BLOCK + lastSlot * _SLOT_LENGTH + _FIRST_PROOF_BLOCK_OFFSET;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Claims and inactivity slashes
+    // ---------------------------------------------------------------------------------------
+
+    /// @inheritdoc IProverRewards
+    function claim(address account) external nonReentrant returns (uint256 total) {
+        return _pay(account, _withdrawerOf(account));
+    }
+
+    /// @inheritdoc IProverRewards
+    function claimTo(
+        address account,
+        address recipient
+    ) external nonReentrant returns (uint256 total) {
+        if (recipient == address(0)) revert ZeroAddress();
+        address withdrawer = _withdrawerOf(account);
+        if (msg.sender != withdrawer) revert NotWithdrawer(msg.sender, account);
+        return _pay(account, recipient);
+    }
+
+    /// @inheritdoc IProverRewards
+    function slashInactive(address operator) external nonReentrant returns (uint256 slashed) {
+        ProverAccount storage account = _provers[operator];
+        uint256 count = account.pendingSlashes;
+        if (count == 0) revert NoPendingSlash(operator);
+        account.pendingSlashes = 0;
+        slashed = STAKE_TABLE.slash(operator, count * INACTIVITY_SLASH, INACTIVITY_REASON);
+        emit InactivitySlashed(operator, count, slashed);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Views
+    // ---------------------------------------------------------------------------------------
+
+    /// @notice What `account` can claim now, per source.
+    /// @param account The account.
+    /// @return balances The balances.
+    function claimable(address account) external view returns (Claimable memory balances) {
+        Payouts memory payouts = _payouts[account];
+        balances.proving = _provers[account].proving;
+        balances.sequencing = payouts.sequencing;
+        balances.submitting = payouts.submitting;
+    }
+
+    /// @notice `operator`'s inactivity state after the last settled epoch.
+    /// @param operator The operator.
+    /// @return missStreak Finalized blocks it was elected for in a row without a credited chunk.
+    /// @return pendingSlashes Inactivity slashes owed, executed by {slashInactive}.
+    function inactivityOf(
+        address operator
+    ) external view returns (uint256 missStreak, uint256 pendingSlashes) {
+        ProverAccount memory account = _provers[operator];
+        return (account.missStreak, account.pendingSlashes);
+    }
+
+    /// @notice Fees deposited for `slot`'s block and not yet settled.
+    /// @param slot The slot.
+    /// @return The amount.
+    function feesOf(uint256 slot) external view returns (uint256) {
+        return _fees[slot];
+    }
+
+    /// @notice The epoch of `slot` (the lifecycle's rule).
+    /// @param slot The slot.
+    /// @return The epoch.
+    function epochOfSlot(uint256 slot) external view returns (uint256) {
+        return slot / SLOTS_PER_EPOCH;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Internals
+    // ---------------------------------------------------------------------------------------
+
+    function _newTally(
+        uint256 epoch,
+        IBlockLifecycle.EpochContext memory context,
+        uint256 rootCount
+    ) private view returns (Tally memory tally) {
+        tally.epoch = epoch;
+        tally.firstSlot = epoch * SLOTS_PER_EPOCH;
+        tally.treeCount = context.treeCount;
+        tally.epochSeed = context.seed;
+        tally.poolLeft = pool;
+        tally.amounts = new uint256[](context.size);
+        tally.chunks = new uint256[](context.size);
+        tally.credited = new uint256[](SLOTS_PER_EPOCH);
+        tally.entries = new bytes32[](rootCount);
+    }
+
+    /// @dev Settles the block of `roots[start]` (its roots are `roots[start .. end)`); returns
+    /// `end`.
+    function _settleBlock(
+        Tally memory tally,
+        RootEntry[] calldata roots,
+        uint256 start
+    ) private returns (uint256 end) {
+        RootEntry calldata first = roots[start];
+        uint256 slot = first.slot;
+        if (slot < tally.firstSlot || slot >= tally.firstSlot + SLOTS_PER_EPOCH) {
+            revert RootOutsideEpoch(slot, tally.epoch);
+        }
+        if (start != 0 && slot <= roots[start - 1].slot) revert RootsOutOfOrder(start);
+        end = start + 1;
+        while (end < roots.length && roots[end].slot == slot) ++end;
+        (uint256 treeShare, uint256 nodeShare) = _payBlock(tally, first);
+        uint256 leafCount = (first.record.length + 1) / 2;
+        uint256[][] memory perms = ParticipationRecord.levelPermutations(
+            tally.amounts.length,
+            TreeAssignment.blockSeed(tally.epochSeed, slot),
+            leafCount
+        );
+        uint256 proven = 0;
+        uint256 bitmap = 0;
+        for (uint256 i = start; i < end; ++i) {
+            _recordEntry(tally, roots, i, start);
+            if (_creditRoot(tally, roots[i], perms, nodeShare)) {
+                ++proven;
+                bitmap |= _membersOf(roots[i].record);
+            }
+        }
+        tally.credited[slot - tally.firstSlot] = bitmap;
+        _returnShares(tally, treeShare, nodeShare * (2 * leafCount - 1), proven);
+    }
+
+    /// @dev Takes the block's reward from the pool and its fees, pays the proposer and the
+    /// submitter of `first` (the finalizing proof), and returns the committee's shares.
+    function _payBlock(
+        Tally memory tally,
+        RootEntry calldata first
+    ) private returns (uint256 treeShare, uint256 nodeShare) {
+        BlockPayout memory payout;
+        payout.reward = BLOCK_REWARD < tally.poolLeft ? BLOCK_REWARD : tally.poolLeft;
+        tally.poolLeft -= payout.reward;
+        payout.fees = _fees[first.slot];
+        if (payout.fees != 0) {
+            delete _fees[first.slot];
+            tally.feesTaken += payout.fees;
+        }
+        (payout.sequencer, payout.submitter, payout.provers, payout.burned) = RewardSplit
+            .blockShares(
+                payout.reward + payout.fees,
+                first.feeSplitBps,
+                FEE_SPLIT,
+                PROVER_BPS,
+                SUBMITTER_BPS,
+                PROVER_BURN_BPS
+            );
+        // Amounts stay far below 2^128: the token supply bounds them.
+        if (payout.sequencer != 0) _payouts[first.proposer].sequencing += uint128(payout.sequencer);
+        if (payout.submitter != 0)
+            _payouts[first.submitter].submitting += uint128(payout.submitter);
+        tally.burned += payout.burned;
+        ++tally.blocksPaid;
+        (treeShare, nodeShare) = RewardSplit.treeShares(
+            payout.provers,
+            tally.treeCount,
+            (first.record.length + 1) / 2
+        );
+        tally.toPool += payout.provers - treeShare * tally.treeCount;
+        emit BlockSettled(first.slot, first.proposer, first.submitter, payout);
+    }
+
+    /// @dev Stores root `i`'s entry hash at its sequence position; sequences must rise within
+    /// the block and each position be used once.
+    function _recordEntry(
+        Tally memory tally,
+        RootEntry[] calldata roots,
+        uint256 i,
+        uint256 start
+    ) private pure {
+        RootEntry calldata root = roots[i];
+        uint256 sequence = root.sequence;
+        if (
+            sequence >= tally.entries.length ||
+            tally.entries[sequence] != bytes32(0) ||
+            (i != start && sequence <= roots[i - 1].sequence)
+        ) revert InvalidRootSequence(i, sequence);
+        tally.entries[sequence] = RootDigest.entryHash(
+            root.slot,
+            root.tree,
+            root.proposer,
+            root.feeSplitBps,
+            root.submitter,
+            keccak256(root.record)
+        );
+    }
+
+    /// @dev Credits `nodeShare` per node of a valid record to its members; returns whether the
+    /// record was valid. An invalid one is reported and earns nothing.
+    function _creditRoot(
+        Tally memory tally,
+        RootEntry calldata root,
+        uint256[][] memory perms,
+        uint256 nodeShare
+    ) private returns (bool valid) {
+        bytes calldata record = root.record;
+        (uint256 node, uint256 member) = ParticipationRecord.findUnassigned(
+            record,
+            perms,
+            tally.treeCount,
+            root.tree
+        );
+        if (node != 0) {
+            emit RootRecordRejected(root.slot, root.tree, node, member);
+            return false;
+        }
+        uint256[] memory amounts = tally.amounts;
+        uint256[] memory chunks = tally.chunks;
+        // why: gas. One pass over the record's bytes without bounds checks: every byte is a
+        // committee index below m = amounts.length = chunks.length (findUnassigned checked each).
+        assembly ("memory-safe") {
+            let a := add(amounts, 0x20)
+            let c := add(chunks, 0x20)
+            for {
+                let k := 0
+            } lt(k, record.length) {
+                k := add(k, 1)
+            } {
+                let offset := shl(5, shr(248, calldataload(add(record.offset, k))))
+                mstore(add(a, offset), add(mload(add(a, offset)), nodeShare))
+                mstore(add(c, offset), add(mload(add(c, offset)), 1))
+            }
+        }
+        ++tally.rootsCredited;
+        return true;
+    }
+
+    /// @dev The set of committee indices credited in `record`, as a bitmap.
+    function _membersOf(bytes calldata record) private pure returns (uint256 bitmap) {
+        assembly ("memory-safe") {
+            for {
+                let k := 0
+            } lt(k, record.length) {
+                k := add(k, 1)
+            } {
+                bitmap := or(bitmap, shl(shr(248, calldataload(add(record.offset, k))), 1))
+            }
+        }
+    }
+
+    /// @dev Sends the rounding dust of each credited tree to the pool, and the share of each tree
+    /// without a valid root to the pool or the burn.
+    function _returnShares(
+        Tally memory tally,
+        uint256 treeShare,
+        uint256 paidPerTree,
+        uint256 proven
+    ) private view {
+        tally.toPool += (treeShare - paidPerTree) * proven;
+        uint256 unproven = (tally.treeCount - proven) * treeShare;
+        if (BURN_UNPROVEN_SHARE) tally.burned += unproven;
+        else tally.toPool += unproven;
+    }
+
+    /// @dev Reverts unless the entries, chained in sequence order, give the lifecycle's digest.
+    function _checkDigest(uint256 epoch, bytes32[] memory entries) private view {
+        bytes32 digest = bytes32(0);
+        for (uint256 i = 0; i < entries.length; ++i) {
+            if (entries[i] == bytes32(0)) revert InvalidRootSequence(entries.length, i);
+            digest = RootDigest.extend(digest, entries[i]);
+        }
+        bytes32 expected = LIFECYCLE.rootDigest(epoch);
+        if (digest != expected) revert RootDigestMismatch(epoch, expected, digest);
+    }
+
+    /// @dev Moves the fees of the epoch's unpaid slots to the pool.
+    function _sweepFees(Tally memory tally) private {
+        uint256 end = tally.firstSlot + SLOTS_PER_EPOCH;
+        for (uint256 slot = tally.firstSlot; slot < end; ++slot) {
+            uint256 fees = _fees[slot];
+            if (fees != 0) {
+                delete _fees[slot];
+                tally.feesTaken += fees;
+                tally.toPool += fees;
+            }
+        }
+    }
+
+    /// @dev Writes each member's credit and inactivity streak, once per epoch.
+    function _creditCommittee(Tally memory tally, address[] calldata committee) private {
+        for (uint256 i = 0; i < committee.length; ++i) {
+            address member = committee[i];
+            ProverAccount memory account = _provers[member];
+            uint256 pendingBefore = account.pendingSlashes;
+            if (INACTIVITY_THRESHOLD != 0) _advanceStreak(account, tally.credited, i);
+            // Amounts stay far below 2^128: the token supply bounds them.
+            account.proving += uint128(tally.amounts[i]);
+            _provers[member] = account;
+            emit ProverCredited(
+                tally.epoch,
+                member,
+                tally.amounts[i],
+                tally.chunks[i],
+                account.missStreak
+            );
+            if (account.pendingSlashes != pendingBefore) {
+                emit InactivityRecorded(tally.epoch, member, account.pendingSlashes);
+            }
+        }
+    }
+
+    /// @dev Walks the epoch's finalized blocks in slot order: a block crediting member `index`
+    /// resets its streak, any other adds one, and the k-th miss in a row owes a slash.
+    function _advanceStreak(
+        ProverAccount memory account,
+        uint256[] memory credited,
+        uint256 index
+    ) private view {
+        uint256 streak = account.missStreak;
+        uint256 pending = account.pendingSlashes;
+        for (uint256 b = 0; b < credited.length; ++b) {
+            uint256 bitmap = credited[b];
+            if (bitmap == 0) continue; // no finalized block in this slot
+            if ((bitmap >> index) & 1 == 1) {
+                streak = 0;
+            } else if (++streak == INACTIVITY_THRESHOLD) {
+                ++pending;
+                streak = 0;
+            }
+        }
+        account.missStreak = uint32(streak);
+        account.pendingSlashes = uint32(pending);
+    }
+
+    function _close(Tally memory tally) private {
+        pool = tally.poolLeft + tally.toPool;
+        if (tally.feesTaken != 0) pendingFees -= tally.feesTaken;
+        nextEpoch = tally.epoch + 1;
+        if (tally.burned != 0) {
+            totalBurned += tally.burned;
+            REWARD_TOKEN.safeTransfer(BURN_ADDRESS, tally.burned);
+        }
+        emit EpochSettled(
+            tally.epoch,
+            tally.blocksPaid,
+            tally.rootsCredited,
+            tally.toPool,
+            tally.burned
+        );
+    }
+
+    function _withdrawerOf(address account) private view returns (address) {
+        IStakeTable.OperatorView memory info = STAKE_TABLE.operatorInfo(account);
+        return info.status == IStakeTable.Status.None ? account : info.withdrawer;
+    }
+
+    /// @dev Clears `account`'s balances, then transfers them to `recipient`.
+    function _pay(address account, address recipient) private returns (uint256 total) {
+        ProverAccount storage prover = _provers[account];
+        Payouts memory payouts = _payouts[account];
+        uint256 proving = prover.proving;
+        total = proving + payouts.sequencing + payouts.submitting;
+        if (total == 0) revert NothingToClaim(account);
+        if (proving != 0) prover.proving = 0;
+        if (payouts.sequencing != 0 || payouts.submitting != 0) delete _payouts[account];
+        REWARD_TOKEN.safeTransfer(recipient, total);
+        emit Claimed(account, recipient, proving, payouts.sequencing, payouts.submitting);
+    }
+}

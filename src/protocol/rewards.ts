@@ -1,0 +1,312 @@
+/**
+ * The rewards layer's rules, mirrored from `contracts/rewards/` and `contracts/lifecycle/
+ * RootDigest.sol`: the root-proof digest an epoch settles from, the split of a block's value, the
+ * per-chunk shares, and a model of a whole epoch's settlement (payouts, pool, burn, inactivity
+ * streaks). One rule, one place per language: tests, the simulator and scripts call these, and
+ * `test/rewardsModel.test.ts` checks them against the contracts.
+ */
+import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
+
+import { blockSeed } from "./assignment.js";
+import { checkParticipation } from "./lifecycle.js";
+
+const abi = AbiCoder.defaultAbiCoder();
+
+/** 100% in basis points. */
+export const BPS = 10_000n;
+/** `ProverRewards.BURN_ADDRESS`. */
+export const BURN_ADDRESS = "0x000000000000000000000000000000000000dEaD";
+
+/** One accepted root proof, as `ProverRewards.settleEpoch` takes it (`IProverRewards.RootEntry`). */
+export interface RootEntry {
+  /** Position among the epoch's accepted root proofs, in L1 order. */
+  sequence: bigint;
+  slot: bigint;
+  tree: bigint;
+  proposer: string;
+  feeSplitBps: bigint;
+  submitter: string;
+  /** The participation record, hex. */
+  record: string;
+}
+
+/** `RootDigest.entryHash`. */
+export function rootEntryHash(entry: RootEntry): string {
+  return keccak256(
+    abi.encode(
+      ["uint256", "uint256", "address", "uint256", "address", "bytes32"],
+      [
+        entry.slot,
+        entry.tree,
+        entry.proposer,
+        entry.feeSplitBps,
+        entry.submitter,
+        keccak256(entry.record),
+      ],
+    ),
+  );
+}
+
+/** `RootDigest.extend` folded over `entries` in L1 order: the lifecycle's `rootDigest(epoch)`. */
+export function chainRootDigest(entriesInL1Order: readonly RootEntry[]): string {
+  let digest = "0x" + "00".repeat(32);
+  for (const entry of entriesInL1Order) {
+    digest = keccak256(abi.encode(["bytes32", "bytes32"], [digest, rootEntryHash(entry)]));
+  }
+  return digest;
+}
+
+/** A `RootProofAccepted` event, decoded. */
+export interface AcceptedRoot {
+  slot: bigint;
+  tree: bigint;
+  submitter: string;
+  record: string;
+}
+
+/** The winning proposal of a slot (its last `BlockProposed` event). */
+export interface WinningProposal {
+  proposer: string;
+  feeSplitBps: bigint;
+}
+
+/**
+ * The `roots` argument of `settleEpoch`: the epoch's accepted root proofs (given in L1 order, as
+ * the events arrived), numbered by that order and sorted by slot, then sequence.
+ */
+export function settlementEntries(
+  acceptedInL1Order: readonly AcceptedRoot[],
+  proposals: ReadonlyMap<bigint, WinningProposal>,
+): RootEntry[] {
+  const entries = acceptedInL1Order.map((root, i): RootEntry => {
+    const proposal = proposals.get(root.slot);
+    if (proposal === undefined) throw new Error(`no proposal known for slot ${root.slot}`);
+    return {
+      sequence: BigInt(i),
+      slot: root.slot,
+      tree: root.tree,
+      proposer: proposal.proposer,
+      feeSplitBps: proposal.feeSplitBps,
+      submitter: root.submitter,
+      record: hexlify(root.record),
+    };
+  });
+  return entries.sort((a, b) =>
+    a.slot === b.slot ? Number(a.sequence - b.sequence) : a.slot < b.slot ? -1 : 1,
+  );
+}
+
+/** The split parameters of a deployment (`IProverRewards.Config`, plus the lifecycle's switch). */
+export interface RewardParams {
+  blockReward: bigint;
+  proverBps: bigint;
+  submitterBps: bigint;
+  proverBurnBps: bigint;
+  burnUnprovenShare: boolean;
+  /** The lifecycle's FEE_SPLIT_SCORING. */
+  feeSplit: boolean;
+  /** k; 0 disables inactivity slashing. */
+  inactivityThreshold: bigint;
+}
+
+/** `RewardSplit.blockShares`. */
+export function blockShares(
+  total: bigint,
+  feeSplitBps: bigint,
+  params: Pick<RewardParams, "feeSplit" | "proverBps" | "submitterBps" | "proverBurnBps">,
+): { sequencer: bigint; submitter: bigint; provers: bigint; burned: bigint } {
+  const submitter = (total * params.submitterBps) / BPS;
+  const gross = params.feeSplit
+    ? ((total - submitter) * feeSplitBps) / BPS
+    : (total * params.proverBps) / BPS;
+  const sequencer = total - submitter - gross;
+  const burned = (gross * params.proverBurnBps) / BPS;
+  return { sequencer, submitter, provers: gross - burned, burned };
+}
+
+/** `RewardSplit.treeShares`. */
+export function treeShares(
+  provers: bigint,
+  treeCount: bigint,
+  leafCount: bigint,
+): { treeShare: bigint; nodeShare: bigint } {
+  const treeShare = provers / treeCount;
+  return { treeShare, nodeShare: treeShare / (2n * leafCount - 1n) };
+}
+
+/** A committee member's inactivity state (`ProverRewards.inactivityOf`). */
+export interface Inactivity {
+  missStreak: bigint;
+  pendingSlashes: bigint;
+}
+
+/** Everything one epoch's settlement reads. */
+export interface EpochSettlementInput {
+  params: RewardParams;
+  epochSeed: string;
+  /** The committee in rank order; empty if the epoch had no proposal. */
+  committee: readonly string[];
+  treeCount: number;
+  firstSlot: bigint;
+  slotsPerEpoch: bigint;
+  /** `settlementEntries(...)`. */
+  roots: readonly RootEntry[];
+  pool: bigint;
+  /** Fees deposited per slot (absent = 0). */
+  fees: ReadonlyMap<bigint, bigint>;
+  /** Members' inactivity before the epoch (absent = zero). */
+  inactivity: ReadonlyMap<string, Inactivity>;
+}
+
+/** Per account credits of one settlement. */
+export interface Credits {
+  proving: bigint;
+  sequencing: bigint;
+  submitting: bigint;
+}
+
+/** What one epoch's settlement does. */
+export interface EpochSettlement {
+  credits: Map<string, Credits>;
+  chunks: Map<string, bigint>;
+  inactivity: Map<string, Inactivity>;
+  /** Members whose pending slashes grew, with the new count. */
+  newlySlashable: Map<string, bigint>;
+  poolAfter: bigint;
+  returnedToPool: bigint;
+  burned: bigint;
+  feesTaken: bigint;
+  blocksPaid: number;
+  rootsCredited: number;
+  /** (slot, tree, node, member) of every record settlement rejects. */
+  rejected: { slot: bigint; tree: bigint; node: number; member: number }[];
+}
+
+function credit(credits: Map<string, Credits>, account: string, key: keyof Credits, v: bigint) {
+  const current = credits.get(account) ?? { proving: 0n, sequencing: 0n, submitting: 0n };
+  current[key] += v;
+  credits.set(account, current);
+}
+
+/** A model of `ProverRewards.settleEpoch` (valid input: the roots match the chain's digest). */
+export function settleEpochModel(input: EpochSettlementInput): EpochSettlement {
+  const { params, committee, roots } = input;
+  const m = committee.length;
+  const c = BigInt(input.treeCount);
+  const out: EpochSettlement = {
+    credits: new Map(),
+    chunks: new Map(),
+    inactivity: new Map(),
+    newlySlashable: new Map(),
+    poolAfter: 0n,
+    returnedToPool: 0n,
+    burned: 0n,
+    feesTaken: 0n,
+    blocksPaid: 0,
+    rootsCredited: 0,
+    rejected: [],
+  };
+  const amounts = new Array<bigint>(m).fill(0n);
+  const chunks = new Array<bigint>(m).fill(0n);
+  const credited = new Map<bigint, bigint>(); // slot -> bitmap
+  const fees = new Map(input.fees);
+  let poolLeft = input.pool;
+  for (let start = 0; start < roots.length; ) {
+    const first = roots[start];
+    let end = start + 1;
+    while (end < roots.length && roots[end].slot === first.slot) end++;
+    const reward = params.blockReward < poolLeft ? params.blockReward : poolLeft;
+    poolLeft -= reward;
+    const blockFees = fees.get(first.slot) ?? 0n;
+    fees.delete(first.slot);
+    out.feesTaken += blockFees;
+    const split = blockShares(reward + blockFees, first.feeSplitBps, params);
+    if (split.sequencer !== 0n) credit(out.credits, first.proposer, "sequencing", split.sequencer);
+    if (split.submitter !== 0n) credit(out.credits, first.submitter, "submitting", split.submitter);
+    out.burned += split.burned;
+    out.blocksPaid++;
+    const leafCount = (getBytes(first.record).length + 1) / 2;
+    const { treeShare, nodeShare } = treeShares(split.provers, c, BigInt(leafCount));
+    out.returnedToPool += split.provers - treeShare * c;
+    const shape = {
+      m,
+      c: input.treeCount,
+      leafCount,
+      seed: blockSeed(input.epochSeed, first.slot),
+    };
+    let proven = 0n;
+    let bitmap = 0n;
+    for (let i = start; i < end; i++) {
+      const record = getBytes(roots[i].record);
+      const failure = checkParticipation(shape, Number(roots[i].tree), record);
+      if (failure !== null) {
+        out.rejected.push({ slot: roots[i].slot, tree: roots[i].tree, ...failure });
+        continue;
+      }
+      proven++;
+      out.rootsCredited++;
+      for (const member of record) {
+        amounts[member] += nodeShare;
+        chunks[member] += 1n;
+        bitmap |= 1n << BigInt(member);
+      }
+    }
+    credited.set(first.slot, bitmap);
+    out.returnedToPool += (treeShare - nodeShare * BigInt(2 * leafCount - 1)) * proven;
+    const unproven = (c - proven) * treeShare;
+    if (params.burnUnprovenShare) out.burned += unproven;
+    else out.returnedToPool += unproven;
+    start = end;
+  }
+  for (let slot = input.firstSlot; slot < input.firstSlot + input.slotsPerEpoch; slot++) {
+    const left = fees.get(slot) ?? 0n;
+    if (left !== 0n) {
+      out.feesTaken += left;
+      out.returnedToPool += left;
+    }
+  }
+  if (out.blocksPaid > 0) creditCommittee(input, out, amounts, chunks, credited);
+  out.poolAfter = poolLeft + out.returnedToPool;
+  return out;
+}
+
+function creditCommittee(
+  input: EpochSettlementInput,
+  out: EpochSettlement,
+  amounts: readonly bigint[],
+  chunks: readonly bigint[],
+  credited: ReadonlyMap<bigint, bigint>,
+): void {
+  const k = input.params.inactivityThreshold;
+  const finalized = [...credited.entries()]
+    .filter(([, bitmap]) => bitmap !== 0n)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, bitmap]) => bitmap);
+  input.committee.forEach((member, i) => {
+    const before = input.inactivity.get(member) ?? { missStreak: 0n, pendingSlashes: 0n };
+    let { missStreak, pendingSlashes } = before;
+    if (k !== 0n) {
+      for (const bitmap of finalized) {
+        if ((bitmap >> BigInt(i)) & 1n) missStreak = 0n;
+        else if (++missStreak === k) {
+          pendingSlashes++;
+          missStreak = 0n;
+        }
+      }
+    }
+    if (amounts[i] !== 0n) credit(out.credits, member, "proving", amounts[i]);
+    out.chunks.set(member, chunks[i]);
+    out.inactivity.set(member, { missStreak, pendingSlashes });
+    if (pendingSlashes !== before.pendingSlashes) out.newlySlashable.set(member, pendingSlashes);
+  });
+}
+
+/** `ProverRewards.settleableAt`: one past the proof window of the epoch's last slot. */
+export function settleableAt(
+  clock: { genesisBlock: bigint; slotLength: bigint; proposalPhase: bigint; proofWindow: bigint },
+  slotsPerEpoch: bigint,
+  epoch: bigint,
+): bigint {
+  const lastSlot = (epoch + 1n) * slotsPerEpoch - 1n;
+  return clock.genesisBlock + lastSlot * clock.slotLength + clock.proposalPhase + clock.proofWindow;
+}
