@@ -115,7 +115,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     uint256 public pool;
     /// @notice Fees deposited for blocks of epochs not yet settled.
     uint256 public pendingFees;
-    /// @notice The next epoch {settleEpoch} takes.
+    /// @notice The next epoch {settleEpoch} takes (initially the epoch of deployment).
     uint256 public nextEpoch;
     /// @notice Everything burned so far.
     uint256 public totalBurned;
@@ -153,6 +153,8 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         SLOTS_PER_EPOCH = lifecycle.EPOCH_LENGTH() / _SLOT_LENGTH;
         _GENESIS_BLOCK = lifecycle.GENESIS_BLOCK();
         _FIRST_PROOF_BLOCK_OFFSET = lifecycle.PROPOSAL_PHASE() + lifecycle.PROOF_WINDOW();
+        // Pays blocks from the epoch of deployment on; earlier epochs are not this pool's.
+        nextEpoch = lifecycle.currentEpoch();
     }
 
     // ---------------------------------------------------------------------------------------
