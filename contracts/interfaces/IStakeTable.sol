@@ -47,6 +47,8 @@ interface IStakeTable {
     error OperatorNotExiting(address operator);
     error ExitNotReady(address operator, uint256 withdrawableAt, uint256 blockNumber);
     error NothingToSlash(address operator);
+    /// @notice The reporter's share is above 10000 basis points.
+    error InvalidReporterBps(uint256 reporterBps);
 
     /// @notice An operator joined. `publicKey` is emitted in full because only its hash is stored.
     event OperatorRegistered(
@@ -75,13 +77,17 @@ interface IStakeTable {
     );
     /// @notice The exit completed and `amount` tokens went to `recipient`.
     event ExitFinalized(address indexed operator, address indexed recipient, uint256 amount);
-    /// @notice `amount` tokens were slashed and sent to the slash sink; `remaining` stay.
+    /// @notice `amount` tokens were slashed; `remaining` stay. They went to the slash sink, except
+    /// the share a {ReporterRewarded} event of the same slash names.
     event Slashed(
         address indexed operator,
         uint256 amount,
         uint256 remaining,
         bytes32 indexed reason
     );
+    /// @notice `amount` tokens of the operator's slash went to `reporter` (emitted by every
+    /// {slashWithReward}, also when the share rounds to zero).
+    event ReporterRewarded(address indexed operator, address indexed reporter, uint256 amount);
 
     /// @notice Registers `operator` with `amount` tokens pulled from the caller, who must be the
     /// operator. `proofOfPossession` is the BLS signature of {proofOfPossessionMessage} under
@@ -106,6 +112,24 @@ interface IStakeTable {
     /// @notice Slashes up to `amount` of the operator's balance into the slash sink. Only the
     /// slasher role. Returns the amount actually slashed.
     function slash(address operator, uint256 amount, bytes32 reason) external returns (uint256);
+
+    /// @notice Slashes up to `amount` of the operator's balance, like {slash}, and pays
+    /// `floor(slashed * reporterBps / 10000)` of it to `reporter`; the rest goes to the slash sink.
+    /// Only the slasher role.
+    /// @param operator The operator to slash.
+    /// @param amount The most to take; the balance caps it.
+    /// @param reason Why (indexed in {Slashed}).
+    /// @param reporter Who receives the reward; nonzero.
+    /// @param reporterBps The reporter's share in basis points, at most 10000.
+    /// @return slashed The amount taken from the operator.
+    /// @return reward The part of `slashed` paid to `reporter`.
+    function slashWithReward(
+        address operator,
+        uint256 amount,
+        bytes32 reason,
+        address reporter,
+        uint256 reporterBps
+    ) external returns (uint256 slashed, uint256 reward);
 
     /// @notice The operator's stake counted at `epoch` (0 when not in the active set).
     function stakeAt(address operator, uint256 epoch) external view returns (uint256);

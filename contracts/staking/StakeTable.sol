@@ -33,9 +33,10 @@ import {RandaoBeacon} from "./RandaoBeacon.sol";
 /// leaves. Until then the balance stays slashable.
 ///
 /// Slashing. Only `SLASHER_ROLE` may slash. Slashed tokens go to `SLASH_SINK`, fixed at deployment
-/// (the default deployment uses the burn address 0x…dEaD, so no party profits from a slash). An
-/// active operator left below `MINIMUM_STAKE` is ejected: it exits exactly as if its withdrawer had
-/// initiated.
+/// (the default deployment uses the burn address 0x…dEaD, so no party profits from a slash), except
+/// that {slashWithReward} pays a share set by the slashing module to the reporter of the evidence.
+/// An active operator left below `MINIMUM_STAKE` is ejected: it exits exactly as if its withdrawer
+/// had initiated.
 ///
 /// No function loops over operators. Checkpoint lookups are O(log #changes of one operator) or of
 /// the total; a seed lookup reads at most `SEED_LOOKBACK` slots.
@@ -48,6 +49,8 @@ contract StakeTable is IStakeTable, RandaoBeacon, AccessControl, EIP712, Reentra
     /// @notice EIP-712 type of the message a proof of possession signs.
     bytes32 public constant PROOF_OF_POSSESSION_TYPEHASH =
         keccak256("ProofOfPossession(address operator,bytes32 publicKeyHash)");
+    /// @dev 100% in basis points (the reporter's share of a slash).
+    uint256 private constant BPS = 10_000;
 
     /// @notice Deployment parameters.
     struct Config {
@@ -233,25 +236,20 @@ contract StakeTable is IStakeTable, RandaoBeacon, AccessControl, EIP712, Reentra
         uint256 amount,
         bytes32 reason
     ) external onlyRole(SLASHER_ROLE) nonReentrant returns (uint256 slashed) {
-        if (amount == 0) revert ZeroAmount();
-        Operator storage op = _operators[operator];
-        Status status = op.status;
-        StakeHead memory head = _heads[operator];
-        uint256 balance = status == Status.Active || status == Status.Exiting ? head.balance : 0;
-        if (balance == 0) revert NothingToSlash(operator);
-        slashed = amount < balance ? amount : balance;
-        uint256 remaining = balance - slashed;
-        uint256 effectiveEpoch = _effectiveEpoch();
-        _pushBalance(operator, effectiveEpoch, remaining, head.exitEpoch);
-        if (status == Status.Active) {
-            _subTotal(effectiveEpoch, slashed);
-            if (remaining < MINIMUM_STAKE) _startExit(operator, op, true);
-        }
-        // An exiting operator's stake already left the total at its exit epoch, and this push
-        // lands at or after that epoch, where its stake counts as zero.
+        (slashed, ) = _slash(operator, amount, reason, address(0), 0);
+    }
 
-        STAKE_TOKEN.safeTransfer(SLASH_SINK, slashed);
-        emit Slashed(operator, slashed, remaining, reason);
+    /// @inheritdoc IStakeTable
+    function slashWithReward(
+        address operator,
+        uint256 amount,
+        bytes32 reason,
+        address reporter,
+        uint256 reporterBps
+    ) external onlyRole(SLASHER_ROLE) nonReentrant returns (uint256 slashed, uint256 reward) {
+        if (reporter == address(0)) revert ZeroAddress();
+        if (reporterBps > BPS) revert InvalidReporterBps(reporterBps);
+        return _slash(operator, amount, reason, reporter, reporterBps);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -321,6 +319,40 @@ contract StakeTable is IStakeTable, RandaoBeacon, AccessControl, EIP712, Reentra
     // ---------------------------------------------------------------------------------------
     // Internals
     // ---------------------------------------------------------------------------------------
+
+    /// @dev Takes up to `amount` from the operator's balance: `reward = slashed * reporterBps /
+    /// BPS` to `reporter` (none when `reporter` is zero) and the rest to SLASH_SINK. Ejects an
+    /// active operator left below MINIMUM_STAKE.
+    function _slash(
+        address operator,
+        uint256 amount,
+        bytes32 reason,
+        address reporter,
+        uint256 reporterBps
+    ) private returns (uint256 slashed, uint256 reward) {
+        if (amount == 0) revert ZeroAmount();
+        Operator storage op = _operators[operator];
+        Status status = op.status;
+        StakeHead memory head = _heads[operator];
+        uint256 balance = status == Status.Active || status == Status.Exiting ? head.balance : 0;
+        if (balance == 0) revert NothingToSlash(operator);
+        slashed = amount < balance ? amount : balance;
+        uint256 remaining = balance - slashed;
+        uint256 effectiveEpoch = _effectiveEpoch();
+        _pushBalance(operator, effectiveEpoch, remaining, head.exitEpoch);
+        if (status == Status.Active) {
+            _subTotal(effectiveEpoch, slashed);
+            if (remaining < MINIMUM_STAKE) _startExit(operator, op, true);
+        }
+        // An exiting operator's stake already left the total at its exit epoch, and this push
+        // lands at or after that epoch, where its stake counts as zero.
+
+        reward = (slashed * reporterBps) / BPS;
+        if (reward != 0) STAKE_TOKEN.safeTransfer(reporter, reward);
+        if (slashed != reward) STAKE_TOKEN.safeTransfer(SLASH_SINK, slashed - reward);
+        emit Slashed(operator, slashed, remaining, reason);
+        if (reporter != address(0)) emit ReporterRewarded(operator, reporter, reward);
+    }
 
     /// @dev The first epoch whose snapshot a change made now affects.
     function _effectiveEpoch() private view returns (uint256) {
