@@ -16,6 +16,8 @@ import { measureBls } from "./gas/bls.js";
 import { GAS_CEILINGS } from "./gas/ceilings.js";
 import { measureElection } from "./gas/election.js";
 import { measureLifecycle } from "./gas/lifecycle.js";
+import { measureRewards } from "./gas/rewards.js";
+import { measureSlashing } from "./gas/slashing.js";
 import { measureStake } from "./gas/stake.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,6 +33,8 @@ const measured: Record<string, number> = {
   ...(await measureAssignment(ethers)),
   ...(await measureElection(ethers, networkHelpers)),
   ...(await measureLifecycle(ethers, networkHelpers)),
+  ...(await measureRewards(ethers, networkHelpers)),
+  ...(await measureSlashing(ethers, networkHelpers)),
 };
 
 const sorted = Object.fromEntries(Object.entries(measured).sort(([a], [b]) => a.localeCompare(b)));

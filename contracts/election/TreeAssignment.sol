@@ -169,6 +169,35 @@ library TreeAssignment {
         _shuffle(perm, seed, level);
     }
 
+    /// @notice {fillLevelPermutation} for callers that draw many levels: `identity` (the identity
+    /// permutation of the same length, kept by the caller) is copied in with one MCOPY instead of
+    /// being rewritten word by word.
+    /// @param perm The array to fill, of length `m` in `[1, MAX_COMMITTEE_SIZE]`.
+    /// @param identity `0, 1, ..., m - 1`.
+    /// @param seed The block seed (see {blockSeed}).
+    /// @param level The tree level `d` (0 is the root).
+    function fillLevelPermutationFrom(
+        uint256[] memory perm,
+        uint256[] memory identity,
+        bytes32 seed,
+        uint256 level
+    ) internal pure {
+        uint256 m = perm.length;
+        if (m == 0) revert EmptyCommittee();
+        if (m > MAX_COMMITTEE_SIZE || identity.length != m) {
+            revert CommitteeTooLarge(m, MAX_COMMITTEE_SIZE);
+        }
+        _copyWords(perm, 0, identity, 0, m);
+        _shuffle(perm, seed, level);
+    }
+
+    /// @notice A new array holding the identity permutation `0, 1, ..., m - 1`.
+    /// @param m The length.
+    /// @return The identity.
+    function identity(uint256 m) internal pure returns (uint256[] memory) {
+        return _identity(m);
+    }
+
     /// @notice Reverts unless `m`, `c` and `leafCount` describe a valid block.
     /// @param m Committee size.
     /// @param c Tree count.

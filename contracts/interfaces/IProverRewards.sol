@@ -22,14 +22,14 @@ interface IProverRewards {
         uint256 submitterBps;
         /// FEE_BURN (seed 002): the part of the provers' share that is burned; 0 turns it off.
         uint256 proverBurnBps;
-        /// Whether the share of a tree that produced no (valid) root is burned; false returns it
-        /// to the pool.
-        bool burnUnprovenShare;
         /// k: consecutive elected, finalized blocks without a credited chunk that make an
         /// operator slashable; 0 never slashes liveness (seed 000).
         uint256 inactivityThreshold;
         /// Stake slashed per k misses.
         uint256 inactivitySlash;
+        /// Whether the share of a tree that produced no (valid) root is burned; false returns it
+        /// to the pool.
+        bool burnUnprovenShare;
     }
 
     /// @notice One accepted root proof, as settlement replays it (from `RootProofAccepted` and
@@ -98,15 +98,9 @@ interface IProverRewards {
     /// @notice A root's participation record credits a member for a node it was not assigned; the
     /// root earns nothing (its tree's share goes where an unproven tree's goes).
     event RootRecordRejected(uint256 indexed slot, uint256 tree, uint256 node, uint256 member);
-    /// @notice `member` was credited `amount` for the epoch's chunks; `missStreak` is its run of
-    /// elected, finalized blocks without a credited chunk after the epoch.
-    event ProverCredited(
-        uint256 indexed epoch,
-        address indexed member,
-        uint256 amount,
-        uint256 chunks,
-        uint256 missStreak
-    );
+    /// @notice The epoch's committee was credited: `members[i]` got `amounts[i]` for its chunks
+    /// (one event per epoch instead of one per member; streaks are in {inactivityOf}).
+    event CommitteeCredited(uint256 indexed epoch, address[] members, uint256[] amounts);
     /// @notice `member` missed k blocks in a row and owes one more inactivity slash.
     event InactivityRecorded(uint256 indexed epoch, address indexed member, uint256 pendingSlashes);
     /// @notice The epoch is settled: its blocks paid, unpaid rewards and dust returned to the pool,

@@ -68,6 +68,9 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     /// PROPOSAL_PHASE + PROOF_WINDOW blocks unless nobody prunes it, so honest operation never
     /// reaches the bound; it keeps every removal loop bounded.
     uint256 public immutable MAX_PENDING_BLOCKS;
+    /// @notice Most trees whose root provers a block record caches (one byte each in its Timing
+    /// word); blocks with more trees draw them again for every root proof.
+    uint256 public constant ROOT_CACHE_TREES = 8;
     /// @notice Whether proposal scores are scaled by (1 + FEE_SPLIT) (seed 002).
     bool public immutable FEE_SPLIT_SCORING;
 
@@ -82,10 +85,13 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     }
 
     /// @dev The proposal's score, the publication block and the fee split; one slot.
+    /// `rootProvers` holds, for blocks with at most ROOT_CACHE_TREES trees, the committee index
+    /// of each tree's root prover (byte t for tree t), drawn by the slot's first proposal.
     struct Timing {
         uint128 score;
         uint48 publishedAt;
         uint16 feeSplitBps;
+        uint64 rootProvers;
     }
 
     // EpochContext (IBlockLifecycle): what an epoch's blocks need from the election and the
@@ -174,7 +180,10 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         } else if (score <= _timing[index].score) {
             revert ProposalOutscored(slot, score, _timing[index].score);
         }
-        _storeProposal(slot, index, proposal, score);
+        // why: gas. The root provers depend on the slot only, so the slot's first proposal draws
+        // them once (the root level's permutation) and its c root proofs compare one byte each.
+        uint64 rootProvers = fresh ? _drawRootProvers(slot) : _timing[index].rootProvers;
+        _storeProposal(slot, index, proposal, score, rootProvers);
     }
 
     /// @inheritdoc IBlockLifecycle
@@ -236,12 +245,19 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         bytes calldata proof
     ) external {
         Header memory header = _header(slot);
-        (bool first, uint256 feeSplitBps) = _checkProvable(slot, tree, header);
-        bytes32 recordHash = _verifyRoot(slot, tree, header, record, proof);
+        (bool first, Timing memory timing) = _checkProvable(slot, tree, header);
+        bytes32 recordHash = _verifyRoot(slot, tree, header, timing.rootProvers, record, proof);
         uint256 epoch = epochOfSlot(slot);
         _rootDigests[epoch] = RootDigest.extend(
             _rootDigests[epoch],
-            RootDigest.entryHash(slot, tree, header.proposer, feeSplitBps, msg.sender, recordHash)
+            RootDigest.entryHash(
+                slot,
+                tree,
+                header.proposer,
+                timing.feeSplitBps,
+                msg.sender,
+                recordHash
+            )
         );
         Header storage stored = _headers[slot % HISTORY_SLOTS];
         stored.provenTrees = uint16(header.provenTrees | (1 << tree));
@@ -487,12 +503,30 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         }
     }
 
+    /// @dev The committee indices of the root provers of `slot`'s trees, byte t for tree t, if
+    /// the epoch has at most ROOT_CACHE_TREES trees (else 0: root proofs draw them).
+    function _drawRootProvers(uint256 slot) private view returns (uint64 rootProvers) {
+        // The proposer's checks cached the epoch's context.
+        EpochContext storage context = _epochs[epochOfSlot(slot)];
+        uint256 c = context.treeCount;
+        if (c > ROOT_CACHE_TREES) return 0;
+        uint256 m = context.size;
+        uint256[] memory perm = new uint256[](m);
+        TreeAssignment.fillLevelPermutation(perm, TreeAssignment.blockSeed(context.seed, slot), 0);
+        uint256 stride = m / c;
+        for (uint256 t = 0; t < c; ++t) {
+            // Committee indices are below 256.
+            rootProvers |= uint64(perm[t * stride]) << uint64(8 * t);
+        }
+    }
+
     /// @dev Writes the slot's (new best) proposal into its history entry.
     function _storeProposal(
         uint256 slot,
         uint256 index,
         Proposal calldata proposal,
-        uint256 score
+        uint256 score,
+        uint64 rootProvers
     ) private {
         // Bounded by the checks: slot and parent < 2^32, leafCount a power of two <= 2^16,
         // feeSplit <= 10000, score < 2^127.
@@ -508,7 +542,8 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         _timing[index] = Timing({
             score: uint128(score),
             publishedAt: 0,
-            feeSplitBps: uint16(proposal.feeSplitBps)
+            feeSplitBps: uint16(proposal.feeSplitBps),
+            rootProvers: rootProvers
         });
         emit BlockProposed(
             slot,
@@ -651,7 +686,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         uint256 slot,
         uint256 tree,
         Header memory header
-    ) private view returns (bool first, uint256 feeSplitBps) {
+    ) private view returns (bool first, Timing memory timing) {
         first = header.status == BlockStatus.Proposed;
         if (!first && header.status != BlockStatus.Final) {
             revert UnexpectedBlockStatus(slot, header.status);
@@ -660,9 +695,8 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         if (block.number < opensAt || block.number > closesAt) {
             revert OutsideWindow(slot, opensAt, closesAt);
         }
-        Timing memory timing = _timing[slot % HISTORY_SLOTS];
+        timing = _timing[slot % HISTORY_SLOTS];
         if (timing.publishedAt == 0) revert DataNotPublished(slot);
-        feeSplitBps = timing.feeSplitBps;
         // The line above the last final block holds every pending block, so a pending block's
         // parent is final iff it is that block.
         if (first && header.parent != _chain.finalized) revert ParentNotFinal(slot, header.parent);
@@ -677,10 +711,11 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         uint256 slot,
         uint256 tree,
         Header memory header,
+        uint64 rootProvers,
         bytes calldata record,
         bytes calldata proof
     ) private view returns (bytes32 recordHash) {
-        _checkRecordRoot(slot, tree, 1 << header.leafLog2, record);
+        _checkRecordRoot(slot, tree, 1 << header.leafLog2, rootProvers, record);
         recordHash = keccak256(record);
         bytes32 inputs = _rootPublicInputs(slot, header, tree, recordHash, msg.sender);
         if (!VERIFIER.verify(inputs, proof)) revert InvalidRootProof(slot, tree);
@@ -693,14 +728,23 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         uint256 slot,
         uint256 tree,
         uint256 leafCount,
+        uint64 rootProvers,
         bytes calldata record
     ) private view {
         // A block exists, so its epoch's context is cached.
         EpochContext storage context = _epochs[epochOfSlot(slot)];
         uint256 trees = context.treeCount;
         if (tree >= trees) revert InvalidTree(tree, trees);
-        bytes32 seed = TreeAssignment.blockSeed(context.seed, slot);
-        ParticipationRecord.checkRoot(record, context.size, trees, leafCount, seed, tree);
+        if (trees > ROOT_CACHE_TREES) {
+            bytes32 seed = TreeAssignment.blockSeed(context.seed, slot);
+            ParticipationRecord.checkRoot(record, context.size, trees, leafCount, seed, tree);
+        } else {
+            ParticipationRecord.checkRootProver(
+                record,
+                leafCount,
+                (rootProvers >> (8 * tree)) & 0xff
+            );
+        }
     }
 
     function _blockCommitment(uint256 slot, Header memory header) private view returns (bytes32) {

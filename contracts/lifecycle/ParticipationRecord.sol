@@ -16,10 +16,11 @@ import {TreeAssignment} from "../election/TreeAssignment.sol";
 /// tree's root prover, which is what makes the proof "tree t's" and stops one prover from filing
 /// the same work under several tree indices.
 /// Check: with `perm_d` the level permutation and `s = m / c`, the prover of `(d, j)` in tree
-/// `t'` is `perm_d[(j + t' s) mod m]`; so member `x` is valid iff it equals one of those `c`
-/// entries (equivalently, `delta = (inv_d(x) - j) mod m` is a multiple of `s` below `c * s`,
-/// which is how the TypeScript mirror states it). One permutation per level, drawn into one
-/// reused array: O(m log L + c L).
+/// `t'` is `perm_d[(j + t' s) mod m]`; so member `x` is valid iff `delta = (inv_d(x) - j) mod m`
+/// is a multiple of `s` below `c * s` (at the root: exactly `tree * s`), where `inv_d` is the
+/// inverse permutation. The TypeScript mirror states it the same way. A block's perms are drawn
+/// once ({levelPermutations}) and check all of its records in O(1) per node: O(m log L + c L) per
+/// block. Submission checks only the root ({checkRoot}); settlement checks every node.
 library ParticipationRecord {
     /// @notice Reverts unless `record` is a valid participation record for tree `tree`.
     /// @param record The record (`2 * leafCount - 1` bytes).
@@ -38,7 +39,7 @@ library ParticipationRecord {
     ) internal pure {
         (uint256 node, uint256 member) = findUnassigned(
             record,
-            levelPermutations(m, seed, leafCount),
+            levelPermutations(m, seed, leafCount, false),
             c,
             tree
         );
@@ -46,7 +47,8 @@ library ParticipationRecord {
     }
 
     /// @notice Reverts unless `record` has length `2 * leafCount - 1` and its root (node 1) is
-    /// credited to tree `tree`'s root prover: what {BlockLifecycle.submitRootProof} checks.
+    /// credited to tree `tree`'s root prover `perm_0[tree * (m / c)]`: what
+    /// {BlockLifecycle.submitRootProof} checks.
     /// @param record The record.
     /// @param m Committee size.
     /// @param c Tree count of the block, at most `m`.
@@ -61,11 +63,23 @@ library ParticipationRecord {
         bytes32 seed,
         uint256 tree
     ) internal pure {
-        _checkLength(record, leafCount);
         uint256[] memory perm = new uint256[](m);
         TreeAssignment.fillLevelPermutation(perm, seed, 0);
-        (uint256 node, uint256 member) = _firstUnassigned(record, perm, 1, tree, c);
-        if (node != 0) revert IBlockLifecycle.UnassignedParticipant(node, member);
+        checkRootProver(record, leafCount, perm[tree * (m / c)]);
+    }
+
+    /// @notice {checkRoot} when the tree's root prover `rootProver` is known.
+    /// @param record The record.
+    /// @param leafCount Leaves L per tree.
+    /// @param rootProver The committee index of the tree's root prover.
+    function checkRootProver(
+        bytes calldata record,
+        uint256 leafCount,
+        uint256 rootProver
+    ) internal pure {
+        _checkLength(record, leafCount);
+        uint256 member = uint8(record[0]);
+        if (member != rootProver) revert IBlockLifecycle.UnassignedParticipant(1, member);
     }
 
     /// @notice The level permutations of a block: entry `d` is `perm_d`, for the `log2(L) + 1`
@@ -73,18 +87,23 @@ library ParticipationRecord {
     /// @param m Committee size.
     /// @param seed The block seed.
     /// @param leafCount Leaves L per tree, a power of two.
+    /// @param rootChecked Whether the records' roots were checked already ({checkRoot}): then the
+    /// root level's entry is empty and {tally} credits the root without checking it.
     /// @return perms The permutations, root level first.
     function levelPermutations(
         uint256 m,
         bytes32 seed,
-        uint256 leafCount
+        uint256 leafCount,
+        bool rootChecked
     ) internal pure returns (uint256[][] memory perms) {
         uint256 levels = 1;
         while ((1 << (levels - 1)) < leafCount) ++levels;
         perms = new uint256[][](levels);
-        for (uint256 level = 0; level < levels; ++level) {
+        uint256[] memory identity = TreeAssignment.identity(m);
+        perms[0] = new uint256[](0);
+        for (uint256 level = rootChecked ? 1 : 0; level < levels; ++level) {
             perms[level] = new uint256[](m);
-            TreeAssignment.fillLevelPermutation(perms[level], seed, level);
+            TreeAssignment.fillLevelPermutationFrom(perms[level], identity, seed, level);
         }
     }
 
@@ -103,15 +122,69 @@ library ParticipationRecord {
         uint256 c,
         uint256 tree
     ) internal pure returns (uint256 node, uint256 member) {
+        (node, member, ) = tally(record, perms, c, tree, new uint256[](0), 0);
+    }
+
+    /// @notice Checks `record` (tree `tree`) and, if it is valid, adds `share` to `amounts[x]`
+    /// for the member `x` credited at each of its nodes; a member credited at k nodes gets k
+    /// shares. Returns the first unassigned node and its member (`(0, 0)` if valid; then nothing
+    /// is added), and the set of members credited as a bitmap. With an empty `amounts`, only
+    /// checks. Reverts only if the length is not `2L - 1` for the `L` of `perms`.
+    /// @param record The record.
+    /// @param perms The block's {levelPermutations}.
+    /// @param c Tree count of the block, at most `m`.
+    /// @param tree The proof's tree, below `c`.
+    /// @param amounts Per committee index, length `m` (or 0 to only check).
+    /// @param share Added per credited node.
+    /// @return node The first unassigned node (heap index), or 0.
+    /// @return member The committee index credited there, or 0.
+    /// @return members Bit `x` set iff the (valid) record credits member `x`.
+    function tally(
+        bytes calldata record,
+        uint256[][] memory perms,
+        uint256 c,
+        uint256 tree,
+        uint256[] memory amounts,
+        uint256 share
+    ) internal pure returns (uint256 node, uint256 member, uint256 members) {
         _checkLength(record, 1 << (perms.length - 1));
-        uint256 width = 1;
+        LevelRule memory rule = _rule(c, tree, perms[perms.length - 1].length, amounts, share);
         for (uint256 level = 0; level < perms.length; ++level) {
-            // At the root only the proof's own tree is valid.
-            uint256 onlyTree = level == 0 ? tree : type(uint256).max;
-            (node, member) = _firstUnassigned(record, perms[level], width, onlyTree, c);
-            if (node != 0) return (node, member);
-            width <<= 1;
+            if (perms[level].length == 0) {
+                // The root, which submission checked ({checkRoot}): credit it as it is.
+                members = _creditRoot(record, amounts, share);
+                rule.firstOffset = 0;
+                rule.count = c;
+                rule.width = 2;
+                continue;
+            }
+            uint256 levelMembers;
+            (node, member, levelMembers) = _tallyLevel(record, perms[level], rule, amounts);
+            if (node != 0) {
+                // Take back what the levels above credited: an invalid record earns nothing.
+                if (amounts.length != 0) {
+                    _uncredit(record, 0, rule.width - 1, amounts, share);
+                }
+                return (node, member, 0);
+            }
+            members |= levelMembers;
+            if (level == 0) {
+                // Below the root every tree's position is a candidate.
+                rule.firstOffset = 0;
+                rule.count = c;
+            }
+            rule.width <<= 1;
         }
+    }
+
+    function _creditRoot(
+        bytes calldata record,
+        uint256[] memory amounts,
+        uint256 share
+    ) private pure returns (uint256 members) {
+        uint256 root = uint8(record[0]);
+        if (amounts.length != 0) amounts[root] += share;
+        return 1 << root;
     }
 
     function _checkLength(bytes calldata record, uint256 leafCount) private pure {
@@ -121,40 +194,88 @@ library ParticipationRecord {
         }
     }
 
-    /// @dev The first of the `width` nodes of one level whose member is not
-    /// `perm[(j + t * stride) % m]` for any tree `t < c` (or for `t = onlyTree` if that is set),
-    /// with that member; `(0, 0)` if all are valid. Equivalent to the inverse-permutation rule in
-    /// the library's description.
-    function _firstUnassigned(
+    /// @dev One level's shape: its width, and which trees' positions `(j + t * stride) % m` are
+    /// candidates: `count` trees from `first * stride` on (all c below the root, the proof's own
+    /// tree at the root).
+    struct LevelRule {
+        uint256 width;
+        uint256 stride;
+        uint256 firstOffset;
+        uint256 count;
+        /// Memory address of amounts[0], or 0 to only check.
+        uint256 out;
+        uint256 share;
+    }
+
+    /// @dev The root level's rule for a committee of `m`, crediting `share` to `amounts`.
+    function _rule(
+        uint256 c,
+        uint256 tree,
+        uint256 m,
+        uint256[] memory amounts,
+        uint256 share
+    ) private pure returns (LevelRule memory rule) {
+        uint256 stride = m / c;
+        uint256 out;
+        assembly ("memory-safe") {
+            out := mul(iszero(iszero(mload(amounts))), add(amounts, 0x20))
+        }
+        rule = LevelRule(1, stride, tree * stride, 1, out, share);
+    }
+
+    /// @dev Checks the `width` nodes of one level (see the library's description; at the root,
+    /// `width == 1`, only `tree` is valid) and credits `share` per node to `amounts` as it goes
+    /// (unless `amounts` is empty). Returns the first failing node with its member (`(0, 0)` if
+    /// all pass; the failing level's earlier nodes are taken back) and the members it credited.
+    function _tallyLevel(
         bytes calldata record,
         uint256[] memory perm,
-        uint256 width,
-        uint256 onlyTree,
-        uint256 c
-    ) private pure returns (uint256 failedNode, uint256 failedMember) {
-        uint256 m = perm.length;
-        uint256 stride = m / c;
-        uint256 firstTree = onlyTree == type(uint256).max ? 0 : onlyTree;
-        uint256 lastTree = onlyTree == type(uint256).max ? c : onlyTree + 1;
-        // why: gas. The loop reads one calldata byte and at most c permutation words per node,
-        // without bounds checks: record.length == 2 * leafCount - 1 >= width + j for every node,
-        // and every index into perm is reduced modulo m = perm.length.
+        LevelRule memory rule,
+        uint256[] memory amounts
+    ) private pure returns (uint256 failedNode, uint256 failedMember, uint256 members) {
+        (failedNode, failedMember, members) = _scanLevel(_offsetOf(record), perm, rule);
+        if (failedNode != 0 && amounts.length != 0) {
+            // Take back this level's nodes before the failing one.
+            _uncredit(record, rule.width - 1, failedNode - 1, amounts, rule.share);
+        }
+    }
+
+    function _offsetOf(bytes calldata record) private pure returns (uint256 offset) {
         assembly ("memory-safe") {
+            offset := record.offset
+        }
+    }
+
+    /// @dev The loop of {_tallyLevel} over the record bytes at calldata `recordOffset`.
+    function _scanLevel(
+        uint256 recordOffset,
+        uint256[] memory perm,
+        LevelRule memory rule
+    ) private pure returns (uint256 failedNode, uint256 failedMember, uint256 members) {
+        // why: gas. One pass: per node one calldata byte, at most c permutation words and (when
+        // crediting) one amount word, without bounds checks: record.length == 2L - 1 >= width + j
+        // for every node, permutation indices are reduced modulo m, a member is credited only if
+        // it equals a permutation entry (so it is below m = amounts.length), and `out` is zero
+        // when not crediting.
+        assembly ("memory-safe") {
+            let width := mload(rule)
+            let out := mload(add(rule, 0x80))
             let data := add(perm, 0x20)
             for {
                 let j := 0
             } lt(j, width) {
                 j := add(j, 1)
             } {
-                let node := add(width, j)
-                let member := shr(248, calldataload(add(record.offset, sub(node, 1))))
+                let member := shr(248, calldataload(add(recordOffset, sub(add(width, j), 1))))
                 let valid := 0
-                let position := add(mod(j, m), mul(firstTree, stride))
+                // Candidates perm[(j + t * stride) % m] for t in [first, last).
+                let m := mload(perm)
+                let position := add(mod(j, m), mload(add(rule, 0x40)))
                 for {
-                    let t := firstTree
-                } lt(t, lastTree) {
-                    t := add(t, 1)
-                    position := add(position, stride)
+                    let left := mload(add(rule, 0x60))
+                } left {
+                    left := sub(left, 1)
+                    position := add(position, mload(add(rule, 0x20)))
                 } {
                     if eq(mload(add(data, shl(5, mod(position, m)))), member) {
                         valid := 1
@@ -162,11 +283,28 @@ library ParticipationRecord {
                     }
                 }
                 if iszero(valid) {
-                    failedNode := node
+                    failedNode := add(width, j)
                     failedMember := member
                     break
                 }
+                if out {
+                    let slot := add(out, shl(5, member))
+                    mstore(slot, add(mload(slot), mload(add(rule, 0xa0))))
+                }
+                members := or(members, shl(member, 1))
             }
         }
+    }
+
+    /// @dev Takes `share` back from `amounts[x]` for the members of the record bytes
+    /// `from .. to - 1`, which an earlier pass credited.
+    function _uncredit(
+        bytes calldata record,
+        uint256 from,
+        uint256 to,
+        uint256[] memory amounts,
+        uint256 share
+    ) private pure {
+        for (uint256 k = from; k < to; ++k) amounts[uint8(record[k])] -= share;
     }
 }

@@ -106,7 +106,6 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         uint256 blocksPaid;
         uint256 rootsCredited;
         uint256[] amounts;
-        uint256[] chunks;
         uint256[] credited;
         bytes32[] entries;
     }
@@ -200,7 +199,14 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         if (context.size == 0 && roots.length != 0) revert RootsWithoutCommittee(epoch);
         Tally memory tally = _newTally(epoch, context, roots.length);
         uint256 start = 0;
-        while (start < roots.length) start = _settleBlock(tally, roots, start);
+        while (start < roots.length) {
+            // why: gas. Each block's temporaries (its level permutations, hashes, event data)
+            // are dead once it is settled; rewinding the free memory pointer keeps memory, whose
+            // cost grows quadratically, at one block's worth instead of the whole epoch's.
+            uint256 freeMemory = _freeMemoryPointer();
+            start = _settleBlock(tally, roots, start);
+            _rewindFreeMemoryPointer(freeMemory);
+        }
         _checkDigest(epoch, tally.entries);
         _sweepFees(tally);
         if (tally.blocksPaid != 0) _creditCommittee(tally, committee);
@@ -300,7 +306,6 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         tally.epochSeed = context.seed;
         tally.poolLeft = pool;
         tally.amounts = new uint256[](context.size);
-        tally.chunks = new uint256[](context.size);
         tally.credited = new uint256[](SLOTS_PER_EPOCH);
         tally.entries = new bytes32[](rootCount);
     }
@@ -325,19 +330,32 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         uint256[][] memory perms = ParticipationRecord.levelPermutations(
             tally.amounts.length,
             TreeAssignment.blockSeed(tally.epochSeed, slot),
-            leafCount
+            leafCount,
+            true
         );
-        uint256 proven = 0;
-        uint256 bitmap = 0;
-        for (uint256 i = start; i < end; ++i) {
-            _recordEntry(tally, roots, i, start);
-            if (_creditRoot(tally, roots[i], perms, nodeShare)) {
-                ++proven;
-                bitmap |= _membersOf(roots[i].record);
-            }
-        }
+        (uint256 proven, uint256 bitmap) = _creditRoots(tally, roots, start, end, perms, nodeShare);
         tally.credited[slot - tally.firstSlot] = bitmap;
         _returnShares(tally, treeShare, nodeShare * (2 * leafCount - 1), proven);
+    }
+
+    /// @dev Records and credits the block's roots `roots[start .. end)`; returns how many were
+    /// valid and the members they credit (a bitmap).
+    function _creditRoots(
+        Tally memory tally,
+        RootEntry[] calldata roots,
+        uint256 start,
+        uint256 end,
+        uint256[][] memory perms,
+        uint256 nodeShare
+    ) private returns (uint256 proven, uint256 bitmap) {
+        for (uint256 i = start; i < end; ++i) {
+            _recordEntry(tally, roots, i, start);
+            (bool valid, uint256 members) = _creditRoot(tally, roots[i], perms, nodeShare);
+            if (valid) {
+                ++proven;
+                bitmap |= members;
+            }
+        }
     }
 
     /// @dev Takes the block's reward from the pool and its fees, pays the proposer and the
@@ -404,56 +422,30 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     }
 
     /// @dev Credits `nodeShare` per node of a valid record to its members; returns whether the
-    /// record was valid. An invalid one is reported and earns nothing.
+    /// record was valid and the set of members it credits (a bitmap). An invalid one is reported
+    /// and earns nothing.
     function _creditRoot(
         Tally memory tally,
         RootEntry calldata root,
         uint256[][] memory perms,
         uint256 nodeShare
-    ) private returns (bool valid) {
-        bytes calldata record = root.record;
-        (uint256 node, uint256 member) = ParticipationRecord.findUnassigned(
-            record,
+    ) private returns (bool valid, uint256 members) {
+        uint256 node;
+        uint256 member;
+        (node, member, members) = ParticipationRecord.tally(
+            root.record,
             perms,
             tally.treeCount,
-            root.tree
+            root.tree,
+            tally.amounts,
+            nodeShare
         );
         if (node != 0) {
             emit RootRecordRejected(root.slot, root.tree, node, member);
-            return false;
-        }
-        uint256[] memory amounts = tally.amounts;
-        uint256[] memory chunks = tally.chunks;
-        // why: gas. One pass over the record's bytes without bounds checks: every byte is a
-        // committee index below m = amounts.length = chunks.length (findUnassigned checked each).
-        assembly ("memory-safe") {
-            let a := add(amounts, 0x20)
-            let c := add(chunks, 0x20)
-            for {
-                let k := 0
-            } lt(k, record.length) {
-                k := add(k, 1)
-            } {
-                let offset := shl(5, shr(248, calldataload(add(record.offset, k))))
-                mstore(add(a, offset), add(mload(add(a, offset)), nodeShare))
-                mstore(add(c, offset), add(mload(add(c, offset)), 1))
-            }
+            return (false, 0);
         }
         ++tally.rootsCredited;
-        return true;
-    }
-
-    /// @dev The set of committee indices credited in `record`, as a bitmap.
-    function _membersOf(bytes calldata record) private pure returns (uint256 bitmap) {
-        assembly ("memory-safe") {
-            for {
-                let k := 0
-            } lt(k, record.length) {
-                k := add(k, 1)
-            } {
-                bitmap := or(bitmap, shl(shr(248, calldataload(add(record.offset, k))), 1))
-            }
-        }
+        return (true, members);
     }
 
     /// @dev Sends the rounding dust of each credited tree to the pool, and the share of each tree
@@ -496,25 +488,25 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
 
     /// @dev Writes each member's credit and inactivity streak, once per epoch.
     function _creditCommittee(Tally memory tally, address[] calldata committee) private {
+        // Members credited in every finalized block keep a zero streak: no walk needed.
+        uint256 everyBlock = type(uint256).max;
+        for (uint256 b = 0; b < tally.credited.length; ++b) {
+            if (tally.credited[b] != 0) everyBlock &= tally.credited[b];
+        }
         for (uint256 i = 0; i < committee.length; ++i) {
             address member = committee[i];
             ProverAccount memory account = _provers[member];
             uint256 pendingBefore = account.pendingSlashes;
-            if (INACTIVITY_THRESHOLD != 0) _advanceStreak(account, tally.credited, i);
+            if ((everyBlock >> i) & 1 == 1) account.missStreak = 0;
+            else if (INACTIVITY_THRESHOLD != 0) _advanceStreak(account, tally.credited, i);
             // Amounts stay far below 2^128: the token supply bounds them.
             account.proving += uint128(tally.amounts[i]);
             _provers[member] = account;
-            emit ProverCredited(
-                tally.epoch,
-                member,
-                tally.amounts[i],
-                tally.chunks[i],
-                account.missStreak
-            );
             if (account.pendingSlashes != pendingBefore) {
                 emit InactivityRecorded(tally.epoch, member, account.pendingSlashes);
             }
         }
+        emit CommitteeCredited(tally.epoch, committee, tally.amounts);
     }
 
     /// @dev Walks the epoch's finalized blocks in slot order: a block crediting member `index`
@@ -538,6 +530,20 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         }
         account.missStreak = uint32(streak);
         account.pendingSlashes = uint32(pending);
+    }
+
+    function _freeMemoryPointer() private pure returns (uint256 pointer) {
+        assembly ("memory-safe") {
+            pointer := mload(0x40)
+        }
+    }
+
+    /// @dev Frees everything allocated since `pointer` was read. Callers hold no reference to
+    /// memory allocated after it.
+    function _rewindFreeMemoryPointer(uint256 pointer) private pure {
+        assembly {
+            mstore(0x40, pointer)
+        }
     }
 
     function _close(Tally memory tally) private {

@@ -21,4 +21,9 @@ export const GAS_CEILINGS: Readonly<Record<string, number>> = {
   "proof.submitRoot.first": 160_000,
   "proof.submitRoot.additional": 120_000,
   "block.prune.depth5": 120_000,
+  "rewards.claim.after1": 65_000,
+  "rewards.claim.after100": 65_000,
+  "slash.inactivity": 150_000,
+  "slash.invalidChunk": 300_000,
+  "protocol.perBlock": 450_000,
 };

@@ -64,3 +64,20 @@ export const LOCAL_LIFECYCLE_PARAMS = {
   faultToleranceBps: big(lifecycle as Section, "faultToleranceBps"),
   feeSplitScoring: lifecycle.feeSplitScoring === true,
 };
+
+const rewards = sections.LocalProverRewards as Record<string, string | boolean>;
+
+/** ProverRewards constructor fields other than the lifecycle and the token. */
+export const LOCAL_REWARDS_PARAMS = {
+  blockReward: big(rewards as Section, "blockReward"),
+  sequencerBps: big(rewards as Section, "sequencerBps"),
+  proverBps: big(rewards as Section, "proverBps"),
+  submitterBps: big(rewards as Section, "submitterBps"),
+  proverBurnBps: big(rewards as Section, "proverBurnBps"),
+  burnUnprovenShare: rewards.burnUnprovenShare === true,
+  inactivityThreshold: big(rewards as Section, "inactivityThreshold"),
+  inactivitySlash: big(rewards as Section, "inactivitySlash"),
+};
+
+/** What the local deployment funds the reward pool with. */
+export const LOCAL_INITIAL_POOL = big(rewards as Section, "initialPool");

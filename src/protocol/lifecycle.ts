@@ -340,3 +340,23 @@ export function chunksCredited(record: Uint8Array): Map<number, number> {
   for (const member of record) counts.set(member, (counts.get(member) ?? 0) + 1);
   return counts;
 }
+
+/**
+ * A valid record for `tree` that credits committee index `excluded` nowhere: below the root every
+ * node takes its output from a tree whose prover there is not `excluded` (what a record looks
+ * like when that member was offline). Throws if `excluded` is `tree`'s root prover, or is the
+ * prover of some node in every tree (only possible with c = 1).
+ */
+export function participationRecordAvoiding(
+  shape: TreeShape,
+  tree: number,
+  excluded: number,
+): Uint8Array {
+  const byTree = Array.from({ length: shape.c }, (_, t) => participationRecord(shape, t));
+  if (byTree[tree][0] === excluded) throw new Error(`member ${excluded} is tree ${tree}'s root`);
+  return participationRecord(shape, tree, (node) => {
+    const t = byTree.findIndex((r) => r[node - 1] !== excluded);
+    if (t < 0) throw new Error(`every tree assigns node ${node} to ${excluded}`);
+    return t;
+  });
+}

@@ -7,7 +7,7 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
 
 import { readEpochSettlement } from "../../src/client/settlement.js";
-import { participationRecord, type TreeShape } from "../../src/protocol/lifecycle.js";
+import { participationRecordAvoiding } from "../../src/protocol/lifecycle.js";
 import type { RewardParams } from "../../src/protocol/rewards.js";
 import type { ProverRewards } from "../../typechain-types/index.js";
 import { deployLifecycle, mineTo, type LifecycleFixture } from "./lifecycle.js";
@@ -110,17 +110,5 @@ export function rewardAccounts(fx: RewardsFixture): string[] {
   return fx.operators.map((o) => o.address);
 }
 
-/**
- * A record for `tree` that credits committee index `excluded` nowhere: every node below the root
- * takes its output from a tree whose prover there is not `excluded`. Throws if the root of `tree`
- * is `excluded` (prove another tree then).
- */
-export function recordWithout(shape: TreeShape, tree: number, excluded: number): Uint8Array {
-  const byTree = Array.from({ length: shape.c }, (_, t) => participationRecord(shape, t));
-  if (byTree[tree][0] === excluded) throw new Error(`member ${excluded} is tree ${tree}'s root`);
-  return participationRecord(shape, tree, (node) => {
-    const t = byTree.findIndex((r) => r[node - 1] !== excluded);
-    if (t < 0) throw new Error(`every tree assigns node ${node} to ${excluded}`);
-    return t;
-  });
-}
+/** A record for `tree` that credits committee index `excluded` nowhere (see the library). */
+export const recordWithout = participationRecordAvoiding;

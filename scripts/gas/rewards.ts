@@ -1,0 +1,415 @@
+/**
+ * Gas of the rewards layer (`contracts/rewards/ProverRewards.sol`) and the whole protocol per
+ * block, each key the gasUsed of real transaction receipts, with the parameters of
+ * `deploy/parameters/local.json` except the clock: issue 5 prices a block at n = 32, c = 3,
+ * L = 16 and 32 blocks per epoch, so this network has slots of 8 L1 blocks and epochs of 256
+ * (the local deployment has 8 slots of 4 per epoch). The slot length enters no cost; 8 blocks let
+ * one slot hold its proposal, publication and three root proofs, one transaction per L1 block.
+ *
+ * Network. A stake table with 32 EOA operators and 2 EOA sequencers (ethers `Wallet`s with the
+ * private key `keccak256("rewards-gas-op-" + i)`, resp. `"rewards-gas-seq-" + i`), each
+ * registered through `StakeTable.register` with its own BLS key; a CommitteeElection with
+ * n = 32, c = 3, L = 16 and oversamplingBps 1,000,000 (every revealer is elected); a
+ * BlockLifecycle; a ProverRewards funded with the local initial pool, holding SLASHER_ROLE.
+ *
+ * One epoch's work ({@link runEpoch}): the 32 operators reveal in one `revealBatch`; in each of
+ * the epoch's 32 slots a sequencer proposes (the first proposal seals the committee), publishes,
+ * and the admin (not an operator) submits the three root proofs with honest records, the first
+ * of which finalizes the block; once the last window closes, anyone settles the epoch.
+ *
+ * Steady state. Block records live in the lifecycle's 256-slot ring, and balances in
+ * ProverRewards' accounts: a new deployment's first pass creates those words (22.1k each),
+ * later ones rewrite them (about 5k). Epoch A is lap 1; lap 2 is epoch A + 8, the epoch whose
+ * slots reuse A's ring entries, after A + 1 .. A + 7 are settled empty. Keys come from lap 2:
+ * - `protocol.perBlock`: (the reveal batch + 32 proposals + 32 publications + 96 root proofs +
+ *   the settlement) / 32, rounded up: the issue's list. The committee is sealed by its own
+ *   transaction (`sealCommittee`, permissionless, sent when the epoch starts; without it the
+ *   first proposal seals), an election cost like the reveals that the issue's list leaves out:
+ * - `protocol.perBlock.withSeal`: the same plus the seal / 32.
+ * - `rewards.settleEpoch.n32b32`: the settlement of 32 blocks, 96 roots.
+ * - `rewards.settle.perBlock`: that divided by 32.
+ * Then epochs A + 9 and A + 10 add 37 blocks; in A + 9's first three blocks one member is
+ * credited with nothing (its outputs are taken from other trees, as if it were offline), so with
+ * k = 3 settlement records one inactivity slash:
+ * - `slash.inactivity`: `slashInactive` for that member.
+ * Claims, at the end (101 blocks in all): sequencer 1 proposed only the first block of lap 1,
+ * sequencer 0 the other 100; both withdrawers already hold tokens.
+ * - `rewards.claim.after1` / `rewards.claim.after100`: their `claim` transactions.
+ * - `rewards.claim.prover`: a committee member's claim (credited in every block).
+ */
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
+import { keccak256, toUtf8Bytes, Wallet, type ContractTransactionResponse } from "ethers";
+
+import { readEpochSettlement } from "../../src/client/settlement.js";
+import { encodeG1, encodeG2, publicKeyOf, secretKeyFromSeed } from "../../src/protocol/bls.js";
+import { vrfMessage, vrfProve, type ElectionParams } from "../../src/protocol/election.js";
+import {
+  blockHeaderOf,
+  participationRecord,
+  participationRecordAvoiding,
+  standInRootProof,
+  type TreeShape,
+} from "../../src/protocol/lifecycle.js";
+import { publicKeyHash, registrationKeys } from "../../src/protocol/stake.js";
+import type {
+  BlockLifecycle,
+  CommitteeElection,
+  ProverRewards,
+  StakeTable,
+} from "../../typechain-types/index.js";
+import { deployTestToken, receiptOf } from "./common.js";
+import {
+  LOCAL_ELECTION_PARAMS,
+  LOCAL_INITIAL_POOL,
+  LOCAL_LIFECYCLE_PARAMS,
+  LOCAL_REVEAL_WINDOW,
+  LOCAL_REWARDS_PARAMS,
+  LOCAL_STAKE_PARAMS,
+} from "./parameters.js";
+
+const UNIT = 10n ** 18n;
+const OPERATORS = 32;
+const STAKE = 1_000n * UNIT;
+const ETH = 10n ** 20n;
+/** The issue's pricing: 32 blocks per epoch. */
+const SLOT_LENGTH = 8n;
+const EPOCH_LENGTH = 256n;
+const ALL_ELIGIBLE_BPS = 1_000_000;
+/** Slots between a slot and the next one on its ring entry. */
+const HISTORY_SLOTS = 256n;
+
+interface Account {
+  wallet: Wallet;
+  address: string;
+  publicKey: ReturnType<typeof encodeG1>;
+  keyHash: string;
+  sk: ReturnType<typeof secretKeyFromSeed>;
+}
+
+function account(label: string, ethers: HardhatEthers): Account {
+  const sk = secretKeyFromSeed(label);
+  const publicKey = encodeG1(publicKeyOf(sk));
+  const wallet = new Wallet(keccak256(toUtf8Bytes(label)), ethers.provider);
+  return { wallet, address: wallet.address, sk, publicKey, keyHash: publicKeyHash(publicKey) };
+}
+
+function log(line: string): void {
+  process.stderr.write(`rewards gas: ${line}\n`);
+}
+
+interface System {
+  table: StakeTable;
+  election: CommitteeElection;
+  lifecycle: BlockLifecycle;
+  rewards: ProverRewards;
+}
+
+export async function measureRewards(
+  ethers: HardhatEthers,
+  networkHelpers: NetworkHelpers,
+): Promise<Record<string, number>> {
+  const started = performance.now();
+  const [admin] = await ethers.getSigners();
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const gasUsed = async (tx: Promise<ContractTransactionResponse>, label: string) =>
+    Number((await receiptOf(label, tx)).gasUsed);
+
+  // ---- Deployments and operators ------------------------------------------------------------
+  const token = await deployTestToken(ethers, admin.address);
+  const table: StakeTable = await ethers.deployContract("StakeTable", [
+    {
+      ...LOCAL_STAKE_PARAMS,
+      epochLength: EPOCH_LENGTH,
+      stakeToken: await token.getAddress(),
+      admin: admin.address,
+      slasher: admin.address,
+    },
+  ]);
+  const params: ElectionParams = {
+    ...LOCAL_ELECTION_PARAMS,
+    committeeSize: OPERATORS,
+    oversamplingBps: ALL_ELIGIBLE_BPS,
+  };
+  const election: CommitteeElection = await ethers.deployContract("CommitteeElection", [
+    {
+      stakeTable: await table.getAddress(),
+      revealWindow: LOCAL_REVEAL_WINDOW,
+      initialParams: params,
+      admin: admin.address,
+      governor: admin.address,
+    },
+  ]);
+  const verifier = await ethers.deployContract("StandInProofVerifier");
+  const lifecycle: BlockLifecycle = await ethers.deployContract("BlockLifecycle", [
+    {
+      ...LOCAL_LIFECYCLE_PARAMS,
+      slotLength: SLOT_LENGTH,
+      election: await election.getAddress(),
+      verifier: await verifier.getAddress(),
+    },
+  ]);
+  const rewards: ProverRewards = await ethers.deployContract("ProverRewards", [
+    {
+      ...LOCAL_REWARDS_PARAMS,
+      lifecycle: await lifecycle.getAddress(),
+      rewardToken: await token.getAddress(),
+    },
+  ]);
+  const rewardsAddress = await rewards.getAddress();
+  await receiptOf("grant", table.grantRole(await table.SLASHER_ROLE(), rewardsAddress));
+  await receiptOf("mint", token.mint(admin.address, LOCAL_INITIAL_POOL));
+  await receiptOf("approve", token.approve(rewardsAddress, LOCAL_INITIAL_POOL));
+  await receiptOf("fund", rewards.fund(LOCAL_INITIAL_POOL));
+  const system: System = { table, election, lifecycle, rewards };
+
+  const operators = Array.from({ length: OPERATORS }, (_, i) =>
+    account(`rewards-gas-op-${i}`, ethers),
+  );
+  const sequencers = [0, 1].map((i) => account(`rewards-gas-seq-${i}`, ethers));
+  const tableAddress = await table.getAddress();
+  const popDomain = { chainId, verifyingContract: tableAddress };
+  for (const a of [...operators, ...sequencers]) {
+    await networkHelpers.setBalance(a.address, ETH);
+    // One token more than the stake: the withdrawers hold tokens when they claim.
+    await receiptOf("mint", token.mint(a.address, STAKE + UNIT));
+    await receiptOf("approve", token.connect(a.wallet).approve(tableAddress, STAKE));
+    const keys = registrationKeys(a.sk, popDomain, a.address);
+    await receiptOf(
+      "register",
+      table
+        .connect(a.wallet)
+        .register(a.address, a.address, STAKE, keys.publicKey, keys.proofOfPossession),
+    );
+  }
+
+  // ---- Clock ----------------------------------------------------------------------------------
+  const genesis = await table.GENESIS_BLOCK();
+  const nextBlock = async () => BigInt(await ethers.provider.getBlockNumber()) + 1n;
+  const epochOf = (block: bigint) => (block - genesis) / EPOCH_LENGTH;
+  const epochStart = (epoch: bigint) => genesis + epoch * EPOCH_LENGTH;
+  const slotStart = (slot: bigint) => genesis + slot * SLOT_LENGTH;
+  const slotsPerEpoch = EPOCH_LENGTH / SLOT_LENGTH;
+  /** Mines until the next transaction lands in `target`, checkpointing RANDAO once per epoch. */
+  const advanceTo = async (target: bigint) => {
+    for (;;) {
+      const next = await nextBlock();
+      if (next > target) throw new Error(`block ${target} is already mined (next is ${next})`);
+      const epoch = epochOf(next);
+      if (next < target && (await table.randaoCheckpoint(epoch)) === ethers.ZeroHash) {
+        await receiptOf("checkpoint", table.ensureRandaoCheckpoint());
+        continue;
+      }
+      if (next === target) return;
+      const boundary = epochStart(epoch + 1n);
+      await networkHelpers.mine(Number((boundary < target ? boundary : target) - next));
+    }
+  };
+  /** Settles `epoch`, after the (empty) epochs before it that are not settled yet. */
+  const settle = async (epoch: bigint): Promise<number> => {
+    for (let e = await rewards.nextEpoch(); e < epoch; e++) await settle(e);
+    const at = await rewards.settleableAt(epoch);
+    if ((await nextBlock()) < at) await advanceTo(at);
+    const call = await readEpochSettlement(lifecycle, election, epoch);
+    return gasUsed(rewards.settleEpoch(call.epoch, call.committee, call.roots), "settle");
+  };
+
+  /** The committee's reveal batch for `epoch`, in its reveal window. */
+  const reveal = async (epoch: bigint) => {
+    await advanceTo((await election.revealWindow(epoch))[0]);
+    const seed = await table.seedOf(epoch);
+    const msg = vrfMessage({ chainId, election: await election.getAddress() }, epoch, seed);
+    return gasUsed(
+      election.revealBatch(
+        epoch,
+        operators.map((o) => o.publicKey),
+        operators.map((o) => encodeG2(vrfProve(o.sk, msg))),
+      ),
+      "reveal",
+    );
+  };
+
+  /** Runs `count` blocks from `epoch`'s first slot; returns the gas per kind. */
+  const runEpoch = async (
+    epoch: bigint,
+    count: number,
+    sequencerOf: (slot: bigint) => Account,
+    avoid?: { pick: (epoch: bigint, committee: string[]) => Promise<string>; blocks: number },
+    options: { revealed?: number; revealNext?: boolean } = {},
+  ) => {
+    let avoided: string | undefined;
+    const totals = {
+      reveal: options.revealed ?? (await reveal(epoch)),
+      seal: 0,
+      propose: 0,
+      publish: 0,
+      proofs: 0,
+      nextReveal: 0,
+    };
+    const first = epoch * slotsPerEpoch;
+    // Anyone seals the committee when the epoch starts (an election transaction, like the
+    // reveals); the first proposal would otherwise do it.
+    await advanceTo(epochStart(epoch));
+    totals.seal = await gasUsed(election.sealCommittee(epoch), "seal");
+    for (let slot = first; slot < first + BigInt(count); slot++) {
+      const start = slotStart(slot);
+      const sequencer = sequencerOf(slot);
+      const nextWindow = (await election.revealWindow(epoch + 1n))[0];
+      if (options.revealNext && totals.nextReveal === 0 && start + SLOT_LENGTH > nextWindow) {
+        // The next epoch's committee reveals in its window, between this epoch's blocks.
+        totals.nextReveal = await reveal(epoch + 1n);
+      }
+      if ((await nextBlock()) < start) await advanceTo(start);
+      const [head] = await lifecycle.chainState();
+      totals.propose += await gasUsed(
+        lifecycle.connect(sequencer.wallet).propose(
+          slot,
+          {
+            parent: head,
+            txCommitment: keccak256(toUtf8Bytes(`txs of slot ${slot}`)),
+            leafCount: BigInt(LOCAL_ELECTION_PARAMS.leafCount),
+            feeSplitBps: 0n,
+            publicKeyHash: sequencer.keyHash,
+          },
+          [],
+        ),
+        "propose",
+      );
+      await advanceTo(start + LOCAL_LIFECYCLE_PARAMS.proposalPhase);
+      totals.publish += await gasUsed(
+        lifecycle.connect(sequencer.wallet).publishData(slot),
+        "publish",
+      );
+      const shape = await shapeOf(system, epoch, slot);
+      const committee = [...(await election.committeeOf(epoch))];
+      if (avoid !== undefined && avoided === undefined)
+        avoided = await avoid.pick(epoch, committee);
+      const excluded = avoided !== undefined && slot < first + BigInt(avoid?.blocks ?? 0);
+      for (let tree = 0; tree < shape.c; tree++) {
+        const record =
+          excluded && avoided !== undefined
+            ? participationRecordAvoiding(shape, tree, committee.indexOf(avoided))
+            : participationRecord(shape, tree);
+        const header = blockHeaderOf(slot, await lifecycle.getBlock(slot));
+        const domain = { chainId, lifecycle: await lifecycle.getAddress() };
+        const { proof } = standInRootProof(domain, header, tree, record, admin.address);
+        totals.proofs += await gasUsed(
+          lifecycle.submitRootProof(slot, tree, record, proof),
+          "root proof",
+        );
+      }
+    }
+    return totals;
+  };
+
+  // ---- Lap 1 (epoch A) and the empty epochs up to lap 2 -------------------------------------
+  const lap1 = (await table.currentEpoch()) + LOCAL_STAKE_PARAMS.activationLag;
+  const lap2 = lap1 + HISTORY_SLOTS / slotsPerEpoch;
+  const lap1Slot = lap1 * slotsPerEpoch;
+  const lap1Totals = await runEpoch(lap1, Number(slotsPerEpoch), (slot) =>
+    slot === lap1Slot ? sequencers[1] : sequencers[0],
+  );
+  const lap1Settle = await settle(lap1);
+  log(`lap 1: ${JSON.stringify(lap1Totals)}, settle ${lap1Settle}`);
+
+  // ---- Lap 2: the steady-state epoch ----------------------------------------------------------
+  const lap2Totals = await runEpoch(lap2, Number(slotsPerEpoch), () => sequencers[0], undefined, {
+    revealNext: true,
+  });
+  // ---- Inactivity: one member skipped in A + 9's first three blocks -----------------------
+  /** A member that is no root prover in the epoch's first three blocks (roots cannot skip it). */
+  const pickInactive = async (epoch: bigint, committee: string[]) => {
+    const roots = new Set<string>();
+    for (let slot = epoch * slotsPerEpoch; slot < epoch * slotsPerEpoch + 3n; slot++) {
+      const shape = await shapeOfSeed(system, epoch, slot);
+      for (let tree = 0; tree < shape.c; tree++) {
+        roots.add(committee[participationRecord(shape, tree)[0]]);
+      }
+    }
+    const member = committee.find((m) => !roots.has(m));
+    if (member === undefined) throw new Error("every member is a root prover");
+    return member;
+  };
+  let inactive = "";
+  const nextTotals = await runEpoch(
+    lap2 + 1n,
+    Number(slotsPerEpoch),
+    () => sequencers[0],
+    {
+      pick: async (epoch, committee) => (inactive = await pickInactive(epoch, committee)),
+      blocks: 3,
+    },
+    { revealed: lap2Totals.nextReveal, revealNext: true },
+  );
+  // Five more blocks at the start of A + 10 (101 blocks in all), before A + 9's windows close.
+  await runEpoch(lap2 + 2n, 5, () => sequencers[0], undefined, {
+    revealed: nextTotals.nextReveal,
+  });
+  // Lap 2's settlement, measured: its blocks' windows closed during A + 9.
+  const lap2Settle = await settle(lap2);
+  const blocks = Number(slotsPerEpoch);
+  const perBlockTotal =
+    lap2Totals.reveal + lap2Totals.propose + lap2Totals.publish + lap2Totals.proofs + lap2Settle;
+  const perBlock = Math.ceil(perBlockTotal / blocks);
+  const perBlockWithSeal = Math.ceil((perBlockTotal + lap2Totals.seal) / blocks);
+  log(
+    `lap 2 per block: reveal ${lap2Totals.reveal / blocks}, seal ${lap2Totals.seal / blocks}` +
+      `, propose ${lap2Totals.propose / blocks}, publish ${lap2Totals.publish / blocks}` +
+      `, proofs ${lap2Totals.proofs / blocks}, settle ${lap2Settle / blocks} => ${perBlock}` +
+      ` (${perBlockWithSeal} with the seal)`,
+  );
+  await settle(lap2 + 1n);
+  const [, pending] = await rewards.inactivityOf(inactive);
+  if (pending !== 1n) throw new Error(`expected one pending inactivity slash, got ${pending}`);
+  const slashInactivity = await gasUsed(rewards.slashInactive(inactive), "slashInactive");
+  const committee = [...(await election.committeeOf(lap2 + 1n))];
+
+  // ---- The claims --------------------------------------------------------------------------
+  await settle(lap2 + 2n);
+  const proposed0 = (await rewards.claimable(sequencers[0].address)).sequencing;
+  const proposed1 = (await rewards.claimable(sequencers[1].address)).sequencing;
+  const perBlockShare = proposed1;
+  if (perBlockShare === 0n || proposed0 !== perBlockShare * 100n) {
+    throw new Error(`sequencer balances ${proposed0} / ${proposed1} are not 100 : 1 blocks`);
+  }
+  const after1 = await gasUsed(rewards.claim(sequencers[1].address), "claim after 1");
+  const after100 = await gasUsed(rewards.claim(sequencers[0].address), "claim after 100");
+  const prover = await gasUsed(rewards.claim(committee[0]), "claim prover");
+  log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  return {
+    "protocol.perBlock": perBlock,
+    "protocol.perBlock.withSeal": perBlockWithSeal,
+    "rewards.settleEpoch.n32b32": lap2Settle,
+    "rewards.settle.perBlock": Math.ceil(lap2Settle / blocks),
+    "rewards.claim.after1": after1,
+    "rewards.claim.after100": after100,
+    "rewards.claim.prover": prover,
+    "slash.inactivity": slashInactivity,
+  };
+}
+
+/** The tree shape of `slot`'s block (which must exist). */
+async function shapeOf(system: System, epoch: bigint, slot: bigint): Promise<TreeShape> {
+  const [ctx, b] = await Promise.all([
+    system.election.blockContext(epoch, slot),
+    system.lifecycle.getBlock(slot),
+  ]);
+  return {
+    m: Number(ctx.size),
+    c: Number(ctx.treeCount),
+    leafCount: Number(b.leafCount),
+    seed: ctx.seed,
+  };
+}
+
+/** The tree shape of `slot` at the election's leaf count (before its block exists). */
+async function shapeOfSeed(system: System, epoch: bigint, slot: bigint): Promise<TreeShape> {
+  const ctx = await system.election.blockContext(epoch, slot);
+  return {
+    m: Number(ctx.size),
+    c: Number(ctx.treeCount),
+    leafCount: LOCAL_ELECTION_PARAMS.leafCount,
+    seed: ctx.seed,
+  };
+}
