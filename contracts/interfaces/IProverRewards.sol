@@ -12,6 +12,9 @@ interface IProverRewards {
         address lifecycle;
         /// The ERC20 rewards and fees are paid in (the stake token in the default deployment).
         address rewardToken;
+        /// Whether the share of a tree that produced no (valid) root is burned; false returns it
+        /// to the pool.
+        bool burnUnprovenShare;
         /// Paid from the pool per finalized block (less if the pool holds less).
         uint256 blockReward;
         /// B_sequencer: the winning proposer's share (ignored when FEE_SPLIT is on).
@@ -27,9 +30,6 @@ interface IProverRewards {
         uint256 inactivityThreshold;
         /// Stake slashed per k misses.
         uint256 inactivitySlash;
-        /// Whether the share of a tree that produced no (valid) root is burned; false returns it
-        /// to the pool.
-        bool burnUnprovenShare;
     }
 
     /// @notice One accepted root proof, as settlement replays it (from `RootProofAccepted` and
