@@ -6,18 +6,34 @@ import { readFileSync } from "node:fs";
 
 import { LocalBlockLifecycleModule } from "../deploy/BlockLifecycle.js";
 import { LocalProverNetworkModule } from "../deploy/ProverNetwork.js";
+import {
+  InvalidWorkSlasherModule,
+  LocalProverRewardsModule,
+  ProverRewardsModule,
+} from "../deploy/ProverRewards.js";
 
 const { ethers, ignition } = await network.create();
 const here = path.dirname(fileURLToPath(import.meta.url));
 const parametersFile = path.join(here, "..", "deploy", "parameters", "local.json");
 
+type Parameters = Record<string, Record<string, string | boolean>>;
+
+function readParameters(): Parameters {
+  return JSON.parse(readFileSync(parametersFile, "utf8")) as Parameters;
+}
+
+/** A parameters file value as Ignition reads it: "123n" is a bigint. */
+function parameterValue(v: string | boolean): string | boolean | bigint {
+  return typeof v === "string" && /^\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v;
+}
+
+function big(v: string | boolean): bigint {
+  return BigInt(String(v).replace(/n$/, ""));
+}
+
 describe("Ignition: LocalProverNetwork", function () {
   it("deploys token, stake table and election wired together with the local parameters", async function () {
-    const parameters = JSON.parse(readFileSync(parametersFile, "utf8")) as Record<
-      string,
-      Record<string, string>
-    >;
-    const big = (v: string) => BigInt(v.replace(/n$/, ""));
+    const parameters = readParameters();
     const { token, stakeTable, election } = await ignition.deploy(LocalProverNetworkModule, {
       parameters: parametersFile,
       displayUi: false,
@@ -35,18 +51,14 @@ describe("Ignition: LocalProverNetwork", function () {
     expect([p.committeeSize, p.oversamplingBps, p.treeCount, p.leafCount]).to.deep.equal(
       [net.committeeSize, net.oversamplingBps, net.treeCount, net.leafCount].map(big),
     );
-    expect(await elect.hasRole(await elect.GOVERNOR_ROLE(), net.governor)).to.equal(true);
-    expect(await elect.hasRole(await elect.DEFAULT_ADMIN_ROLE(), net.admin)).to.equal(true);
+    expect(await elect.hasRole(await elect.GOVERNOR_ROLE(), String(net.governor))).to.equal(true);
+    expect(await elect.hasRole(await elect.DEFAULT_ADMIN_ROLE(), String(net.admin))).to.equal(true);
   });
 });
 
 describe("Ignition: LocalBlockLifecycle", function () {
   it("deploys the lifecycle on the local network's election, with the stand-in verifier", async function () {
-    const parameters = JSON.parse(readFileSync(parametersFile, "utf8")) as Record<
-      string,
-      Record<string, string | boolean>
-    >;
-    const big = (v: string | boolean) => BigInt(String(v).replace(/n$/, ""));
+    const parameters = readParameters();
     const { stakeTable, election, verifier, lifecycle } = await ignition.deploy(
       LocalBlockLifecycleModule,
       { parameters: parametersFile, displayUi: false },
@@ -66,5 +78,134 @@ describe("Ignition: LocalBlockLifecycle", function () {
     expect(await life.FEE_SPLIT_SCORING()).to.equal(local.feeSplitScoring);
     const [head, finalized, pending] = await life.chainState();
     expect([head, finalized, pending]).to.deep.equal([0n, 0n, 0n]);
+  });
+});
+
+describe("Ignition: LocalProverRewards", function () {
+  it("deploys rewards and slasher on the local lifecycle, both slashers, the pool funded", async function () {
+    const parameters = readParameters();
+    const deployed = await ignition.deploy(LocalProverRewardsModule, {
+      parameters: parametersFile,
+      displayUi: false,
+    });
+    const table = await ethers.getContractAt("StakeTable", await deployed.stakeTable.getAddress());
+    const life = await ethers.getContractAt(
+      "BlockLifecycle",
+      await deployed.lifecycle.getAddress(),
+    );
+    const token = await ethers.getContractAt("TestStakeToken", await deployed.token.getAddress());
+    const rewards = await ethers.getContractAt(
+      "ProverRewards",
+      await deployed.rewards.getAddress(),
+    );
+    const slasher = await ethers.getContractAt(
+      "InvalidWorkSlasher",
+      await deployed.slasher.getAddress(),
+    );
+    const lifecycleAddress = await life.getAddress();
+    const local = parameters.LocalProverRewards;
+    const slashing = parameters.LocalInvalidWorkSlasher;
+    const admin = String(parameters.LocalStakeTable.admin);
+
+    // Wiring.
+    expect(await life.ELECTION()).to.equal(await deployed.election.getAddress());
+    expect(await rewards.LIFECYCLE()).to.equal(lifecycleAddress);
+    expect(await slasher.LIFECYCLE()).to.equal(lifecycleAddress);
+    expect(await rewards.STAKE_TABLE()).to.equal(await table.getAddress());
+    expect(await slasher.STAKE_TABLE()).to.equal(await table.getAddress());
+    expect(await rewards.REWARD_TOKEN()).to.equal(await token.getAddress());
+    const role = await table.SLASHER_ROLE();
+    expect(await table.hasRole(role, await rewards.getAddress())).to.equal(true);
+    expect(await table.hasRole(role, await slasher.getAddress())).to.equal(true);
+
+    // The pool, funded by the admin with tokens minted for it.
+    const initialPool = big(local.initialPool);
+    expect(await rewards.pool()).to.equal(initialPool);
+    expect(await token.balanceOf(await rewards.getAddress())).to.equal(initialPool);
+    expect(await rewards.pendingFees()).to.equal(0n);
+    const funded = await rewards.queryFilter(rewards.filters.PoolFunded());
+    expect(funded.map((e) => [e.args.funder, e.args.amount])).to.deep.equal([[admin, initialPool]]);
+    expect(await rewards.nextEpoch()).to.equal(await life.currentEpoch());
+
+    // Parameters equal local.json.
+    expect(await rewards.BLOCK_REWARD()).to.equal(big(local.blockReward));
+    expect(await rewards.SEQUENCER_BPS()).to.equal(big(local.sequencerBps));
+    expect(await rewards.PROVER_BPS()).to.equal(big(local.proverBps));
+    expect(await rewards.SUBMITTER_BPS()).to.equal(big(local.submitterBps));
+    expect(await rewards.PROVER_BURN_BPS()).to.equal(big(local.proverBurnBps));
+    expect(await rewards.BURN_UNPROVEN_SHARE()).to.equal(local.burnUnprovenShare);
+    expect(await rewards.INACTIVITY_THRESHOLD()).to.equal(big(local.inactivityThreshold));
+    expect(await rewards.INACTIVITY_SLASH()).to.equal(big(local.inactivitySlash));
+    expect(await rewards.FEE_SPLIT()).to.equal(parameters.LocalBlockLifecycle.feeSplitScoring);
+    expect(await slasher.SLASH_AMOUNT()).to.equal(big(slashing.slashAmount));
+    expect(await slasher.REPORTER_BPS()).to.equal(big(slashing.reporterBps));
+    expect(await slasher.SLASHING_WINDOW()).to.equal(await table.SLASHING_WINDOW());
+  });
+});
+
+describe("Ignition: ProverRewards and InvalidWorkSlasher over an existing token", function () {
+  /** The production modules' parameters: local.json's, with the Local prefix dropped. */
+  async function productionParameters() {
+    const [admin] = await ethers.getSigners();
+    const token = await ethers.deployContract("TestStakeToken", ["Stake", "STK", admin.address]);
+    const local = readParameters();
+    const section = (name: string, omit: string[] = []) =>
+      Object.fromEntries(
+        Object.entries(local[name])
+          .filter(([key]) => !omit.includes(key))
+          .map(([key, value]) => [key, parameterValue(value)]),
+      );
+    const parameters = {
+      StakeTable: {
+        ...section("LocalStakeTable", ["tokenName", "tokenSymbol", "tokenOwner"]),
+        stakeToken: await token.getAddress(),
+      },
+      ProverNetwork: section("LocalProverNetwork"),
+      BlockLifecycle: section("LocalBlockLifecycle"),
+      ProverRewards: section("LocalProverRewards", ["initialPool"]),
+      InvalidWorkSlasher: section("LocalInvalidWorkSlasher"),
+    };
+    return { token, parameters, local };
+  }
+
+  it("ProverRewards pays in the stake table's token; no role granted, the pool empty", async function () {
+    const { token, parameters, local } = await productionParameters();
+    const deployed = await ignition.deploy(ProverRewardsModule, { parameters, displayUi: false });
+    const rewards = await ethers.getContractAt(
+      "ProverRewards",
+      await deployed.rewards.getAddress(),
+    );
+    const table = await ethers.getContractAt("StakeTable", await deployed.stakeTable.getAddress());
+    expect(await table.STAKE_TOKEN()).to.equal(await token.getAddress());
+    expect(await rewards.REWARD_TOKEN()).to.equal(await token.getAddress());
+    expect(await rewards.LIFECYCLE()).to.equal(await deployed.lifecycle.getAddress());
+    expect(await rewards.BLOCK_REWARD()).to.equal(big(local.LocalProverRewards.blockReward));
+    expect(await rewards.INACTIVITY_SLASH()).to.equal(
+      big(local.LocalProverRewards.inactivitySlash),
+    );
+    expect(await table.hasRole(await table.SLASHER_ROLE(), await rewards.getAddress())).to.equal(
+      false,
+    );
+    expect(await rewards.pool()).to.equal(0n);
+  });
+
+  it("InvalidWorkSlasher reads the lifecycle's stake table; no role granted", async function () {
+    const { parameters, local } = await productionParameters();
+    const deployed = await ignition.deploy(InvalidWorkSlasherModule, {
+      parameters,
+      displayUi: false,
+    });
+    const slasher = await ethers.getContractAt(
+      "InvalidWorkSlasher",
+      await deployed.slasher.getAddress(),
+    );
+    const table = await ethers.getContractAt("StakeTable", await deployed.stakeTable.getAddress());
+    expect(await slasher.LIFECYCLE()).to.equal(await deployed.lifecycle.getAddress());
+    expect(await slasher.STAKE_TABLE()).to.equal(await table.getAddress());
+    expect(await slasher.SLASH_AMOUNT()).to.equal(big(local.LocalInvalidWorkSlasher.slashAmount));
+    expect(await slasher.REPORTER_BPS()).to.equal(big(local.LocalInvalidWorkSlasher.reporterBps));
+    expect(await table.hasRole(await table.SLASHER_ROLE(), await slasher.getAddress())).to.equal(
+      false,
+    );
   });
 });
