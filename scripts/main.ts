@@ -1,7 +1,8 @@
 /**
- * The project's main job (foundation, election and block-lifecycle layers): deploy the stake
- * table, its test token, the committee election, the stand-in proof verifier and the block
- * lifecycle with Ignition (`LocalBlockLifecycleModule`) to the selected network (the in-process
+ * The project's main job (foundation, election, block-lifecycle and rewards layers): deploy the
+ * stake table, its test token, the committee election, the stand-in proof verifier, the block
+ * lifecycle, the reward pool and the invalid-work slasher with Ignition
+ * (`LocalProverRewardsModule`) to the selected network (the in-process
  * one by default), register a few provers and one sequencer through the TypeScript protocol
  * library, print the parameters and the resulting state, then run one election: every prover
  * computes its VRF, an aggregator reveals them in one batch, the committee is sealed after the
@@ -16,7 +17,11 @@
  *   - block B, built on A: the sequencer proposes it but withholds the data, f+1 members sign
  *     timeout votes for round 0 and the round-0 leader posts the certificate once the timeout
  *     window opens: B is TimedOut and the head moves back to A;
- *   - a final line with the chain state (head, finalized, pending).
+ *   - a line with the chain state (head, finalized, pending);
+ *   - rewards: once the epoch's last proof window has closed, its settlement (built from events
+ *     by `readEpochSettlement`) pays A's proposer, its finalizing submitter and the committee per
+ *     chunk; every balance and the pool are checked against the TypeScript model
+ *     (`settleEpochModel`); B, timed out, pays nothing; member #0 claims.
  * Every transaction's gas is printed.
  *
  *   npm start                                  # in-process network
@@ -35,7 +40,9 @@ import {
 } from "ethers";
 import { network } from "hardhat";
 
-import { LocalBlockLifecycleModule } from "../deploy/BlockLifecycle.js";
+import { LocalProverRewardsModule } from "../deploy/ProverRewards.js";
+import { readEpochSettlement } from "../src/client/settlement.js";
+import { settleEpochModel, type RootEntry } from "../src/protocol/rewards.js";
 import { assignment, blockSeed } from "../src/protocol/assignment.js";
 import { encodeG1, encodeG2, publicKeyOf, secretKeyFromSeed } from "../src/protocol/bls.js";
 import {
@@ -74,6 +81,7 @@ import { operatorStatus, publicKeyHash, registrationKeys } from "../src/protocol
 import {
   BlockLifecycle__factory,
   CommitteeElection__factory,
+  ProverRewards__factory,
   StakeTable__factory,
   TestStakeToken__factory,
 } from "../typechain-types/index.js";
@@ -104,7 +112,7 @@ async function mineUntilNextBlockIs(target: bigint): Promise<void> {
   if (target > next) await networkHelpers.mine(target - next);
 }
 
-const deployed = await ignition.deploy(LocalBlockLifecycleModule, {
+const deployed = await ignition.deploy(LocalProverRewardsModule, {
   parameters: parametersFile,
   displayUi: false,
 });
@@ -114,6 +122,7 @@ const tableAddress = await table.getAddress();
 const election = CommitteeElection__factory.connect(await deployed.election.getAddress(), deployer);
 const lifecycle = BlockLifecycle__factory.connect(await deployed.lifecycle.getAddress(), deployer);
 const lifecycleAddress = await lifecycle.getAddress();
+const rewards = ProverRewards__factory.connect(await deployed.rewards.getAddress(), deployer);
 
 const decimals = await token.decimals();
 const symbol = await token.symbol();
@@ -526,4 +535,62 @@ check("B timed out and the head is A again", statusB === "TimedOut" && headAfter
 console.log(
   `\nChain at L1 block ${await ethers.provider.getBlockNumber()}: ${await chainLine()} ` +
     `(A = slot ${slotA} ${await statusOf(slotA)}, B = slot ${slotB} ${await statusOf(slotB)})`,
+);
+
+// ---- Rewards: settle the epoch, check every balance against the TS model, claim ---------------
+console.log("\nRewards (ProverRewards: per-epoch settlement, pull claims)");
+const rewardsEpoch = await lifecycle.epochOfSlot(slotA);
+const slotsPerEpoch = await rewards.SLOTS_PER_EPOCH();
+for (let e = await rewards.nextEpoch(); e <= rewardsEpoch; e++) {
+  const at = await rewards.settleableAt(e);
+  if (BigInt(await ethers.provider.getBlockNumber()) + 1n < at) await mineUntilNextBlockIs(at);
+  const call = await readEpochSettlement(lifecycle, election, e);
+  const context = await lifecycle.epochContext(e);
+  const model = settleEpochModel({
+    params: {
+      blockReward: await rewards.BLOCK_REWARD(),
+      proverBps: await rewards.PROVER_BPS(),
+      submitterBps: await rewards.SUBMITTER_BPS(),
+      proverBurnBps: await rewards.PROVER_BURN_BPS(),
+      burnUnprovenShare: await rewards.BURN_UNPROVEN_SHARE(),
+      feeSplit: await rewards.FEE_SPLIT(),
+      inactivityThreshold: await rewards.INACTIVITY_THRESHOLD(),
+    },
+    epochSeed: context.seed,
+    committee: call.committee,
+    treeCount: Number(context.treeCount),
+    firstSlot: e * slotsPerEpoch,
+    slotsPerEpoch,
+    roots: call.roots as RootEntry[],
+    pool: await rewards.pool(),
+    fees: new Map(),
+    inactivity: new Map(),
+  });
+  const receipt = await mined(rewards.settleEpoch(e, call.committee, call.roots));
+  if (call.roots.length === 0) continue;
+  console.log(
+    `  epoch ${e} settled in L1 block ${receipt.blockNumber} (gas ${receipt.gasUsed}): ` +
+      `${model.blocksPaid} block(s), ${model.rootsCredited} root(s); pool now ` +
+      `${fmt(await rewards.pool())} (TS: ${check("pool after settlement", (await rewards.pool()) === model.poolAfter)})`,
+  );
+  for (const [account, credits] of model.credits) {
+    const onChain = await rewards.claimable(account);
+    const same =
+      onChain.proving === credits.proving &&
+      onChain.sequencing === credits.sequencing &&
+      onChain.submitting === credits.submitting;
+    console.log(
+      `    ${account}: proving ${fmt(onChain.proving)}, sequencing ${fmt(onChain.sequencing)}, ` +
+        `submitting ${fmt(onChain.submitting)} (TS: ${check(`balances of ${account}`, same)})`,
+    );
+  }
+}
+const claimer = memberSigner(0);
+const owed = await rewards.claimable(claimer.address);
+const before = await token.balanceOf(claimer.address);
+const claimReceipt = await mined(rewards.claim(claimer.address));
+const paid = (await token.balanceOf(claimer.address)) - before;
+console.log(
+  `  member #0 claims in L1 block ${claimReceipt.blockNumber} (gas ${claimReceipt.gasUsed}): ` +
+    `${fmt(paid)} to its withdrawer (${check("claim pays the balance", paid === owed.proving + owed.sequencing + owed.submitting)})`,
 );
