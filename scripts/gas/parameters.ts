@@ -81,3 +81,11 @@ export const LOCAL_REWARDS_PARAMS = {
 
 /** What the local deployment funds the reward pool with. */
 export const LOCAL_INITIAL_POOL = big(rewards as Section, "initialPool");
+
+const slasher = sections.LocalInvalidWorkSlasher;
+
+/** InvalidWorkSlasher constructor fields other than the lifecycle. */
+export const LOCAL_SLASHER_PARAMS = {
+  slashAmount: big(slasher, "slashAmount"),
+  reporterBps: big(slasher, "reporterBps"),
+};

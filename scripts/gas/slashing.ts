@@ -43,15 +43,16 @@ import {
   LOCAL_ELECTION_PARAMS,
   LOCAL_LIFECYCLE_PARAMS,
   LOCAL_REVEAL_WINDOW,
+  LOCAL_SLASHER_PARAMS,
   LOCAL_STAKE_PARAMS,
 } from "./parameters.js";
 
 const UNIT = 10n ** 18n;
 const STAKE = 1_000n * UNIT;
-/** Tokens taken per offence. */
-export const SLASH_AMOUNT = 100n * UNIT;
-/** The reporter's share, in basis points. */
-export const REPORTER_BPS = 1_000n;
+/** Tokens taken per offence (deploy/parameters/local.json). */
+export const SLASH_AMOUNT = LOCAL_SLASHER_PARAMS.slashAmount;
+/** The reporter's share, in basis points (deploy/parameters/local.json). */
+export const REPORTER_BPS = LOCAL_SLASHER_PARAMS.reporterBps;
 const LEAVES = 16;
 const ETH = 10n ** 20n;
 

@@ -3,7 +3,7 @@
  * RootDigest.sol`: the root-proof digest an epoch settles from, the split of a block's value, the
  * per-chunk shares, and a model of a whole epoch's settlement (payouts, pool, burn, inactivity
  * streaks). One rule, one place per language: tests, the simulator and scripts call these, and
- * `test/rewardsModel.test.ts` checks them against the contracts.
+ * `test/rewards.test.ts` and `test/rewardsConservation.test.ts` check them against the contracts.
  */
 import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
 
