@@ -28,7 +28,7 @@ import {
   timeoutWindow,
 } from "../src/protocol/lifecycle.js";
 import { publicKeyHash } from "../src/protocol/stake.js";
-import { deployElection } from "./helpers/election.js";
+import { deployElection, revealFor } from "./helpers/election.js";
 import {
   deployLifecycle,
   firstOpenSlot,
@@ -306,6 +306,36 @@ describe("BlockLifecycle errors and boundaries", function () {
         committeeHash(fx.committee),
         committeeHash([]),
       ]);
+    });
+
+    it("ProposerInCommittee: a member that already revealed for the next epoch, in the epoch's last slot", async function () {
+      // A reveal for e + 1 replaces the key's record of revealing for e; the lifecycle must still
+      // check the committee (found by the conservation run: the member used to get through).
+      const member = fx.members[1];
+      const next = fx.epoch + 1n;
+      const [opensAt] = await fx.election.revealWindow(next);
+      const last = (next * fx.clock.epochLength) / fx.clock.slotLength - 1n;
+      expect(start(last)).to.be.greaterThan(opensAt);
+      await mineTo(fx, ethers, opensAt);
+      const r = await revealFor(fx, member, next);
+      await fx.election.reveal(next, r.publicKey, r.vrfProof);
+      expect(await fx.election.hasRevealed(publicKeyHash(member.publicKey), fx.epoch)).to.equal(
+        false,
+      );
+      expect(await fx.election.lastRevealEpoch(publicKeyHash(member.publicKey))).to.equal(next);
+      await mineTo(fx, ethers, start(last));
+      await rejected(
+        [last],
+        () => proposeNow(fx, last, member, { committee: [] }),
+        "CommitteeMismatch",
+        [fx.epoch, committeeHash(fx.committee), committeeHash([])],
+      );
+      await rejected(
+        [last],
+        () => proposeNow(fx, last, member, { committee: fx.committee }),
+        "ProposerInCommittee",
+        [member.address, fx.epoch],
+      );
     });
 
     it("a displaced revealer proposes by passing the committee; a wrong committee is CommitteeMismatch", async function () {

@@ -289,6 +289,15 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
         return epoch != 0 && _revealers[publicKeyHash].lastEpoch == epoch;
     }
 
+    /// @notice The last epoch the key revealed for (0 if never). A key's reveal for a later
+    /// epoch replaces the record of an earlier one, so "revealed for `e`" is only known to be
+    /// false when this is below `e`.
+    /// @param publicKeyHash keccak256 of the key.
+    /// @return The epoch.
+    function lastRevealEpoch(bytes32 publicKeyHash) external view returns (uint256) {
+        return _revealers[publicKeyHash].lastEpoch;
+    }
+
     // ---------------------------------------------------------------------------------------
     // Assignment
     // ---------------------------------------------------------------------------------------

@@ -592,9 +592,11 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         }
         EpochContext storage context = _epochs[epoch];
         if (context.size == 0) _cacheEpoch(epoch, context);
-        // A key that never revealed for the epoch cannot be a member. One that did may have been
-        // displaced; it shows it by passing the committee, which must not contain it.
-        if (ELECTION.hasRevealed(keyHash, epoch)) {
+        // A key whose last reveal is for an earlier epoch (or none) cannot be a member. Any
+        // other may be (a reveal for a later epoch overwrites the record of this one); it shows
+        // it is not by passing the committee, which must not contain it.
+        uint256 lastReveal = ELECTION.lastRevealEpoch(keyHash);
+        if (lastReveal != 0 && lastReveal >= epoch) {
             _checkNotMember(epoch, context.commitment, committee);
         }
         uint256 maxLeaves = context.maxLeafCount;

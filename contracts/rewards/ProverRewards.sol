@@ -489,11 +489,17 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
 
     /// @dev Writes each member's credit and inactivity streak, once per epoch.
     function _creditCommittee(Tally memory tally, address[] calldata committee) private {
-        // Members credited in every finalized block keep a zero streak: no walk needed.
+        // Members credited in every finalized block that counts keep a zero streak: no walk
+        // needed. If no block counts (all roots rejected), nobody takes this shortcut.
         uint256 everyBlock = type(uint256).max;
+        bool anyBlock = false;
         for (uint256 b = 0; b < tally.credited.length; ++b) {
-            if (tally.credited[b] != 0) everyBlock &= tally.credited[b];
+            if (tally.credited[b] != 0) {
+                everyBlock &= tally.credited[b];
+                anyBlock = true;
+            }
         }
+        if (!anyBlock) everyBlock = 0;
         for (uint256 i = 0; i < committee.length; ++i) {
             address member = committee[i];
             ProverAccount memory account = _provers[member];

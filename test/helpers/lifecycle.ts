@@ -140,8 +140,8 @@ export interface ProposeOptions {
 }
 
 async function revealedFor(fx: LifecycleFixture, sequencer: Operator): Promise<string[]> {
-  const revealed = await fx.election.hasRevealed(publicKeyHash(sequencer.publicKey), fx.epoch);
-  return revealed ? fx.committee : [];
+  const last = await fx.election.lastRevealEpoch(publicKeyHash(sequencer.publicKey));
+  return last !== 0n && last >= fx.epoch ? fx.committee : [];
 }
 
 /** Proposes `slot`'s block as `sequencer` at the start of its proposal phase. */
