@@ -14,8 +14,7 @@
  */
 import hre, { network } from "hardhat";
 
-import { ClaimError } from "../src/client/claim.js";
-import { claimOnConnection, type ClaimTaskArguments } from "../tasks/claim.js";
+import { claimAndClose, type ClaimTaskArguments } from "../tasks/claim.js";
 
 function flag(value: string | undefined): boolean {
   return value !== undefined && ["1", "true", "yes"].includes(value.trim().toLowerCase());
@@ -38,13 +37,4 @@ if (!Number.isSafeInteger(args.fromBlock) || args.fromBlock < 0) {
   throw new Error(`CLAIM_FROM_BLOCK is not a block number: ${env.CLAIM_FROM_BLOCK}`);
 }
 
-const connection = await network.create();
-try {
-  await claimOnConnection(connection, args, { ignitionDir: hre.config.paths.ignition });
-} catch (error) {
-  if (!(error instanceof ClaimError)) throw error;
-  console.error(`Claim refused (${error.code}): ${error.message}. No claim was sent.`);
-  process.exitCode = 1;
-} finally {
-  await connection.close();
-}
+await claimAndClose(await network.create(), args, hre.config.paths.ignition);

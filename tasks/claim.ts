@@ -137,14 +137,17 @@ export async function claimOnConnection(
   return runClaim(rewards, signer.address, claimOptions, log);
 }
 
-/** The task's action: a refused claim prints why and exits with code 1 without sending it. */
-export default async function claimTask(
-  args: ClaimTaskArguments,
-  hre: HardhatRuntimeEnvironment,
+/**
+ * Claims on `connection` and closes it; a refused claim prints why and sets exit code 1 without
+ * sending anything. What the task and `scripts/claim.ts` both run.
+ */
+export async function claimAndClose(
+  connection: ClaimConnection & { close(): Promise<void> },
+  args: Partial<ClaimTaskArguments>,
+  ignitionDir: string,
 ): Promise<void> {
-  const connection = await hre.network.create();
   try {
-    await claimOnConnection(connection, args, { ignitionDir: hre.config.paths.ignition });
+    await claimOnConnection(connection, args, { ignitionDir });
   } catch (error) {
     if (!(error instanceof ClaimError)) throw error;
     console.error(`Claim refused (${error.code}): ${error.message}. No claim was sent.`);
@@ -152,4 +155,12 @@ export default async function claimTask(
   } finally {
     await connection.close();
   }
+}
+
+/** The task's action (see {@link claimAndClose}). */
+export default async function claimTask(
+  args: ClaimTaskArguments,
+  hre: HardhatRuntimeEnvironment,
+): Promise<void> {
+  await claimAndClose(await hre.network.create(), args, hre.config.paths.ignition);
 }

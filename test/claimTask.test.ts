@@ -58,7 +58,7 @@ interface ClaimFixture extends RewardsFixture {
 /** Proposes and publishes `slot`, then `submitter` submits tree 0's root (finalizing it). */
 async function finalizeBlock(fx: RewardsFixture, submitter: HardhatEthersSigner) {
   const slot = await firstOpenSlot(fx, ethers);
-  expect(await fx.rewards.epochOfSlot(slot)).to.equal(fx.epoch);
+  expect(await fx.lifecycle.epochOfSlot(slot)).to.equal(fx.epoch);
   await proposeBlock(fx, ethers, slot, fx.sequencers[0]);
   await publishData(fx, ethers, slot);
   const record = participationRecord(await treeShape(fx, slot), 0);

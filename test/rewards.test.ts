@@ -15,43 +15,22 @@ import {
   leaderOf,
   mineTo,
   proposeBlock,
-  publishData,
-  rootProof,
   timeoutOpensAt,
   timeoutVotes,
-  treeShape,
 } from "./helpers/lifecycle.js";
 import {
-  deployRewards,
+  deploySettledRewards,
   expectRewardsConserved,
+  provableBlock,
   rewardAccounts,
   settle,
-  settleEmptyEpochsBefore,
+  submitRecord,
   type RewardsFixture,
 } from "./helpers/rewards.js";
 import { UNIT } from "./helpers/stakeTable.js";
 
 const { ethers, networkHelpers } = await network.create();
 const mine = (n: number) => networkHelpers.mine(n);
-
-/** Proposes, publishes and returns `slot`'s tree shape. */
-async function provableBlock(fx: RewardsFixture, slot: bigint, sequencer = fx.sequencers[0]) {
-  await proposeBlock(fx, ethers, slot, sequencer);
-  await publishData(fx, ethers, slot);
-  return treeShape(fx, slot);
-}
-
-/** Submits `record` as tree `tree`'s root of `slot` from `submitter`. */
-async function submitRecord(
-  fx: RewardsFixture,
-  slot: bigint,
-  tree: number,
-  record: Uint8Array,
-  submitter = fx.members[0],
-) {
-  const { proof } = await rootProof(fx, slot, tree, submitter.address, record);
-  return fx.lifecycle.connect(submitter.signer).submitRootProof(slot, tree, record, proof);
-}
 
 function countsOf(...records: Uint8Array[]): Map<number, bigint> {
   const counts = new Map<number, bigint>();
@@ -63,9 +42,7 @@ describe("ProverRewards: split, shares and settlement", function () {
   let fx: RewardsFixture;
 
   async function fixture() {
-    const f = await deployRewards(ethers, mine);
-    await settleEmptyEpochsBefore(f, ethers);
-    return f;
+    return deploySettledRewards(ethers, mine);
   }
 
   beforeEach(async function () {
@@ -74,14 +51,14 @@ describe("ProverRewards: split, shares and settlement", function () {
 
   it("pays a block with two proven trees per chunk: hand-computed, cross-tree outputs counted per root", async function () {
     const slot = await firstOpenSlot(fx, ethers);
-    const shape = await provableBlock(fx, slot);
+    const shape = await provableBlock(fx, ethers, slot);
     expect(shape).to.include({ m: 4, c: 2, leafCount: 4 });
     // Tree 0 uses tree 1's outputs at the odd nodes below the root (seed 000's cross-tree
     // reuse); tree 1 is its own. An output used by both roots is paid in both.
     const r0 = participationRecord(shape, 0, (node) => node % 2);
     const r1 = participationRecord(shape, 1);
-    await submitRecord(fx, slot, 0, r0, fx.members[1]);
-    await submitRecord(fx, slot, 1, r1, fx.members[2]);
+    await submitRecord(fx, slot, 0, r0, fx.members[1].signer);
+    await submitRecord(fx, slot, 1, r1, fx.members[2].signer);
     await expectRewardsConserved(fx, rewardAccounts(fx));
     await expect(settle(fx, ethers)).to.emit(fx.rewards, "EpochSettled");
 
@@ -103,7 +80,7 @@ describe("ProverRewards: split, shares and settlement", function () {
 
   it("rounding dust, an unproven tree's share and a rejected record go back to the pool", async function () {
     const slot = await firstOpenSlot(fx, ethers);
-    const shape = await provableBlock(fx, slot);
+    const shape = await provableBlock(fx, ethers, slot);
     await fx.rewards.connect(fx.admin).depositFees(slot, 1n); // 1001 tokens + 1 wei
     // Tree 1's record credits a leaf to a member assigned there in no tree: the lifecycle
     // accepts it (it checks the root only), settlement rejects it.
@@ -164,7 +141,7 @@ describe("ProverRewards: split, shares and settlement", function () {
 
   it("claims pay the withdrawer or a recipient it names, once; a second claim is NothingToClaim", async function () {
     const slot = await firstOpenSlot(fx, ethers);
-    const shape = await provableBlock(fx, slot);
+    const shape = await provableBlock(fx, ethers, slot);
     await submitRecord(fx, slot, 0, participationRecord(shape, 0));
     await settle(fx, ethers);
     const member = fx.members[0];
@@ -195,14 +172,14 @@ describe("ProverRewards: split, shares and settlement", function () {
 
   it("the TS settlement model predicts every balance, the pool and the burn", async function () {
     const slot = await firstOpenSlot(fx, ethers);
-    const shape = await provableBlock(fx, slot);
+    const shape = await provableBlock(fx, ethers, slot);
     await fx.rewards.connect(fx.admin).depositFees(slot, 123_456_789n);
     await submitRecord(
       fx,
       slot,
       1,
       participationRecord(shape, 1, (n) => (n * 7) % 2),
-      fx.members[3],
+      fx.members[3].signer,
     );
     await submitRecord(fx, slot, 0, participationRecord(shape, 0));
     const call = await readEpochSettlement(fx.lifecycle, fx.election, fx.epoch);

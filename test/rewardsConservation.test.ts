@@ -70,10 +70,10 @@ import {
   settleableAt,
   type Inactivity,
 } from "../src/protocol/rewards.js";
-import { publicKeyHash } from "../src/protocol/stake.js";
+import { operatorStatus, publicKeyHash } from "../src/protocol/stake.js";
 import {
   ConservationLedger,
-  OperatorStatus,
+  type OperatorStatus,
   addr,
   big,
   claimTotal,
@@ -343,7 +343,7 @@ class Sequence {
     for (const o of fx.operators) {
       const info = await fx.table.operatorInfo(o.address);
       ledger.stakes.set(o.address, info.balance);
-      ledger.status.set(o.address, Number(info.status) as OperatorStatus);
+      ledger.status.set(o.address, operatorStatus(info.status));
       ledger.withdrawer.set(o.address, info.withdrawer);
     }
     ledger.pool = await fx.rewards.pool();
@@ -606,7 +606,7 @@ class Sequence {
     const named = (a: string) => full || this.named.has(a);
     // An exited operator holds 0 for good (Exited is final); only full checks re-read it.
     const live = [...ledger.status]
-      .filter(([a, s]) => full || (named(a) && s !== OperatorStatus.Exited))
+      .filter(([a, s]) => full || (named(a) && s !== "Exited"))
       .map(([a]) => a);
     const accounts = [
       ...new Set([...this.signers.map((s) => s.address), ...ledger.claims.keys()]),
@@ -638,7 +638,7 @@ class Sequence {
     live.forEach((op, i) => {
       const info = infos[i][0] as Result;
       const balance = big(info, "balance");
-      const status = Number(big(info, "status"));
+      const status = operatorStatus(big(info, "status"));
       if (balance !== ledger.stakeOf(op) || status !== ledger.status.get(op)) {
         throw new Error(
           `operator ${op}: chain says ${balance} (status ${status}), events say ` +
@@ -761,12 +761,12 @@ class Sequence {
 
   private opsWith(...statuses: OperatorStatus[]): Op[] {
     return [...this.ops.values()].filter((o) =>
-      statuses.includes(this.ledger.status.get(o.address) ?? OperatorStatus.None),
+      statuses.includes(this.ledger.status.get(o.address) ?? "None"),
     );
   }
 
   private activeCount(): number {
-    return this.opsWith(OperatorStatus.Active).length;
+    return this.opsWith("Active").length;
   }
 
   private withdrawerOf(account: string): HardhatEthersSigner {
@@ -873,7 +873,7 @@ class Sequence {
   }
 
   private async topUp(): Promise<boolean> {
-    const inactive = this.opsWith(OperatorStatus.Exiting, OperatorStatus.Exited);
+    const inactive = this.opsWith("Exiting", "Exited");
     if (inactive.length > 0 && this.rng.next() < INVALID) {
       const op = this.rng.pick(inactive);
       await this.send("topUp", false, () =>
@@ -881,7 +881,7 @@ class Sequence {
       );
       return true;
     }
-    const active = this.opsWith(OperatorStatus.Active);
+    const active = this.opsWith("Active");
     if (active.length === 0) return false;
     // Half the time the operator closest to the minimum (keeps the active set alive).
     const op =
@@ -897,7 +897,7 @@ class Sequence {
   }
 
   private async initiateExit(): Promise<boolean> {
-    const active = this.opsWith(OperatorStatus.Active);
+    const active = this.opsWith("Active");
     if (active.length <= MIN_ACTIVE) return false;
     const op = this.rng.pick(active);
     const withdrawer = this.withdrawerOf(op.address);
@@ -915,7 +915,7 @@ class Sequence {
   }
 
   private async finalizeExit(): Promise<boolean> {
-    const exiting = this.opsWith(OperatorStatus.Exiting);
+    const exiting = this.opsWith("Exiting");
     const ready = exiting.filter((o) => this.ledger.withdrawableAt.get(o.address)! <= this.at);
     const early = exiting.filter((o) => this.ledger.withdrawableAt.get(o.address)! > this.at);
     if (
@@ -948,14 +948,14 @@ class Sequence {
       );
       return true;
     }
-    const slashable = this.opsWith(OperatorStatus.Active, OperatorStatus.Exiting).filter(
+    const slashable = this.opsWith("Active", "Exiting").filter(
       (o) => ledger.stakeOf(o.address) > 0n,
     );
     if (slashable.length === 0) return false;
     const op = this.rng.pick(slashable);
     const stake = ledger.stakeOf(op.address);
     let amount: bigint;
-    if (ledger.status.get(op.address) === OperatorStatus.Exiting) {
+    if (ledger.status.get(op.address) === "Exiting") {
       // Sometimes all of a pending withdrawal, sometimes more than it holds.
       amount =
         this.rng.next() < 0.3
@@ -1413,16 +1413,14 @@ class Sequence {
     // At the floor of the active set, an operator the slash would eject is topped up first.
     const owed = ledger.pendingSlashes.get(op)! * this.inactivitySlash;
     const short = this.minimumStake + owed - ledger.stakeOf(op);
-    if (status === OperatorStatus.Active && this.activeCount() <= MIN_ACTIVE && short > 0n) {
+    if (status === "Active" && this.activeCount() <= MIN_ACTIVE && short > 0n) {
       const amount = short + this.rng.bigint(1n, 50n * UNIT);
       await this.send("topUp", true, () =>
         this.fx.table.connect(this.withdrawerOf(op)).topUp(op, amount),
       );
     }
     // Nothing left to slash (exited, or fully slashed while exiting): the stake table reverts.
-    const slashable =
-      ledger.stakeOf(op) > 0n &&
-      (status === OperatorStatus.Active || status === OperatorStatus.Exiting);
+    const slashable = ledger.stakeOf(op) > 0n && (status === "Active" || status === "Exiting");
     await this.send("slashInactive", slashable, () =>
       this.fx.rewards.connect(this.rng.pick(this.payers)).slashInactive(op),
     );

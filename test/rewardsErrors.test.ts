@@ -25,20 +25,19 @@ import {
   deployLifecycle,
   firstOpenSlot,
   mineTo,
-  proposeBlock,
-  publishData,
-  rootProof,
-  treeShape,
   type ProposeOptions,
 } from "./helpers/lifecycle.js";
 import {
   REWARDS_TEST_CONFIG,
   TEST_POOL,
   deployRewards,
+  deploySettledRewards,
   expectRewardsConserved,
+  provableBlock,
   rewardAccounts,
   settle,
   settleEmptyEpochsBefore,
+  submitRecord,
   type RewardsFixture,
 } from "./helpers/rewards.js";
 import { UNIT, nextBlockNumber } from "./helpers/stakeTable.js";
@@ -46,25 +45,6 @@ import { UNIT, nextBlockNumber } from "./helpers/stakeTable.js";
 const { ethers, networkHelpers } = await network.create();
 const mine = (n: number) => networkHelpers.mine(n);
 const abi = AbiCoder.defaultAbiCoder();
-
-/** Submits `record` as tree `tree`'s root of `slot` from `submitter`. */
-async function submitRecord(
-  fx: RewardsFixture,
-  slot: bigint,
-  tree: number,
-  record: Uint8Array,
-  submitter: HardhatEthersSigner = fx.members[0].signer,
-) {
-  const { proof } = await rootProof(fx, slot, tree, submitter.address, record);
-  return fx.lifecycle.connect(submitter).submitRootProof(slot, tree, record, proof);
-}
-
-/** Proposes and publishes `slot`'s block as the first sequencer; returns its tree shape. */
-async function provableBlock(fx: RewardsFixture, slot: bigint, options: ProposeOptions = {}) {
-  await proposeBlock(fx, ethers, slot, fx.sequencers[0], options);
-  await publishData(fx, ethers, slot);
-  return treeShape(fx, slot);
-}
 
 /** Finalizes the next open slot's block, proving `trees` with the default records. */
 async function finalizedBlock(
@@ -74,7 +54,7 @@ async function finalizedBlock(
   submitter?: HardhatEthersSigner,
 ) {
   const slot = await firstOpenSlot(fx, ethers);
-  const shape = await provableBlock(fx, slot, options);
+  const shape = await provableBlock(fx, ethers, slot, options);
   for (const t of trees) await submitRecord(fx, slot, t, participationRecord(shape, t), submitter);
   return slot;
 }
@@ -224,9 +204,7 @@ describe("ProverRewards errors: funding and fees", function () {
   let fx: RewardsFixture;
 
   async function fixture() {
-    const f = await deployRewards(ethers, mine);
-    await settleEmptyEpochsBefore(f, ethers);
-    return f;
+    return deploySettledRewards(ethers, mine);
   }
 
   beforeEach(async function () {
@@ -307,10 +285,9 @@ describe("ProverRewards errors: settleEpoch", function () {
   let b: bigint;
 
   async function fixture() {
-    const f = await deployRewards(ethers, mine);
-    await settleEmptyEpochsBefore(f, ethers);
+    const f = await deploySettledRewards(ethers, mine);
     const slotA = await firstOpenSlot(f, ethers);
-    const shapeA = await provableBlock(f, slotA);
+    const shapeA = await provableBlock(f, ethers, slotA);
     await submitRecord(f, slotA, 0, participationRecord(shapeA, 0), f.members[0].signer);
     await submitRecord(f, slotA, 1, participationRecord(shapeA, 1), f.members[1].signer);
     const slotB = await finalizedBlock(f, [0], {}, f.members[2].signer);
@@ -461,9 +438,7 @@ describe("ProverRewards errors: an epoch without proposals", function () {
   let fx: RewardsFixture;
 
   async function fixture() {
-    const f = await deployRewards(ethers, mine);
-    await settleEmptyEpochsBefore(f, ethers);
-    return f;
+    return deploySettledRewards(ethers, mine);
   }
 
   beforeEach(async function () {
@@ -512,23 +487,19 @@ describe("ProverRewards errors: an epoch without proposals", function () {
 
 describe("ProverRewards: per-deployment switches (hand-computed)", function () {
   async function feeSplit() {
-    const f = await deployRewards(ethers, mine, { feeSplitScoring: true });
-    await settleEmptyEpochsBefore(f, ethers);
+    const f = await deploySettledRewards(ethers, mine, { feeSplitScoring: true });
     return f;
   }
   async function feeBurn() {
-    const f = await deployRewards(ethers, mine, { config: { proverBurnBps: 4_000n } });
-    await settleEmptyEpochsBefore(f, ethers);
+    const f = await deploySettledRewards(ethers, mine, { config: { proverBurnBps: 4_000n } });
     return f;
   }
   async function burnUnproven() {
-    const f = await deployRewards(ethers, mine, { config: { burnUnprovenShare: true } });
-    await settleEmptyEpochsBefore(f, ethers);
+    const f = await deploySettledRewards(ethers, mine, { config: { burnUnprovenShare: true } });
     return f;
   }
   async function smallPool() {
-    const f = await deployRewards(ethers, mine, { pool: 300n * UNIT });
-    await settleEmptyEpochsBefore(f, ethers);
+    const f = await deploySettledRewards(ethers, mine, { pool: 300n * UNIT });
     return f;
   }
 
@@ -697,8 +668,7 @@ describe("ProverRewards: a reward token that re-enters claim", function () {
 
 describe("ProverRewards: claims of an account that is not an operator", function () {
   async function fixture() {
-    const f = await deployRewards(ethers, mine);
-    await settleEmptyEpochsBefore(f, ethers);
+    const f = await deploySettledRewards(ethers, mine);
     const plain = f.signers[10];
     expect((await f.table.operatorInfo(plain.address)).status).to.equal(0n); // None
     await finalizedBlock(f, [0], {}, plain);

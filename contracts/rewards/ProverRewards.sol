@@ -77,10 +77,6 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     /// @notice Slots per epoch of the lifecycle.
     uint256 public immutable SLOTS_PER_EPOCH;
 
-    uint256 private immutable _GENESIS_BLOCK;
-    uint256 private immutable _SLOT_LENGTH;
-    uint256 private immutable _FIRST_PROOF_BLOCK_OFFSET;
-
     /// @dev A committee member's settled state; one slot, written once per settled epoch.
     struct ProverAccount {
         uint128 proving;
@@ -149,10 +145,8 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         FEE_SPLIT = lifecycle.FEE_SPLIT_SCORING();
         INACTIVITY_THRESHOLD = config.inactivityThreshold;
         INACTIVITY_SLASH = config.inactivitySlash;
-        _SLOT_LENGTH = lifecycle.SLOT_LENGTH();
-        SLOTS_PER_EPOCH = lifecycle.EPOCH_LENGTH() / _SLOT_LENGTH;
-        _GENESIS_BLOCK = lifecycle.GENESIS_BLOCK();
-        _FIRST_PROOF_BLOCK_OFFSET = lifecycle.PROPOSAL_PHASE() + lifecycle.PROOF_WINDOW();
+        // Slots never straddle epochs (the lifecycle's constructor checks it).
+        SLOTS_PER_EPOCH = lifecycle.EPOCH_LENGTH() / lifecycle.SLOT_LENGTH();
         // Pays blocks from the epoch of deployment on; earlier epochs are not this pool's.
         nextEpoch = lifecycle.currentEpoch();
     }
@@ -173,7 +167,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     function depositFees(uint256 slot, uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
         if (slot == 0) revert ZeroSlot();
-        uint256 epoch = slot / SLOTS_PER_EPOCH;
+        uint256 epoch = LIFECYCLE.epochOfSlot(slot);
         if (epoch < nextEpoch) revert EpochAlreadySettled(epoch, nextEpoch);
         _fees[slot] += amount;
         pendingFees += amount;
@@ -219,8 +213,8 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     /// @param epoch The epoch.
     /// @return The L1 block.
     function settleableAt(uint256 epoch) public view returns (uint256) {
-        uint256 lastSlot = (epoch + 1) * SLOTS_PER_EPOCH - 1;
-        return _GENESIS_BLOCK + lastSlot * _SLOT_LENGTH + _FIRST_PROOF_BLOCK_OFFSET;
+        (, uint256 closesAt) = LIFECYCLE.proofWindow((epoch + 1) * SLOTS_PER_EPOCH - 1);
+        return closesAt + 1;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -283,13 +277,6 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     /// @return The amount.
     function feesOf(uint256 slot) external view returns (uint256) {
         return _fees[slot];
-    }
-
-    /// @notice The epoch of `slot` (the lifecycle's rule).
-    /// @param slot The slot.
-    /// @return The epoch.
-    function epochOfSlot(uint256 slot) external view returns (uint256) {
-        return slot / SLOTS_PER_EPOCH;
     }
 
     // ---------------------------------------------------------------------------------------

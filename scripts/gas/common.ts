@@ -4,6 +4,7 @@
  * measured transaction succeeded.
  */
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 
 import type { StakeTable, TestStakeToken } from "../../typechain-types/index.js";
@@ -42,4 +43,33 @@ export async function receiptOf(
 /** The gasUsed of `tx`, which must succeed. */
 export async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
   return Number((await receiptOf("measured transaction", tx)).gasUsed);
+}
+
+/**
+ * A function that mines until the next transaction lands in L1 block `target`, checkpointing
+ * RANDAO once in every epoch on the way (in a block before `target`, which the schedules leave
+ * free), as keepers and reveals do on a live network, so every seed lookup reads one checkpoint.
+ * Throws if `target` is already mined.
+ */
+export function randaoAdvancer(
+  ethers: HardhatEthers,
+  networkHelpers: NetworkHelpers,
+  table: StakeTable,
+  genesis: bigint,
+  epochLength: bigint,
+): (target: bigint) => Promise<void> {
+  return async (target: bigint) => {
+    for (;;) {
+      const next = BigInt(await ethers.provider.getBlockNumber()) + 1n;
+      if (next > target) throw new Error(`block ${target} is already mined (next is ${next})`);
+      const epoch = (next - genesis) / epochLength;
+      if (next < target && (await table.randaoCheckpoint(epoch)) === ethers.ZeroHash) {
+        await receiptOf("checkpoint", table.ensureRandaoCheckpoint());
+        continue;
+      }
+      if (next === target) return;
+      const boundary = genesis + (epoch + 1n) * epochLength;
+      await networkHelpers.mine(Number((boundary < target ? boundary : target) - next));
+    }
+  };
 }

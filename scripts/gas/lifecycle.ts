@@ -131,7 +131,7 @@ import {
   LOCAL_REVEAL_WINDOW,
   LOCAL_STAKE_PARAMS,
 } from "./parameters.js";
-import { deployLocalStakeTable, deployTestToken, receiptOf } from "./common.js";
+import { deployLocalStakeTable, deployTestToken, randaoAdvancer, receiptOf } from "./common.js";
 
 /** DST of the BLS timeout votes: `BlsTimeoutCertificateHarness.DST_TIMEOUT`. */
 export const BLS_TIMEOUT_DST = "PROVERNET-V1-TIMEOUT-BLS12381G2_XMD:SHA-256_SSWU_RO_";
@@ -314,24 +314,7 @@ export async function measureLifecycle(
     dataTimeout: LOCAL_LIFECYCLE_PARAMS.dataTimeout,
   };
 
-  /**
-   * Mines until the next transaction lands in block `target`, checkpointing RANDAO once in every
-   * epoch on the way (in a block before `target`, which the schedule leaves free).
-   */
-  const advanceTo = async (target: bigint) => {
-    for (;;) {
-      const next = await nextBlock();
-      if (next > target) throw new Error(`block ${target} is already mined (next is ${next})`);
-      const epoch = epochOf(next);
-      if (next < target && (await table.randaoCheckpoint(epoch)) === ethers.ZeroHash) {
-        await receiptOf("checkpoint", table.ensureRandaoCheckpoint());
-        continue;
-      }
-      if (next === target) return;
-      const boundary = epochStart(epoch + 1n);
-      await networkHelpers.mine(Number((boundary < target ? boundary : target) - next));
-    }
-  };
+  const advanceTo = randaoAdvancer(ethers, networkHelpers, table, genesis, epochLength);
 
   const slotsPerEpoch = epochLength / clock.slotLength;
 

@@ -58,7 +58,7 @@ import type {
   ProverRewards,
   StakeTable,
 } from "../../typechain-types/index.js";
-import { deployTestToken, receiptOf } from "./common.js";
+import { deployTestToken, randaoAdvancer, receiptOf } from "./common.js";
 import {
   LOCAL_ELECTION_PARAMS,
   LOCAL_INITIAL_POOL,
@@ -190,21 +190,8 @@ export async function measureRewards(
   const epochStart = (epoch: bigint) => genesis + epoch * EPOCH_LENGTH;
   const slotStart = (slot: bigint) => genesis + slot * SLOT_LENGTH;
   const slotsPerEpoch = EPOCH_LENGTH / SLOT_LENGTH;
-  /** Mines until the next transaction lands in `target`, checkpointing RANDAO once per epoch. */
-  const advanceTo = async (target: bigint) => {
-    for (;;) {
-      const next = await nextBlock();
-      if (next > target) throw new Error(`block ${target} is already mined (next is ${next})`);
-      const epoch = epochOf(next);
-      if (next < target && (await table.randaoCheckpoint(epoch)) === ethers.ZeroHash) {
-        await receiptOf("checkpoint", table.ensureRandaoCheckpoint());
-        continue;
-      }
-      if (next === target) return;
-      const boundary = epochStart(epoch + 1n);
-      await networkHelpers.mine(Number((boundary < target ? boundary : target) - next));
-    }
-  };
+  const advanceTo = randaoAdvancer(ethers, networkHelpers, table, genesis, EPOCH_LENGTH);
+
   /** Settles `epoch`, after the (empty) epochs before it that are not settled yet. */
   const settle = async (epoch: bigint): Promise<number> => {
     for (let e = await rewards.nextEpoch(); e < epoch; e++) await settle(e);

@@ -342,21 +342,24 @@ export function chunksCredited(record: Uint8Array): Map<number, number> {
 }
 
 /**
- * A valid record for `tree` that credits committee index `excluded` nowhere: below the root every
- * node takes its output from a tree whose prover there is not `excluded` (what a record looks
- * like when that member was offline). Throws if `excluded` is `tree`'s root prover, or is the
- * prover of some node in every tree (only possible with c = 1).
+ * A valid record for `tree` that credits none of the committee indices `excluded`: below the root
+ * every node takes its output from a tree whose prover there is not excluded (what a record looks
+ * like when those members were offline). Throws if an excluded member is `tree`'s root prover, or
+ * if some node has only excluded provers across the trees.
  */
 export function participationRecordAvoiding(
   shape: TreeShape,
   tree: number,
-  excluded: number,
+  excluded: number | readonly number[],
 ): Uint8Array {
+  const skip = typeof excluded === "number" ? [excluded] : excluded;
   const byTree = Array.from({ length: shape.c }, (_, t) => participationRecord(shape, t));
-  if (byTree[tree][0] === excluded) throw new Error(`member ${excluded} is tree ${tree}'s root`);
+  if (skip.includes(byTree[tree][0])) {
+    throw new Error(`member ${byTree[tree][0]} is tree ${tree}'s root`);
+  }
   return participationRecord(shape, tree, (node) => {
-    const t = byTree.findIndex((r) => r[node - 1] !== excluded);
-    if (t < 0) throw new Error(`every tree assigns node ${node} to ${excluded}`);
+    const t = byTree.findIndex((r) => !skip.includes(r[node - 1]));
+    if (t < 0) throw new Error(`every tree assigns node ${node} to an excluded member`);
     return t;
   });
 }

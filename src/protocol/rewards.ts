@@ -8,7 +8,7 @@
 import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
 
 import { blockSeed } from "./assignment.js";
-import { checkParticipation } from "./lifecycle.js";
+import { checkParticipation, proofWindow, type SlotClock } from "./lifecycle.js";
 
 const abi = AbiCoder.defaultAbiCoder();
 
@@ -301,12 +301,9 @@ function creditCommittee(
   });
 }
 
-/** `ProverRewards.settleableAt`: one past the proof window of the epoch's last slot. */
-export function settleableAt(
-  clock: { genesisBlock: bigint; slotLength: bigint; proposalPhase: bigint; proofWindow: bigint },
-  slotsPerEpoch: bigint,
-  epoch: bigint,
-): bigint {
-  const lastSlot = (epoch + 1n) * slotsPerEpoch - 1n;
-  return clock.genesisBlock + lastSlot * clock.slotLength + clock.proposalPhase + clock.proofWindow;
+/**
+ * `ProverRewards.settleableAt`: one past the proof window (`proofWindow`) of the epoch's last slot.
+ */
+export function settleableAt(clock: SlotClock, slotsPerEpoch: bigint, epoch: bigint): bigint {
+  return proofWindow(clock, (epoch + 1n) * slotsPerEpoch - 1n).closesAt + 1n;
 }

@@ -5,6 +5,7 @@
  * also checked against the ledger's own state as it is applied (a slash leaves `balance - amount`,
  * a claim pays exactly the claimable balance, an exit pays exactly the remaining balance).
  */
+import type { OperatorStatus } from "../../src/protocol/stake.js";
 import type { Interface, Result, TransactionReceipt } from "ethers";
 
 /** A decoded log of one of the tracked contracts. */
@@ -62,13 +63,7 @@ export function revertOf(error: unknown): { name: string; panic: boolean } | nul
   return { name: error.message.slice(0, 160), panic: true };
 }
 
-/** `StakeTable` operator statuses (`IStakeTable.Status`). */
-export enum OperatorStatus {
-  None = 0,
-  Active = 1,
-  Exiting = 2,
-  Exited = 3,
-}
+export type { OperatorStatus };
 
 /** Claimable balances per source (`ProverRewards.claimable`). */
 export interface Claim {
@@ -195,7 +190,7 @@ export class ConservationLedger {
         const op = addr(args, "operator");
         if (this.status.has(op)) fail(`${op} registered twice`);
         this.stakes.set(op, big(args, "amount"));
-        this.status.set(op, OperatorStatus.Active);
+        this.status.set(op, "Active");
         this.withdrawer.set(op, addr(args, "withdrawer"));
         break;
       }
@@ -208,11 +203,11 @@ export class ConservationLedger {
       }
       case "ExitInitiated": {
         const op = addr(args, "operator");
-        if (this.status.get(op) !== OperatorStatus.Active) fail(`${op} exits while not active`);
+        if (this.status.get(op) !== "Active") fail(`${op} exits while not active`);
         // An ejection is emitted inside the slash, before its `Slashed` event.
         const ejected = args.getValue("ejected") === true;
         if (!ejected && big(args, "amount") !== this.stakeOf(op)) fail(`exit amount of ${op}`);
-        this.status.set(op, OperatorStatus.Exiting);
+        this.status.set(op, "Exiting");
         this.withdrawableAt.set(op, big(args, "withdrawableAt"));
         if (ejected) this.ejections++;
         break;
@@ -223,7 +218,7 @@ export class ConservationLedger {
           fail(`exit of ${op} paid ${big(args, "amount")}, balance ${this.stakeOf(op)}`);
         }
         this.stakes.set(op, 0n);
-        this.status.set(op, OperatorStatus.Exited);
+        this.status.set(op, "Exited");
         break;
       }
       case "Slashed": {

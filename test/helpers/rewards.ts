@@ -3,14 +3,24 @@
  * ProverRewards that holds the stake table's SLASHER_ROLE, and helpers that settle and check
  * token conservation.
  */
-import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
 
 import { readEpochSettlement } from "../../src/client/settlement.js";
-import { participationRecordAvoiding } from "../../src/protocol/lifecycle.js";
+import { participationRecordAvoiding, type TreeShape } from "../../src/protocol/lifecycle.js";
 import type { RewardParams } from "../../src/protocol/rewards.js";
 import type { ProverRewards } from "../../typechain-types/index.js";
-import { deployLifecycle, mineTo, type LifecycleFixture } from "./lifecycle.js";
+import type { Operator } from "./election.js";
+import {
+  deployLifecycle,
+  mineTo,
+  proposeBlock,
+  publishData,
+  rootProof,
+  treeShape,
+  type LifecycleFixture,
+  type ProposeOptions,
+} from "./lifecycle.js";
 import { UNIT, nextBlockNumber } from "./stakeTable.js";
 
 type Mine = (blocks: number) => Promise<void>;
@@ -112,3 +122,39 @@ export function rewardAccounts(fx: RewardsFixture): string[] {
 
 /** A record for `tree` that credits committee index `excluded` nowhere (see the library). */
 export const recordWithout = participationRecordAvoiding;
+
+/** {@link deployRewards}, then every epoch before the committee's is settled (they are empty). */
+export async function deploySettledRewards(
+  ethers: HardhatEthers,
+  mine: Mine,
+  options: Parameters<typeof deployRewards>[2] = {},
+): Promise<RewardsFixture> {
+  const fx = await deployRewards(ethers, mine, options);
+  await settleEmptyEpochsBefore(fx, ethers);
+  return fx;
+}
+
+/** Proposes (as `sequencer`) and publishes `slot`'s block; returns its tree shape. */
+export async function provableBlock(
+  fx: RewardsFixture,
+  ethers: HardhatEthers,
+  slot: bigint,
+  options: ProposeOptions & { sequencer?: Operator } = {},
+): Promise<TreeShape> {
+  const { sequencer = fx.sequencers[0], ...propose } = options;
+  await proposeBlock(fx, ethers, slot, sequencer, propose);
+  await publishData(fx, ethers, slot);
+  return treeShape(fx, slot);
+}
+
+/** Submits `record` as tree `tree`'s root of `slot` from `submitter` (any account may). */
+export async function submitRecord(
+  fx: RewardsFixture,
+  slot: bigint,
+  tree: number,
+  record: Uint8Array,
+  submitter: HardhatEthersSigner = fx.members[0].signer,
+) {
+  const { proof } = await rootProof(fx, slot, tree, submitter.address, record);
+  return fx.lifecycle.connect(submitter).submitRootProof(slot, tree, record, proof);
+}
