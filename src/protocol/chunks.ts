@@ -135,3 +135,12 @@ export async function signChunkOutput(
   const sig = Signature.from(await signer.signTypedData(domain, CHUNK_OUTPUT_TYPES, { ...output }));
   return { r: sig.r, vs: sig.yParityAndS };
 }
+
+/**
+ * STAND-IN for the rollup's transaction commitment: the `txCommitment` a proposal carries for a
+ * block whose chunk `i` has transaction commitment `leafInputs[i]` (keccak256 of the ABI-encoded
+ * `bytes32[]`). Provers check the data they receive against it before proving its leaves.
+ */
+export function txCommitmentOf(leafInputs: readonly string[]): string {
+  return keccak256(abi.encode(["bytes32[]"], [leafInputs]));
+}

@@ -1,0 +1,56 @@
+/**
+ * What prover clients and sequencers send each other off-chain. Channels are point to point and
+ * authenticated (`from` is the sending operator); the network model in `src/sim/network.ts`
+ * delays or drops messages, it never forges them. Chunk outputs and timeout votes also carry the
+ * operator's EIP-712 signature, because they are evidence on L1: a vote counts in a timeout
+ * certificate, and a wrong or doubly signed chunk output is slashable.
+ */
+import type { ChunkOutput } from "../protocol/chunks.js";
+import type { CompactSignature } from "../protocol/lifecycle.js";
+
+/** A block's data as the sequencer distributes it (stands in for the DA layer). */
+export interface BlockData {
+  slot: bigint;
+  /** The block's `txCommitment`: keccak256 of the ABI-encoded leaf inputs. */
+  txCommitment: string;
+  /** Chunk `i`'s transaction commitment: the input of leaf `L + i`. */
+  leafInputs: string[];
+}
+
+/** The sequencer's data for a block, sent to each committee member. */
+export interface DataMessage {
+  kind: "data";
+  data: BlockData;
+}
+
+/**
+ * A proven chunk: the signed output of heap node `output.node` of `output.slot`'s block, sent by
+ * the member assigned to it in some tree to the members assigned to its parent in every tree.
+ * `provenance` says whose output every node of the subtree under it came from (node -> committee
+ * index); the root's provenance is the tree's participation record.
+ */
+export interface ChunkMessage {
+  kind: "chunk";
+  output: ChunkOutput;
+  signature: CompactSignature;
+  /** The sender's committee index. */
+  member: number;
+  provenance: ReadonlyMap<number, number>;
+}
+
+/** A timeout vote for `slot` in leader round `round`, sent to that round's leader. */
+export interface VoteMessage {
+  kind: "vote";
+  slot: bigint;
+  round: number;
+  /** The voter's committee index. */
+  member: number;
+  signature: CompactSignature;
+}
+
+export type Message = DataMessage | ChunkMessage | VoteMessage;
+
+/** How a client sends: point to point, by operator address. */
+export interface Transport {
+  send(from: string, to: string, message: Message): void;
+}

@@ -1,0 +1,876 @@
+/**
+ * The prover client: one staked operator's node. It watches L1 through a shared {@link EventFeed}
+ * (every decision is made from events and views of the deployed contracts), and once per L1 block
+ * it
+ * - registers its stake and BLS key (setup);
+ * - computes its VRF for the next epoch in the reveal window and reveals it if eligible;
+ * - for every block of an epoch whose committee it sits on: computes its positions in the c
+ *   striped trees, proves its leaves once the sequencer's data arrives, proves its inner nodes
+ *   from the first valid child outputs of any tree, sends each signed output to the parent's
+ *   provers in all c trees (seed 000), and submits the root proof of each tree it is the root of;
+ * - votes for a timeout when the data does not arrive, moves to the next leader round when no
+ *   certificate lands, and posts the certificate when it leads the round;
+ * - reports wrong and doubly signed chunk outputs it receives to the InvalidWorkSlasher;
+ * - takes its turn at the permissionless upkeep (RANDAO checkpoints, pruning, epoch settlement,
+ *   inactivity slashes) and claims its rewards.
+ *
+ * Faults are behaviours of the same client (offline, slow, Byzantine); see {@link ProverBehavior}.
+ * The rules it applies (assignment, VRF, windows, records, proofs) come from `src/protocol/`.
+ */
+import { ZeroHash, keccak256 } from "ethers";
+
+import { assignment, blockSeed } from "../protocol/assignment.js";
+import { encodeG1, encodeG2, publicKeyOf, type G2, type SecretKey } from "../protocol/bls.js";
+import {
+  chunkOutputDomain,
+  signChunkOutput,
+  standInChunkOutput,
+  txCommitmentOf,
+  type ChunkOutput,
+} from "../protocol/chunks.js";
+import {
+  SCORE_BITS,
+  effectiveTreeCount,
+  rankOf,
+  revealWindow,
+  vrfMessage,
+  vrfOutput,
+  vrfProve,
+  vrfScore,
+} from "../protocol/election.js";
+import { epochAt, epochStartBlock } from "../protocol/epoch.js";
+import {
+  BlockStatus,
+  blockCommitment,
+  epochOfSlot,
+  faultThreshold,
+  leaderIndex,
+  proofWindow,
+  rootPublicInputs,
+  signTimeoutVote,
+  signerBitmap,
+  slotAt,
+  standInProof,
+  timeoutVoteDomain,
+  timeoutWindow,
+  type BlockHeader,
+  type CompactSignature,
+} from "../protocol/lifecycle.js";
+import { settleableAt } from "../protocol/rewards.js";
+import { publicKeyHash, registrationKeys } from "../protocol/stake.js";
+import type {
+  ChainEvent,
+  OperatorWallet,
+  Outbox,
+  ProtocolContracts,
+  ProtocolParams,
+} from "./chain.js";
+import type { BlockData, ChunkMessage, Message, Transport, VoteMessage } from "./messages.js";
+import { readEpochSettlement } from "./settlement.js";
+
+/** How a Byzantine prover deviates; otherwise it follows the protocol. */
+export type ByzantineFault = "wrongOutput" | "doubleSign" | "withhold" | "silentLeader";
+
+/**
+ * - `honest`: follows the protocol.
+ * - `offline`: does nothing while `offline(l1Block)` holds (messages that arrive then are lost);
+ *   the simulator makes it permanent from the first L2 block on, or per slot at a rate.
+ * - `slow`: honest, but its proving time (set in {@link ProverConfig.provingTime}) is longer than
+ *   the proof window.
+ * - `byzantine`: `wrongOutput` signs a wrong output for every chunk it sends; `doubleSign` signs
+ *   and sends a second, different output for every chunk; `withhold` never sends its outputs or
+ *   root proofs; `silentLeader` never posts a timeout certificate it leads.
+ */
+export type ProverBehavior =
+  | { kind: "honest" }
+  | { kind: "offline"; offline: (l1Block: bigint) => boolean }
+  | { kind: "slow" }
+  | { kind: "byzantine"; fault: ByzantineFault };
+
+export interface ProverConfig {
+  /** Position among the simulated provers: orders the upkeep rota. */
+  index: number;
+  /** Number of provers taking part in the upkeep rota. */
+  rotaSize: number;
+  /** The operator account (also its withdrawer). */
+  wallet: OperatorWallet;
+  secretKey: SecretKey;
+  behavior: ProverBehavior;
+  /** L1 blocks one chunk takes to prove. */
+  provingTime: number;
+  /** L1 blocks to wait for a certificate before voting in the next leader round. */
+  roundTimeout: number;
+  /** L1 blocks to wait for my own tree's child output before using another tree's. */
+  fallbackPatience: bigint;
+  /** Tokens to stake at registration. */
+  stake: bigint;
+  /** The first L1 block whose events matter (the deployment block). */
+  fromBlock: number;
+}
+
+/** What one client knows about a block, from events and messages. */
+interface BlockView {
+  slot: bigint;
+  epoch: bigint;
+  header: BlockHeader;
+  status: BlockStatus;
+  publishedAt: bigint;
+  provenTrees: Set<number>;
+}
+
+/** Per-block work of a committee member. */
+interface BlockWork {
+  slot: bigint;
+  m: number;
+  c: number;
+  leafCount: number;
+  me: number;
+  committee: string[];
+  /** `assignment(...)`: entry `t * (2L-1) + node - 1` is the member of `node` in tree `t`. */
+  assigned: number[];
+  /** My nodes, with the trees I hold them in. */
+  mine: Map<number, number[]>;
+  data?: BlockData;
+  /**
+   * The child output each of my nodes uses: the one from my own tree's prover of the child, or,
+   * if that has not arrived `fallbackPatience` blocks after the first valid one, the first valid
+   * one from any tree (seed 000's cross-tree cover).
+   */
+  inputs: Map<number, ChunkMessage>;
+  /** When the first valid output of each node arrived. */
+  firstSeen: Map<number, bigint>;
+  /** Every signed output received, by `node:member`, to spot double signing. */
+  received: Map<string, ChunkMessage>;
+  /** `node:member` pairs whose outputs are not to be used. */
+  distrusted: Set<string>;
+  /** Nodes being proven: the L1 block at which each is done. */
+  proving: Map<number, bigint>;
+  /** Nodes proven (my output and its provenance). */
+  proven: Map<number, ChunkMessage>;
+  /** Root records ready to submit, by tree. */
+  roots: Map<number, Uint8Array>;
+  submitted: Set<number>;
+  /** The last round I voted in (-1: none) and the votes I collected as a leader, by round. */
+  votedRound: number;
+  votes: Map<number, Map<number, VoteMessage>>;
+  certified: Set<number>;
+}
+
+/** A computed VRF and when to reveal it. */
+interface RevealPlan {
+  proof: G2;
+  rank: bigint;
+  at: bigint;
+  sent: boolean;
+}
+
+/** Committee and seed of an epoch, once sealed. */
+interface EpochView {
+  members: string[];
+  seed?: string;
+}
+
+const ASSIGNMENT_CACHE = new Map<string, number[]>();
+
+/** `assignment(...)`, memoized: every member of a committee draws the same permutations. */
+function cachedAssignment(m: number, seed: string, c: number, leafCount: number): number[] {
+  const key = `${seed}:${m}:${c}:${leafCount}`;
+  let result = ASSIGNMENT_CACHE.get(key);
+  if (result === undefined) {
+    result = assignment(m, seed, c, leafCount);
+    if (ASSIGNMENT_CACHE.size > 256) ASSIGNMENT_CACHE.clear();
+    ASSIGNMENT_CACHE.set(key, result);
+  }
+  return result;
+}
+
+export class ProverClient {
+  readonly address: string;
+  readonly keyHash: string;
+  /** Chunks this client proved and sent (or used itself), for the report. */
+  chunksProven = 0;
+  /** Reports this client sent. */
+  reportsSent = 0;
+
+  private readonly blocks = new Map<bigint, BlockView>();
+  private readonly work = new Map<bigint, BlockWork>();
+  private readonly epochs = new Map<bigint, EpochView>();
+  /** Messages for blocks or epochs not known yet, replayed once they are. */
+  private readonly early: Message[] = [];
+  private readonly checkpointed = new Set<bigint>();
+  private readonly reveals = new Map<bigint, RevealPlan | null>();
+  private readonly reported = new Set<string>();
+  /** Members owing an inactivity slash, with the L1 block it was recorded in. */
+  private readonly inactive = new Map<string, bigint>();
+  /** The next epoch to settle, once known. */
+  private nextToSettle: bigint | null = null;
+  private registration: "new" | "approved" | "sent" | "registered" = "new";
+  private readonly slashedOut = new Set<string>();
+  /** The latest L1 block the client has seen. */
+  private now = 0n;
+
+  constructor(
+    readonly config: ProverConfig,
+    private readonly contracts: ProtocolContracts,
+    private readonly params: ProtocolParams,
+    private readonly transport: Transport,
+    private readonly outbox: Outbox,
+  ) {
+    this.address = config.wallet.address;
+    this.keyHash = publicKeyHash(encodeG1(publicKeyOf(config.secretKey)));
+  }
+
+  get registered(): boolean {
+    return this.registration === "registered";
+  }
+
+  /** Whether the client is down at L1 block `l1Block`. */
+  offlineAt(l1Block: bigint): boolean {
+    const b = this.config.behavior;
+    return b.kind === "offline" && b.offline(l1Block);
+  }
+
+  private fault(kind: ByzantineFault): boolean {
+    const b = this.config.behavior;
+    return b.kind === "byzantine" && b.fault === kind;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Watching L1
+  // -------------------------------------------------------------------------------------------
+
+  /** Applies the events of one or more newly mined L1 blocks. */
+  async observe(events: readonly ChainEvent[]): Promise<void> {
+    for (const e of events) {
+      switch (e.name) {
+        case "OperatorRegistered":
+          if (e.operator === this.address) this.registration = "registered";
+          break;
+        case "RandaoCheckpointed":
+          this.checkpointed.add(e.epoch);
+          break;
+        case "CommitteeSealed":
+          this.epochs.set(e.epoch, { members: e.members });
+          break;
+        case "BlockProposed": {
+          const slot = e.slot;
+          this.blocks.set(slot, {
+            slot,
+            epoch: epochOfSlot(this.params.slotClock, slot),
+            header: {
+              slot,
+              parent: e.parent,
+              proposer: e.proposer,
+              txCommitment: e.txCommitment,
+              leafCount: e.leafCount,
+              feeSplitBps: e.feeSplitBps,
+            },
+            status: BlockStatus.Proposed,
+            publishedAt: 0n,
+            provenTrees: new Set(),
+          });
+          this.work.delete(slot); // an outbidding proposal replaces the block
+          break;
+        }
+        case "DataPublished": {
+          const view = this.blocks.get(e.slot);
+          if (view) view.publishedAt = BigInt(e.l1Block);
+          break;
+        }
+        case "RootProofAccepted":
+          this.blocks.get(e.slot)?.provenTrees.add(Number(e.tree));
+          break;
+        case "BlockFinalized":
+          this.setStatus(e.slot, BlockStatus.Final);
+          break;
+        case "BlockTimedOut":
+          this.setStatus(e.slot, BlockStatus.TimedOut);
+          break;
+        case "BlockPruned":
+          this.setStatus(e.slot, BlockStatus.Pruned);
+          break;
+        case "EpochSettled":
+          if (this.nextToSettle === null || e.epoch >= this.nextToSettle) {
+            this.nextToSettle = e.epoch + 1n;
+          }
+          break;
+        case "InactivityRecorded":
+          if (e.pendingSlashes > 0n) this.inactive.set(e.member, BigInt(e.l1Block));
+          break;
+        case "InactivitySlashed":
+          this.inactive.delete(e.operator);
+          break;
+        case "InvalidWorkSlashed":
+          this.reported.add(`${e.signer}:${e.slot}:${e.node}`);
+          break;
+        case "Slashed":
+          if (e.remaining === 0n) this.slashedOut.add(e.operator);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private setStatus(slot: bigint, status: BlockStatus): void {
+    const view = this.blocks.get(slot);
+    if (view) view.status = status;
+    if (status !== BlockStatus.Final) this.work.delete(slot);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Messages
+  // -------------------------------------------------------------------------------------------
+
+  /** Takes a message delivered at L1 block `now` (lost if the client is down). */
+  receive(message: Message, now: bigint): void {
+    if (this.offlineAt(now)) return;
+    this.now = now;
+    const slot =
+      message.kind === "data"
+        ? message.data.slot
+        : message.kind === "chunk"
+          ? message.output.slot
+          : message.slot;
+    const view = this.blocks.get(slot);
+    const epoch = view === undefined ? undefined : this.epochs.get(view.epoch);
+    if (epoch === undefined || (epoch.seed === undefined && epoch.members.includes(this.address))) {
+      // The block, its committee or its seed is not known yet: kept for the next block.
+      this.early.push(message);
+      return;
+    }
+    const work = this.workFor(slot);
+    if (work === null) return;
+    if (message.kind === "data") this.takeData(work, message.data);
+    else if (message.kind === "chunk") this.takeChunk(work, message);
+    else this.takeVote(work, message);
+  }
+
+  private takeData(work: BlockWork, data: BlockData): void {
+    const view = this.blocks.get(work.slot)!;
+    if (work.data !== undefined) return;
+    if (data.leafInputs.length !== work.leafCount) return;
+    if (txCommitmentOf(data.leafInputs) !== view.header.txCommitment) return;
+    work.data = data;
+  }
+
+  private takeVote(work: BlockWork, vote: VoteMessage): void {
+    let votes = work.votes.get(vote.round);
+    if (votes === undefined) work.votes.set(vote.round, (votes = new Map()));
+    votes.set(vote.member, vote);
+  }
+
+  /** Checks a chunk output from a child and keeps the first valid one of each node. */
+  private takeChunk(work: BlockWork, message: ChunkMessage): void {
+    const node = Number(message.output.node);
+    const { leafCount, m } = work;
+    if (node < 2 || node >= 2 * leafCount || message.member >= m) return;
+    // Only outputs of nodes whose parent I prove, from a member assigned to the node.
+    if (!work.mine.has(node >> 1)) return;
+    if (!this.holds(work, message.member, node)) return;
+    const key = `${node}:${message.member}`;
+    if (work.distrusted.has(key)) return;
+    const { output } = message;
+    const recomputed = standInChunkOutput(work.slot, node, output.left, output.right);
+    const leafOk =
+      node < leafCount ||
+      work.data === undefined ||
+      (output.left === work.data.leafInputs[node - leafCount] && output.right === ZeroHash);
+    if (recomputed !== output.output || !leafOk) {
+      work.distrusted.add(key);
+      if (recomputed !== output.output) this.reportWrongOutput(work, message);
+      return;
+    }
+    const earlier = work.received.get(key);
+    if (earlier !== undefined && earlier.output.output !== output.output) {
+      work.distrusted.add(key);
+      this.reportEquivocation(work, earlier, message);
+      return;
+    }
+    work.received.set(key, message);
+    if (!work.firstSeen.has(node)) work.firstSeen.set(node, this.now);
+  }
+
+  private holds(work: BlockWork, member: number, node: number): boolean {
+    const stride = 2 * work.leafCount - 1;
+    for (let t = 0; t < work.c; t++)
+      if (work.assigned[t * stride + node - 1] === member) return true;
+    return false;
+  }
+
+  private signerOf(work: BlockWork, member: number): string {
+    return work.committee[member];
+  }
+
+  private reportWrongOutput(work: BlockWork, message: ChunkMessage): void {
+    const signer = this.signerOf(work, message.member);
+    const key = `${signer}:${work.slot}:${message.output.node}`;
+    if (this.reported.has(key) || this.slashedOut.has(signer)) return;
+    this.reported.add(key);
+    this.reportsSent++;
+    const slasher = this.contracts.slasher.connect(this.config.wallet);
+    this.outbox.submit(this.address, "slash.invalidChunk", () =>
+      slasher.reportWrongOutput({ ...message.output }, message.signature),
+    );
+  }
+
+  private reportEquivocation(work: BlockWork, a: ChunkMessage, b: ChunkMessage): void {
+    const signer = this.signerOf(work, a.member);
+    const key = `${signer}:${work.slot}:${a.output.node}`;
+    if (this.reported.has(key) || this.slashedOut.has(signer)) return;
+    this.reported.add(key);
+    this.reportsSent++;
+    const slasher = this.contracts.slasher.connect(this.config.wallet);
+    this.outbox.submit(this.address, "slash.invalidChunk.equivocation", () =>
+      slasher.reportEquivocation({ ...a.output }, a.signature, { ...b.output }, b.signature),
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Acting, once per L1 block
+  // -------------------------------------------------------------------------------------------
+
+  /** Registers: approves the stake table, then registers the key (one step per block). */
+  setup(): void {
+    if (this.registration === "new") {
+      this.registration = "approved";
+      const token = this.contracts.token.connect(this.config.wallet);
+      this.outbox.submit(this.address, "setup.approve", () =>
+        token.approve(this.params.addresses.table, this.config.stake),
+      );
+    } else if (this.registration === "approved") {
+      this.registration = "sent";
+      const keys = registrationKeys(
+        this.config.secretKey,
+        { chainId: this.params.chainId, verifyingContract: this.params.addresses.table },
+        this.address,
+      );
+      const table = this.contracts.table.connect(this.config.wallet);
+      this.outbox.submit(this.address, "stake.register", () =>
+        table.register(
+          this.address,
+          this.address,
+          this.config.stake,
+          keys.publicKey,
+          keys.proofOfPossession,
+        ),
+      );
+    }
+  }
+
+  /**
+   * Everything the client does after L1 block `now` was mined; its transactions land in block
+   * `now + 1`. `now` is the latest block whose events were observed.
+   */
+  async act(now: bigint): Promise<void> {
+    if (this.offlineAt(now) || !this.registered) return;
+    this.now = now;
+    const next = now + 1n;
+    await this.learnEpochs();
+    this.replayEarly(now);
+    await this.reveal(next);
+    await this.upkeep(now, next);
+    for (const view of this.blocks.values()) {
+      if (view.status !== BlockStatus.Proposed && view.status !== BlockStatus.Final) continue;
+      const work = this.workFor(view.slot);
+      if (work === null) continue;
+      await this.prove(work, view, now);
+      this.submitRoots(work, view, next);
+      await this.timeout(work, view, next);
+    }
+  }
+
+  /** Reads the seed of every sealed epoch the client sits on (one view per epoch). */
+  private async learnEpochs(): Promise<void> {
+    for (const [epoch, view] of this.epochs) {
+      if (view.seed !== undefined || !view.members.includes(this.address)) continue;
+      view.seed = await this.contracts.table.seedOf(epoch);
+    }
+  }
+
+  private replayEarly(now: bigint): void {
+    if (this.early.length === 0) return;
+    const pending = this.early.splice(0);
+    for (const message of pending) this.receive(message, now);
+  }
+
+  /** The work on `slot`'s block if this client sits on its committee and knows its seed. */
+  private workFor(slot: bigint): BlockWork | null {
+    const existing = this.work.get(slot);
+    if (existing !== undefined) return existing;
+    const view = this.blocks.get(slot);
+    if (view === undefined) return null;
+    const epoch = this.epochs.get(view.epoch);
+    if (epoch?.seed === undefined) return null;
+    const me = epoch.members.indexOf(this.address);
+    if (me < 0) return null;
+    const m = epoch.members.length;
+    const c = effectiveTreeCount(this.params.treeCount, m);
+    const leafCount = Number(view.header.leafCount);
+    const assigned = cachedAssignment(m, blockSeed(epoch.seed, slot), c, leafCount);
+    const mine = new Map<number, number[]>();
+    const stride = 2 * leafCount - 1;
+    assigned.forEach((member, i) => {
+      if (member !== me) return;
+      const node = (i % stride) + 1;
+      const trees = mine.get(node) ?? [];
+      trees.push(Math.floor(i / stride));
+      mine.set(node, trees);
+    });
+    const work: BlockWork = {
+      slot,
+      m,
+      c,
+      leafCount,
+      me,
+      committee: epoch.members,
+      assigned,
+      mine,
+      inputs: new Map(),
+      firstSeen: new Map(),
+      received: new Map(),
+      distrusted: new Set(),
+      proving: new Map(),
+      proven: new Map(),
+      roots: new Map(),
+      submitted: new Set(),
+      votedRound: -1,
+      votes: new Map(),
+      certified: new Set(),
+    };
+    this.work.set(slot, work);
+    return work;
+  }
+
+  // ---- election ------------------------------------------------------------------------------
+
+  /**
+   * Reveals for the next epoch if eligible. The VRF is computed when the reveal window opens;
+   * the reveal is sent later the worse its score (within the first half of the window), so the
+   * best ranks fill the committee first and a prover that would be cut off sees the cutoff and
+   * does not spend gas on a reveal that would revert.
+   */
+  private async reveal(next: bigint): Promise<void> {
+    const epoch = epochAt(this.params.epochClock, next) + 1n;
+    const window = revealWindow(this.params.epochClock, this.params.revealWindow, epoch);
+    if (next < window.opensAt || next > window.closesAt) return;
+    let plan = this.reveals.get(epoch);
+    if (plan === undefined) {
+      plan = await this.planReveal(epoch, window.opensAt);
+      this.reveals.set(epoch, plan);
+    }
+    if (plan === null || plan.sent || next < plan.at) return;
+    plan.sent = true;
+    if (plan.rank >= (await this.contracts.election.revealCutoff(epoch))) return;
+    const election = this.contracts.election.connect(this.config.wallet);
+    const publicKey = encodeG1(publicKeyOf(this.config.secretKey));
+    const proof = encodeG2(plan.proof);
+    this.outbox.submit(this.address, "election.reveal", () =>
+      election.reveal(epoch, publicKey, proof),
+    );
+  }
+
+  private async planReveal(epoch: bigint, opensAt: bigint): Promise<RevealPlan | null> {
+    const { table } = this.contracts;
+    const stake = await table.stakeAt(this.address, epoch);
+    if (stake === 0n) return null;
+    const seed = await table.seedOf(epoch);
+    const message = vrfMessage(
+      { chainId: this.params.chainId, election: this.params.addresses.election },
+      epoch,
+      seed,
+    );
+    const proof = vrfProve(this.config.secretKey, message);
+    const score = vrfScore(
+      vrfOutput(proof),
+      stake,
+      await table.totalStakeAt(epoch),
+      this.params.committeeSize,
+      this.params.oversamplingBps,
+    );
+    if (score === null) return null;
+    const spread = this.params.revealWindow / 2n;
+    const at = opensAt + (score * spread) / 2n ** SCORE_BITS;
+    return { proof, rank: rankOf(score, this.address), at, sent: false };
+  }
+
+  // ---- proving -------------------------------------------------------------------------------
+
+  /** Starts proving every node whose inputs are in, and sends what is done. */
+  private async prove(work: BlockWork, view: BlockView, now: bigint): Promise<void> {
+    // Work goes on after finality: every root proof inside the window earns rewards.
+    if (now + 1n > proofWindow(this.params.slotClock, work.slot).closesAt) return;
+    const { leafCount } = work;
+    for (const node of work.mine.keys()) {
+      const doneAt = work.proving.get(node);
+      if (doneAt === undefined) {
+        const ready =
+          node >= leafCount
+            ? work.data !== undefined
+            : this.chooseInput(work, node, 2 * node, now) &&
+              this.chooseInput(work, node, 2 * node + 1, now);
+        if (ready) work.proving.set(node, now + BigInt(this.config.provingTime));
+      } else if (doneAt <= now && !work.proven.has(node)) {
+        await this.finish(work, node);
+      }
+    }
+  }
+
+  /**
+   * Picks the output of `child` that my `node` uses, if one is usable at `now`: my own tree's
+   * prover's, else after `fallbackPatience` blocks any other tree's (first arrived).
+   */
+  private chooseInput(work: BlockWork, node: number, child: number, now: bigint): boolean {
+    if (work.inputs.has(child)) return true;
+    const stride = 2 * work.leafCount - 1;
+    const tree = work.mine.get(node)![0];
+    const own = work.assigned[tree * stride + child - 1];
+    const usable = (member: number) => {
+      const key = `${child}:${member}`;
+      return work.distrusted.has(key) ? undefined : work.received.get(key);
+    };
+    let chosen = usable(own);
+    const since = work.firstSeen.get(child);
+    if (
+      chosen === undefined &&
+      since !== undefined &&
+      now >= since + this.config.fallbackPatience
+    ) {
+      for (let t = 0; t < work.c && chosen === undefined; t++) {
+        chosen = usable(work.assigned[t * stride + child - 1]);
+      }
+    }
+    if (chosen === undefined) return false;
+    work.inputs.set(child, chosen);
+    return true;
+  }
+
+  /** A node is proven: record it, and send it to its parents or queue the root proof. */
+  private async finish(work: BlockWork, node: number): Promise<void> {
+    const { slot, leafCount, me } = work;
+    const leaf = node >= leafCount;
+    const left = leaf
+      ? work.data!.leafInputs[node - leafCount]
+      : work.inputs.get(2 * node)!.output.output;
+    const right = leaf ? ZeroHash : work.inputs.get(2 * node + 1)!.output.output;
+    const provenance = new Map<number, number>([[node, me]]);
+    if (!leaf) {
+      for (const child of [2 * node, 2 * node + 1]) {
+        for (const [n, member] of work.inputs.get(child)!.provenance) provenance.set(n, member);
+      }
+    }
+    const output: ChunkOutput = {
+      slot,
+      node: BigInt(node),
+      left,
+      right,
+      output: standInChunkOutput(slot, node, left, right),
+    };
+    const domain = chunkOutputDomain(this.params.chainId, this.params.addresses.slasher);
+    const honest: ChunkMessage = {
+      kind: "chunk",
+      output,
+      signature: await signChunkOutput(this.config.wallet, domain, output),
+      member: me,
+      provenance,
+    };
+    work.proven.set(node, honest);
+    this.chunksProven++;
+    if (this.fault("withhold")) return;
+    if (node === 1) {
+      const record = new Uint8Array(2 * leafCount - 1);
+      for (const [n, member] of provenance) record[n - 1] = member;
+      for (const tree of work.mine.get(1)!) work.roots.set(tree, record);
+      return;
+    }
+    const sent: ChunkMessage[] = [honest];
+    if (this.fault("wrongOutput")) {
+      const wrong = { ...output, output: keccak256(output.output) };
+      sent[0] = {
+        ...honest,
+        output: wrong,
+        signature: await signChunkOutput(this.config.wallet, domain, wrong),
+      };
+    } else if (this.fault("doubleSign")) {
+      const left2 = keccak256(left);
+      const other = {
+        ...output,
+        left: left2,
+        output: standInChunkOutput(slot, node, left2, right),
+      };
+      sent.push({
+        ...honest,
+        output: other,
+        signature: await signChunkOutput(this.config.wallet, domain, other),
+      });
+    }
+    this.sendToParents(work, node, sent);
+  }
+
+  /** Sends a node's output to the provers of its parent in every tree (seed 000). */
+  private sendToParents(work: BlockWork, node: number, messages: readonly ChunkMessage[]): void {
+    const stride = 2 * work.leafCount - 1;
+    const parents = new Set<number>();
+    for (let t = 0; t < work.c; t++) parents.add(work.assigned[t * stride + (node >> 1) - 1]);
+    for (const parent of parents) {
+      for (const message of messages) {
+        if (parent === work.me) this.takeChunk(work, message);
+        else this.transport.send(this.address, work.committee[parent], message);
+      }
+    }
+  }
+
+  /** Submits the root proof of every tree this client is the root of, once the parent is final. */
+  private submitRoots(work: BlockWork, view: BlockView, next: bigint): void {
+    if (work.roots.size === 0 || view.publishedAt === 0n) return;
+    const parent = this.blocks.get(view.header.parent);
+    const parentFinal = view.header.parent === 0n || parent?.status === BlockStatus.Final;
+    if (!parentFinal && view.status !== BlockStatus.Final) return;
+    if (next > proofWindow(this.params.slotClock, work.slot).closesAt) return;
+    const commitment = blockCommitment(view.header);
+    const domain = { chainId: this.params.chainId, lifecycle: this.params.addresses.lifecycle };
+    const lifecycle = this.contracts.lifecycle.connect(this.config.wallet);
+    for (const [tree, record] of work.roots) {
+      if (work.submitted.has(tree) || view.provenTrees.has(tree)) continue;
+      work.submitted.add(tree);
+      const proof = standInProof(rootPublicInputs(domain, commitment, tree, record, this.address));
+      const first = view.status === BlockStatus.Proposed && view.provenTrees.size === 0;
+      this.outbox.submit(
+        this.address,
+        first ? "proof.submitRoot.first" : "proof.submitRoot.additional",
+        () => lifecycle.submitRootProof(work.slot, tree, record, proof),
+      );
+    }
+  }
+
+  // ---- timeouts ------------------------------------------------------------------------------
+
+  /** Votes when the data is missing, and posts the certificate of a round it leads. */
+  private async timeout(work: BlockWork, view: BlockView, next: bigint): Promise<void> {
+    if (view.status !== BlockStatus.Proposed) return;
+    const window = timeoutWindow(this.params.slotClock, work.slot, view.publishedAt);
+    if (next < window.opensAt || next > window.closesAt) return;
+    const f = faultThreshold(work.m, this.params.faultToleranceBps);
+    const round = Math.min(f, Number((next - window.opensAt) / BigInt(this.config.roundTimeout)));
+    const epochSeed = this.epochs.get(view.epoch)!.seed!;
+    const seed = blockSeed(epochSeed, work.slot);
+    if (work.data === undefined && round > work.votedRound) {
+      work.votedRound = round;
+      const domain = timeoutVoteDomain(this.params.chainId, this.params.addresses.lifecycle);
+      const vote: VoteMessage = {
+        kind: "vote",
+        slot: work.slot,
+        round,
+        member: work.me,
+        signature: await signTimeoutVote(this.config.wallet, domain, work.slot, round),
+      };
+      const leader = leaderIndex(seed, round, work.m);
+      if (leader === work.me) this.takeVote(work, vote);
+      else this.transport.send(this.address, work.committee[leader], vote);
+    }
+    if (this.fault("silentLeader")) return;
+    for (const [r, votes] of work.votes) {
+      if (work.certified.has(r) || votes.size < f + 1) continue;
+      if (leaderIndex(seed, r, work.m) !== work.me) continue;
+      work.certified.add(r);
+      const signers = [...votes.keys()].sort((a, b) => a - b).slice(0, f + 1);
+      const signatures: CompactSignature[] = signers.map((i) => votes.get(i)!.signature);
+      const lifecycle = this.contracts.lifecycle.connect(this.config.wallet);
+      this.outbox.submit(this.address, "timeout.certificate", () =>
+        lifecycle.postTimeoutCertificate(
+          work.slot,
+          r,
+          work.committee,
+          signerBitmap(signers),
+          signatures,
+        ),
+      );
+    }
+  }
+
+  // ---- upkeep --------------------------------------------------------------------------------
+
+  /**
+   * Whether this client takes a permissionless duty due at L1 block `dueAt` (acting at `now`):
+   * the rota hands it to a different prover each block until it is done, so a duty whose prover
+   * is down falls to the next one.
+   */
+  private onDuty(key: bigint, dueAt: bigint, now: bigint): boolean {
+    if (now < dueAt) return false;
+    const n = BigInt(this.config.rotaSize);
+    return Number((key + now - dueAt) % n) === this.config.index;
+  }
+
+  private async upkeep(now: bigint, next: bigint): Promise<void> {
+    const { epochClock, slotClock, slotsPerEpoch } = this.params;
+    // RANDAO: one checkpoint per epoch, in its first block if possible.
+    const epoch = epochAt(epochClock, next);
+    if (
+      !this.checkpointed.has(epoch) &&
+      this.onDuty(epoch, epochStartBlock(epochClock, epoch) - 1n, now)
+    ) {
+      this.checkpointed.add(epoch);
+      const table = this.contracts.table.connect(this.config.wallet);
+      this.outbox.submit(this.address, "upkeep.checkpointRandao", () => table.checkpointRandao());
+    }
+    // Pruning: the lowest pending block whose window closed (its descendants go with it).
+    let lowest: BlockView | undefined;
+    for (const view of this.blocks.values()) {
+      if (view.status !== BlockStatus.Proposed) continue;
+      if (proofWindow(slotClock, view.slot).closesAt >= next) continue;
+      if (lowest === undefined || view.slot < lowest.slot) lowest = view;
+    }
+    if (lowest !== undefined) {
+      const closesAt = proofWindow(slotClock, lowest.slot).closesAt;
+      if (this.onDuty(lowest.slot, closesAt, now)) {
+        const lifecycle = this.contracts.lifecycle.connect(this.config.wallet);
+        const slot = lowest.slot;
+        this.outbox.submit(this.address, "block.prune", () => lifecycle.prune(slot));
+      }
+    }
+    // Settlement: the next epoch, once its last proof window has closed.
+    const toSettle = this.nextToSettle;
+    if (toSettle !== null) {
+      const at = settleableAt(slotClock, slotsPerEpoch, toSettle);
+      if (this.onDuty(toSettle, at - 1n, now)) {
+        const { lifecycle, election } = this.contracts;
+        const call = await readEpochSettlement(
+          lifecycle,
+          election,
+          toSettle,
+          this.config.fromBlock,
+        );
+        const rewards = this.contracts.rewards.connect(this.config.wallet);
+        this.outbox.submit(this.address, "rewards.settleEpoch", () =>
+          rewards.settleEpoch(call.epoch, call.committee, call.roots),
+        );
+      }
+    }
+    // Inactivity slashes owed after a settlement.
+    for (const [member, recordedAt] of this.inactive) {
+      if (this.onDuty(BigInt(member), recordedAt, now)) {
+        this.inactive.delete(member);
+        const rewards = this.contracts.rewards.connect(this.config.wallet);
+        this.outbox.submit(this.address, "slash.inactivity", () => rewards.slashInactive(member));
+      }
+    }
+  }
+
+  /** Starts settlement from `nextEpoch` (read once from the rewards contract at start-up). */
+  startSettlingAt(nextEpoch: bigint): void {
+    this.nextToSettle = nextEpoch;
+  }
+
+  /** Claims this operator's rewards to itself, if it has any. */
+  async claim(): Promise<void> {
+    const owed = await this.contracts.rewards.claimable(this.address);
+    if (owed.proving + owed.sequencing + owed.submitting === 0n) return;
+    const rewards = this.contracts.rewards.connect(this.config.wallet);
+    this.outbox.submit(this.address, "rewards.claim", () => rewards.claim(this.address));
+  }
+
+  /** The slot of L1 block `l1Block`, for behaviours keyed on slots. */
+  slotOf(l1Block: bigint): bigint {
+    return slotAt(this.params.slotClock, l1Block);
+  }
+}

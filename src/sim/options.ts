@@ -1,0 +1,310 @@
+/**
+ * The simulator's options, their defaults and command-line parsing, and how the chosen policy and
+ * sizes become the deployment's Ignition parameters (the rest comes from
+ * `deploy/parameters/local.json`).
+ */
+import type { ByzantineFault } from "../client/prover.js";
+
+export const POLICIES = ["seed000", "seed001", "seed002"] as const;
+export type Policy = (typeof POLICIES)[number];
+
+export const BYZANTINE_FAULTS: readonly ByzantineFault[] = [
+  "wrongOutput",
+  "doubleSign",
+  "withhold",
+  "silentLeader",
+];
+
+export interface SimOptions {
+  /** Prover operators N (the sequencer is extra). */
+  provers: number;
+  /** L2 blocks B: one proposal per slot for B consecutive slots. */
+  blocks: number;
+  /** Committee size n. */
+  committeeSize: number;
+  /** Trees c. */
+  trees: number;
+  /** Leaves L per tree. */
+  leaves: number;
+  /** Proof window W in L1 blocks. */
+  window: number;
+  /** Fraction of provers that are Byzantine. */
+  byzantine: number;
+  /** Their fault, or "mixed" (round robin over every fault). */
+  byzantineFault: ByzantineFault | "mixed";
+  /** Fraction of provers that are offline. */
+  offline: number;
+  /** 1: offline from the first L2 block on; below 1: offline in that fraction of slots. */
+  offlineRate: number;
+  /** Fraction of provers that prove slower than the window allows. */
+  slow: number;
+  /** Fraction of blocks whose data the sequencer withholds. */
+  withholding: number;
+  /** 0: withheld from everyone; in (0, 1): published but withheld from that fraction of members. */
+  withholdingSubset: number;
+  /** Fraction of blocks at whose start the network partitions for a whole proof window. */
+  asynchrony: number;
+  /** Mean message latency in L1 blocks. */
+  latency: number;
+  /** Message drop rate. */
+  drop: number;
+  /** L1 blocks to prove one chunk (honest provers). */
+  provingTime: number;
+  /** Inactivity threshold k (0 = never); null = the policy's default. */
+  k: number | null;
+  policy: Policy;
+  seed: number;
+  /** Hardhat network to run on (undefined: the in-process one). */
+  network?: string;
+  json?: string;
+  html?: string;
+  /** Print a progress bar (terminal) or plain progress lines (CI). */
+  progress: "bar" | "lines" | "none";
+}
+
+export const DEFAULT_OPTIONS: SimOptions = {
+  provers: 64,
+  blocks: 32,
+  committeeSize: 32,
+  trees: 3,
+  leaves: 16,
+  window: 64,
+  byzantine: 0,
+  byzantineFault: "mixed",
+  offline: 0,
+  offlineRate: 1,
+  slow: 0,
+  withholding: 0,
+  withholdingSubset: 0,
+  asynchrony: 0,
+  latency: 0.5,
+  drop: 0,
+  provingTime: 1,
+  k: null,
+  policy: "seed001",
+  seed: 1,
+  progress: "none",
+};
+
+/** What each policy fixes in the deployment (see README "Policies"). */
+export interface PolicySettings {
+  /** Seed 002's proposal score (1 + FEE_SPLIT). */
+  feeSplitScoring: boolean;
+  /** The FEE_SPLIT the sequencer bids (basis points). */
+  sequencerFeeSplitBps: bigint;
+  /** Seed 002's FEE_BURN: the burned part of the provers' share. */
+  proverBurnBps: bigint;
+  /** Default inactivity threshold k. */
+  defaultK: number;
+  /** Whether inactivity slashing may be switched on. */
+  allowsInactivity: boolean;
+}
+
+export const POLICY_SETTINGS: Record<Policy, PolicySettings> = {
+  // Seed 000: striped trees, signed invalid work slashed, nobody slashed for inactivity.
+  seed000: {
+    feeSplitScoring: false,
+    sequencerFeeSplitBps: 0n,
+    proverBurnBps: 0n,
+    defaultK: 0,
+    allowsInactivity: false,
+  },
+  // Seed 001: VRF proposal scores; provers inactive for k elected blocks in a row are slashed.
+  seed001: {
+    feeSplitScoring: false,
+    sequencerFeeSplitBps: 0n,
+    proverBurnBps: 0n,
+    defaultK: 3,
+    allowsInactivity: true,
+  },
+  // Seed 002: scores times (1 + FEE_SPLIT), the sequencer bids 80%, FEE_BURN 40% (its example).
+  seed002: {
+    feeSplitScoring: true,
+    sequencerFeeSplitBps: 8_000n,
+    proverBurnBps: 4_000n,
+    defaultK: 0,
+    allowsInactivity: true,
+  },
+};
+
+/** A bad option value. */
+export class OptionError extends Error {}
+
+/** The inactivity threshold the run uses. */
+export function effectiveK(options: SimOptions): number {
+  const settings = POLICY_SETTINGS[options.policy];
+  const k = options.k ?? settings.defaultK;
+  if (k > 0 && !settings.allowsInactivity) {
+    throw new OptionError(`--k ${k}: ${options.policy} never slashes for inactivity (use k = 0)`);
+  }
+  return k;
+}
+
+/** Checks ranges and the constraints between options. */
+export function validateOptions(o: SimOptions): void {
+  const int = (name: string, v: number, min: number, max: number) => {
+    if (!Number.isInteger(v) || v < min || v > max) {
+      throw new OptionError(`--${name} must be an integer in [${min}, ${max}], got ${v}`);
+    }
+  };
+  const fraction = (name: string, v: number) => {
+    if (!(v >= 0 && v <= 1)) throw new OptionError(`--${name} must be in [0, 1], got ${v}`);
+  };
+  int("provers", o.provers, 1, 512);
+  int("blocks", o.blocks, 1, 4096);
+  int("n", o.committeeSize, 1, 256);
+  int("c", o.trees, 1, 16);
+  int("L", o.leaves, 1, 65536);
+  if ((o.leaves & (o.leaves - 1)) !== 0) throw new OptionError(`--L must be a power of two`);
+  if (o.committeeSize * o.trees > 256 * 16) throw new OptionError("n * c too large");
+  int("W", o.window, 5, 1000);
+  int("proving-time", o.provingTime, 0, 1000);
+  int("seed", o.seed, 0, 2 ** 32 - 1);
+  for (const [name, v] of [
+    ["byzantine", o.byzantine],
+    ["offline", o.offline],
+    ["offline-rate", o.offlineRate],
+    ["slow", o.slow],
+    ["withholding", o.withholding],
+    ["withholding-subset", o.withholdingSubset],
+    ["asynchrony", o.asynchrony],
+    ["drop", o.drop],
+  ] as const) {
+    fraction(name, v);
+  }
+  if (o.byzantine + o.offline + o.slow > 1) {
+    throw new OptionError("--byzantine + --offline + --slow must not exceed 1");
+  }
+  if (!(o.latency >= 0)) throw new OptionError(`--latency must be >= 0`);
+  if (o.byzantineFault !== "mixed" && !BYZANTINE_FAULTS.includes(o.byzantineFault)) {
+    throw new OptionError(
+      `--byzantine-fault must be mixed or one of ${BYZANTINE_FAULTS.join(", ")}`,
+    );
+  }
+  if (!POLICIES.includes(o.policy)) {
+    throw new OptionError(`--policy must be one of ${POLICIES.join(", ")}`);
+  }
+  if (o.k !== null) int("k", o.k, 0, 1_000_000);
+  effectiveK(o);
+}
+
+const FLAGS: Record<string, keyof SimOptions> = {
+  provers: "provers",
+  blocks: "blocks",
+  n: "committeeSize",
+  c: "trees",
+  L: "leaves",
+  W: "window",
+  byzantine: "byzantine",
+  "byzantine-fault": "byzantineFault",
+  offline: "offline",
+  "offline-rate": "offlineRate",
+  slow: "slow",
+  withholding: "withholding",
+  "withholding-subset": "withholdingSubset",
+  asynchrony: "asynchrony",
+  latency: "latency",
+  drop: "drop",
+  "proving-time": "provingTime",
+  k: "k",
+  policy: "policy",
+  seed: "seed",
+  network: "network",
+  json: "json",
+  html: "html",
+};
+
+const STRING_OPTIONS = new Set<keyof SimOptions>([
+  "byzantineFault",
+  "policy",
+  "network",
+  "json",
+  "html",
+]);
+
+/** The help text of `npm run sim`. */
+export const USAGE = `Usage: npm run sim -- [options]
+       npm run sim -- sweep [--fractions 0,0.1,0.2,0.3] [--trees 1,2,3] [--trials N] [options]
+
+Deploys the whole system (in-process Hardhat network unless --network), registers the provers and
+a sequencer, and runs every prover as a client against the contracts for the given L2 blocks.
+
+  --provers N            prover operators (default ${DEFAULT_OPTIONS.provers})
+  --blocks B             L2 blocks, one per slot (default ${DEFAULT_OPTIONS.blocks})
+  --n N                  committee size n (default ${DEFAULT_OPTIONS.committeeSize})
+  --c C                  trees per block c (default ${DEFAULT_OPTIONS.trees})
+  --L L                  leaves per tree, a power of two (default ${DEFAULT_OPTIONS.leaves})
+  --W W                  proof window in L1 blocks (default ${DEFAULT_OPTIONS.window})
+  --byzantine F          fraction of Byzantine provers (default 0)
+  --byzantine-fault X    mixed | wrongOutput | doubleSign | withhold | silentLeader (default mixed)
+  --offline F            fraction of offline provers (default 0)
+  --offline-rate R       1 = offline from the first block on; <1 = offline in that fraction of slots
+  --slow F               fraction of provers slower than the window (default 0)
+  --withholding R        fraction of blocks whose data the sequencer withholds (default 0)
+  --withholding-subset S 0 = from everyone; else published but withheld from that fraction of members
+  --asynchrony R         fraction of blocks at which the network partitions for a window (default 0)
+  --latency D            mean message latency in L1 blocks (default ${DEFAULT_OPTIONS.latency})
+  --drop P               message drop rate (default 0)
+  --proving-time T       L1 blocks per chunk (default ${DEFAULT_OPTIONS.provingTime})
+  --k K                  inactivity threshold, 0 = never (default: 3 under seed001, else 0)
+  --policy P             seed000 | seed001 | seed002 (default ${DEFAULT_OPTIONS.policy})
+  --seed S               seed of every random choice (default ${DEFAULT_OPTIONS.seed})
+  --network NAME         a Hardhat network from hardhat.config.ts, e.g. localhost
+  --json FILE            write the report as JSON
+  --html FILE            write a self-contained HTML report with plots
+  --help                 this text`;
+
+/** Parses `--flag value` pairs over the defaults. */
+export function parseOptions(
+  argv: readonly string[],
+  base: SimOptions = DEFAULT_OPTIONS,
+): SimOptions {
+  const options: SimOptions = { ...base };
+  const record = options as unknown as Record<string, unknown>;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("--")) throw new OptionError(`unexpected argument ${arg}`);
+    const [flag, inline] = arg.slice(2).split("=", 2);
+    const key = FLAGS[flag];
+    if (key === undefined) throw new OptionError(`unknown option --${flag}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new OptionError(`--${flag} needs a value`);
+    if (STRING_OPTIONS.has(key)) record[key] = value;
+    else {
+      const n = Number(value);
+      if (value.trim() === "" || Number.isNaN(n)) {
+        throw new OptionError(`--${flag} needs a number, got ${value}`);
+      }
+      record[key] = n;
+    }
+  }
+  validateOptions(options);
+  return options;
+}
+
+/** Every option's value, for the report. */
+export function optionsReport(o: SimOptions): Record<string, string | number | boolean> {
+  return {
+    provers: o.provers,
+    blocks: o.blocks,
+    n: o.committeeSize,
+    c: o.trees,
+    L: o.leaves,
+    W: o.window,
+    byzantine: o.byzantine,
+    byzantineFault: o.byzantineFault,
+    offline: o.offline,
+    offlineRate: o.offlineRate,
+    slow: o.slow,
+    withholding: o.withholding,
+    withholdingSubset: o.withholdingSubset,
+    asynchrony: o.asynchrony,
+    latency: o.latency,
+    drop: o.drop,
+    provingTime: o.provingTime,
+    k: effectiveK(o),
+    policy: o.policy,
+    seed: o.seed,
+    network: o.network ?? "hardhat (in-process)",
+  };
+}

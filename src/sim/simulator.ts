@@ -1,0 +1,588 @@
+/**
+ * The whole-network simulation: deploys the system with Ignition, registers N prover clients and
+ * a sequencer, and steps the chain one L1 block at a time. At every block the runtime
+ * 1. reads the new block's events once and hands them to every client (they share one RPC feed,
+ *    as clients of one node would);
+ * 2. delivers the off-chain messages due by then (`SimNetwork`);
+ * 3. lets every client act: its transactions go to the mempool;
+ * 4. mines the block (automine is off: a block holds everything sent during it).
+ * It stops once every L2 block is resolved, its epochs are settled and owed slashes executed,
+ * then every operator claims and the report is read back from chain state and events.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { keccak256, toUtf8Bytes } from "ethers";
+import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
+import type { NetworkConnection } from "hardhat/types/network";
+
+import { LocalProverRewardsModule } from "../../deploy/ProverRewards.js";
+import {
+  EventFeed,
+  OperatorWallet,
+  Outbox,
+  readProtocolParams,
+  type ChainEvent,
+  type ProtocolContracts,
+  type ProtocolParams,
+  type TxOutcome,
+} from "../client/chain.js";
+import { ProverClient, type ProverBehavior } from "../client/prover.js";
+import { SequencerClient, type Withholding } from "../client/sequencer.js";
+import { secretKeyFromSeed } from "../protocol/bls.js";
+import { epochAt, epochStartBlock } from "../protocol/epoch.js";
+import { BlockStatus, epochOfSlot, proofWindow, slotStartBlock } from "../protocol/lifecycle.js";
+import {
+  BlockLifecycle__factory,
+  CommitteeElection__factory,
+  InvalidWorkSlasher__factory,
+  ProverRewards__factory,
+  StakeTable__factory,
+  TestStakeToken__factory,
+} from "../../typechain-types/index.js";
+import { SimNetwork } from "./network.js";
+import {
+  BYZANTINE_FAULTS,
+  POLICY_SETTINGS,
+  effectiveK,
+  optionsReport,
+  type SimOptions,
+} from "./options.js";
+import { Prng } from "./random.js";
+import type {
+  BehaviorClass,
+  BlockOutcome,
+  BlockReport,
+  ProverReport,
+  SimReport,
+  TotalsReport,
+} from "./report.js";
+
+/** A Hardhat network connection (in-process or JSON-RPC) with the toolbox's plugins. */
+export type SimConnection = NetworkConnection;
+
+/** What the runtime reports while it runs. */
+export interface Progress {
+  phase: "setup" | "blocks" | "settlement" | "claims";
+  l1Block: bigint;
+  /** L2 blocks resolved so far, of `total`. */
+  resolved: number;
+  total: number;
+}
+
+export interface SimResult {
+  report: SimReport;
+  token: { decimals: number; symbol: string };
+  /** Every decoded event of the run, for tests that check more than the report. */
+  events: ChainEvent[];
+  contracts: ProtocolContracts;
+  params: ProtocolParams;
+  provers: ProverClient[];
+  sequencer: SequencerClient;
+  firstSlot: bigint;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const LOCAL_PARAMETERS = path.join(here, "..", "..", "deploy", "parameters", "local.json");
+const INACTIVITY_SLASH = 10n ** 19n;
+const ETHER_PER_OPERATOR = 10n ** 19n;
+/** L1 blocks the run may take after the last window before it gives up waiting. */
+const GRACE_BLOCKS = 64n;
+
+/** `deploy/parameters/local.json` with `"123n"` strings turned into bigints. */
+async function localParameters(): Promise<DeploymentParameters> {
+  const raw = JSON.parse(await readFile(LOCAL_PARAMETERS, "utf8")) as DeploymentParameters;
+  for (const module of Object.values(raw)) {
+    for (const [key, value] of Object.entries(module)) {
+      if (typeof value === "string" && /^\d+n$/.test(value))
+        module[key] = BigInt(value.slice(0, -1));
+    }
+  }
+  return raw;
+}
+
+/** The Ignition parameters of a run: local.json with the options' sizes and policy. */
+export async function simulationParameters(options: SimOptions): Promise<DeploymentParameters> {
+  const p = await localParameters();
+  const policy = POLICY_SETTINGS[options.policy];
+  const k = BigInt(effectiveK(options));
+  const W = BigInt(options.window);
+  const table = p.LocalStakeTable;
+  const minimumExit = W + (table.slashingWindow as bigint);
+  table.proofWindow = W;
+  if ((table.exitDelay as bigint) < minimumExit) table.exitDelay = minimumExit;
+  Object.assign(p.LocalProverNetwork, {
+    committeeSize: BigInt(options.committeeSize),
+    treeCount: BigInt(options.trees),
+    leafCount: BigInt(options.leaves),
+  });
+  const lifecycle = p.LocalBlockLifecycle;
+  lifecycle.feeSplitScoring = policy.feeSplitScoring;
+  if ((lifecycle.dataTimeout as bigint) >= W) lifecycle.dataTimeout = W - 1n;
+  Object.assign(p.LocalProverRewards, {
+    proverBurnBps: policy.proverBurnBps,
+    inactivityThreshold: k,
+    inactivitySlash: k === 0n ? 0n : INACTIVITY_SLASH,
+  });
+  return p;
+}
+
+/** The behaviour classes of the N provers: a seeded draw of who is faulty and how. */
+export function assignBehaviors(options: SimOptions, prng: Prng): BehaviorClass[] {
+  const n = options.provers;
+  const byzantine = Math.round(options.byzantine * n);
+  const offline = Math.round(options.offline * n);
+  const slow = Math.round(options.slow * n);
+  const classes: BehaviorClass[] = new Array<BehaviorClass>(n).fill("honest");
+  const order = prng.shuffle(Array.from({ length: n }, (_, i) => i));
+  order.forEach((prover, k) => {
+    if (k < byzantine) {
+      const fault =
+        options.byzantineFault === "mixed"
+          ? BYZANTINE_FAULTS[k % BYZANTINE_FAULTS.length]
+          : options.byzantineFault;
+      classes[prover] = `byzantine:${fault}`;
+    } else if (k < byzantine + offline) classes[prover] = "offline";
+    else if (k < byzantine + offline + slow) classes[prover] = "slow";
+  });
+  return classes;
+}
+
+/** A deterministic number in [0, 1) from a label (per-slot draws that do not depend on order). */
+function unitHash(label: string): number {
+  return Number(BigInt(keccak256(toUtf8Bytes(label))) >> 203n) / 2 ** 53;
+}
+
+/** Runs one simulation on `connection` and returns its report. */
+export async function runSimulation(
+  options: SimOptions,
+  connection: SimConnection,
+  onProgress: (progress: Progress) => void = () => {},
+): Promise<SimResult> {
+  const started = Date.now();
+  const { ethers } = connection;
+  const provider = ethers.provider;
+  const prng = new Prng(options.seed);
+  const [deployer] = await ethers.getSigners();
+
+  // ---- deploy --------------------------------------------------------------------------------
+  const deployedAfter = await provider.getBlockNumber();
+  const deployed = await connection.ignition.deploy(LocalProverRewardsModule, {
+    parameters: await simulationParameters(options),
+    displayUi: false,
+  });
+  const address = async (name: keyof typeof deployed) => deployed[name].getAddress();
+  const contracts: ProtocolContracts = {
+    token: TestStakeToken__factory.connect(await address("token"), deployer),
+    table: StakeTable__factory.connect(await address("stakeTable"), deployer),
+    election: CommitteeElection__factory.connect(await address("election"), deployer),
+    lifecycle: BlockLifecycle__factory.connect(await address("lifecycle"), deployer),
+    rewards: ProverRewards__factory.connect(await address("rewards"), deployer),
+    slasher: InvalidWorkSlasher__factory.connect(await address("slasher"), deployer),
+  };
+  const params = await readProtocolParams(contracts);
+  const fromBlock = await provider.getBlockNumber();
+  const feed = new EventFeed(provider, contracts, params.addresses);
+  const outbox = new Outbox();
+  const partitions: Array<{ from: bigint; until: bigint }> = [];
+  const network = new SimNetwork(
+    { latency: options.latency, dropRate: options.drop, partitions },
+    prng.fork(1),
+  );
+
+  // ---- operators -----------------------------------------------------------------------------
+  const classes = assignBehaviors(options, prng.fork(2));
+  const stake = params.minimumStake;
+  let firstSlotStart: bigint | null = null;
+  const offlineSlots = new Map<string, boolean>();
+  const provers = classes.map((cls, index) => {
+    const label = `sim-${options.seed}-prover-${index}`;
+    let behavior: ProverBehavior = { kind: "honest" };
+    if (cls === "offline") {
+      behavior = {
+        kind: "offline",
+        offline: (l1Block) => {
+          if (firstSlotStart === null || l1Block < firstSlotStart) return false;
+          if (options.offlineRate >= 1) return true;
+          const slot = (l1Block - params.slotClock.genesisBlock) / params.slotClock.slotLength;
+          const key = `${label}:${slot}`;
+          let down = offlineSlots.get(key);
+          if (down === undefined) {
+            down = unitHash(key) < options.offlineRate;
+            offlineSlots.set(key, down);
+          }
+          return down;
+        },
+      };
+    } else if (cls === "slow") behavior = { kind: "slow" };
+    else if (cls.startsWith("byzantine:")) {
+      behavior = { kind: "byzantine", fault: BYZANTINE_FAULTS.find((f) => cls.endsWith(f))! };
+    }
+    return new ProverClient(
+      {
+        index,
+        rotaSize: classes.length,
+        wallet: new OperatorWallet(keccak256(toUtf8Bytes(label)), provider),
+        secretKey: secretKeyFromSeed(label),
+        behavior,
+        provingTime: cls === "slow" ? options.window + 1 : options.provingTime,
+        roundTimeout: 2 + Math.ceil(2 * options.latency),
+        fallbackPatience: BigInt(1 + Math.ceil(2 * options.latency)),
+        stake,
+        fromBlock,
+      },
+      contracts,
+      params,
+      network,
+      outbox,
+    );
+  });
+  const withholdingPrng = prng.fork(3);
+  const sequencerLabel = `sim-${options.seed}-sequencer`;
+  const sequencer = new SequencerClient(
+    {
+      wallet: new OperatorWallet(keccak256(toUtf8Bytes(sequencerLabel)), provider),
+      secretKey: secretKeyFromSeed(sequencerLabel),
+      stake,
+      blocks: options.blocks,
+      feeSplitBps: POLICY_SETTINGS[options.policy].sequencerFeeSplitBps,
+      dataSeed: keccak256(toUtf8Bytes(`${sequencerLabel}-data`)),
+      withholding: (slot, committee): Withholding => {
+        if (unitHash(`${sequencerLabel}:withhold:${slot}`) >= options.withholding) {
+          return { kind: "none" };
+        }
+        if (options.withholdingSubset === 0) return { kind: "all" };
+        const count = Math.ceil(options.withholdingSubset * committee.length);
+        return { kind: "subset", members: withholdingPrng.shuffle(committee).slice(0, count) };
+      },
+    },
+    contracts,
+    params,
+    network,
+    outbox,
+  );
+
+  // ---- the L1 block loop ---------------------------------------------------------------------
+  await provider.send("evm_setAutomine", [false]);
+  const events: ChainEvent[] = [];
+  const outcomes: TxOutcome[] = [];
+  let now = BigInt(await provider.getBlockNumber());
+  // The deployment's own events (the pool's funding, epoch 0's RANDAO checkpoint) count too.
+  let read = BigInt(deployedAfter);
+
+  const mine = async () => {
+    await outbox.flush();
+    await provider.send("evm_mine", []);
+    now += 1n;
+    network.now = now;
+    outcomes.push(...(await outbox.collect(provider)));
+  };
+  const observe = async () => {
+    const fresh = await feed.read(Number(read) + 1, Number(now));
+    read = now;
+    events.push(...fresh);
+    for (const client of provers) await client.observe(fresh);
+    sequencer.observe(fresh);
+    for (const { to, message } of network.deliver(now)) {
+      byAddress.get(to)?.receive(message, now);
+    }
+    return fresh;
+  };
+  const byAddress = new Map(provers.map((p) => [p.address, p]));
+
+  try {
+    // Funding: ETH for gas and the stake, from the deployer (the test token's owner).
+    for (const operator of [...provers.map((p) => p.address), sequencer.address]) {
+      outbox.submit(deployer.address, "setup.fund", () =>
+        deployer.sendTransaction({ to: operator, value: ETHER_PER_OPERATOR }),
+      );
+      outbox.submit(deployer.address, "setup.mint", () => contracts.token.mint(operator, stake));
+    }
+    network.now = now;
+    await mine();
+    // Registration: approve, then register.
+    while (!provers.every((p) => p.registered) || !sequencer.registered) {
+      await observe();
+      for (const p of provers) if (!p.registered) p.setup();
+      if (!sequencer.registered) sequencer.setup();
+      await mine();
+      onProgress({ phase: "setup", l1Block: now, resolved: 0, total: options.blocks });
+      if (outcomes.some((o) => o.op === "stake.register" && !o.ok)) {
+        throw new Error(`registration failed: ${JSON.stringify(outcomes.filter((o) => !o.ok))}`);
+      }
+    }
+    await observe();
+    const registeredEpoch = epochAt(params.epochClock, now);
+    const firstEpoch = registeredEpoch + params.activationLag;
+    const firstSlot = firstEpoch * params.slotsPerEpoch;
+    const lastSlot = firstSlot + BigInt(options.blocks) - 1n;
+    firstSlotStart = slotStartBlock(params.slotClock, firstSlot);
+    sequencer.schedule(firstSlot);
+    const nextEpoch = await contracts.rewards.nextEpoch();
+    for (const p of provers) p.startSettlingAt(nextEpoch);
+    const asynchronous = new Set<bigint>();
+    for (let slot = firstSlot; slot <= lastSlot; slot++) {
+      if (unitHash(`sim-${options.seed}:async:${slot}`) < options.asynchrony) {
+        asynchronous.add(slot);
+        partitions.push({
+          from: slotStartBlock(params.slotClock, slot),
+          until: proofWindow(params.slotClock, slot).closesAt,
+        });
+      }
+    }
+
+    const lastEpoch = epochOfSlot(params.slotClock, lastSlot);
+    const deadline =
+      proofWindow(params.slotClock, lastSlot).closesAt +
+      params.slotClock.epochLength +
+      GRACE_BLOCKS;
+    const status = new Map<bigint, BlockStatus>();
+    const owed = new Set<string>();
+    let settledThrough = nextEpoch - 1n;
+    const resolvedCount = () => {
+      let resolved = 0;
+      for (let slot = firstSlot; slot <= lastSlot; slot++) {
+        const s = status.get(slot);
+        if (s !== undefined && s !== BlockStatus.Proposed) resolved++;
+      }
+      return resolved;
+    };
+    for (;;) {
+      const fresh = await observe();
+      for (const e of fresh) {
+        if (e.name === "BlockProposed") status.set(e.slot, BlockStatus.Proposed);
+        else if (e.name === "BlockFinalized") status.set(e.slot, BlockStatus.Final);
+        else if (e.name === "BlockTimedOut") status.set(e.slot, BlockStatus.TimedOut);
+        else if (e.name === "BlockPruned") status.set(e.slot, BlockStatus.Pruned);
+        else if (e.name === "EpochSettled") settledThrough = e.epoch;
+        else if (e.name === "InactivityRecorded" && e.pendingSlashes > 0n) owed.add(e.member);
+        else if (e.name === "InactivitySlashed") owed.delete(e.operator);
+      }
+      const resolved = resolvedCount();
+      const pastLastSlot = now > slotStartBlock(params.slotClock, lastSlot);
+      const allResolved = pastLastSlot && resolved === options.blocks;
+      const done = allResolved && settledThrough >= lastEpoch && owed.size === 0;
+      const phase = allResolved ? "settlement" : now < firstSlotStart ? "setup" : "blocks";
+      onProgress({ phase, l1Block: now, resolved, total: options.blocks });
+      if (done || now > deadline) break;
+      await Promise.all(provers.map((p) => p.act(now)));
+      await sequencer.act(now);
+      await mine();
+    }
+
+    // Claims.
+    for (const p of provers) await p.claim();
+    await sequencer.claim();
+    await mine();
+    events.push(...(await feed.read(Number(read) + 1, Number(now))));
+    read = now;
+    onProgress({ phase: "claims", l1Block: now, resolved: options.blocks, total: options.blocks });
+
+    const token = {
+      decimals: Number(await contracts.token.decimals()),
+      symbol: await contracts.token.symbol(),
+    };
+    const report = await buildReport({
+      options,
+      contracts,
+      params,
+      events,
+      outcomes,
+      provers,
+      sequencer,
+      classes,
+      firstSlot,
+      asynchronous,
+      deployer: deployer.address,
+      l1Blocks: Number(now) - fromBlock,
+      seconds: (Date.now() - started) / 1000,
+      network,
+    });
+    return { report, token, events, contracts, params, provers, sequencer, firstSlot };
+  } finally {
+    await provider.send("evm_setAutomine", [true]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report, from chain state and events
+// ---------------------------------------------------------------------------------------------
+
+interface ReportInput {
+  options: SimOptions;
+  contracts: ProtocolContracts;
+  params: ProtocolParams;
+  events: ChainEvent[];
+  outcomes: TxOutcome[];
+  provers: ProverClient[];
+  sequencer: SequencerClient;
+  classes: BehaviorClass[];
+  firstSlot: bigint;
+  asynchronous: Set<bigint>;
+  deployer: string;
+  l1Blocks: number;
+  seconds: number;
+  network: SimNetwork;
+}
+
+const SLASH_REASONS = new Map<string, string>([
+  [keccak256(toUtf8Bytes("INVALID_CHUNK_OUTPUT")), "wrongOutput"],
+  [keccak256(toUtf8Bytes("EQUIVOCATION")), "equivocation"],
+  [keccak256(toUtf8Bytes("INACTIVITY")), "inactivity"],
+]);
+
+/** Operations that set the run up rather than run the protocol (left out of gas per block). */
+const SETUP_OPS = new Set(["setup.fund", "setup.mint", "setup.approve", "stake.register"]);
+
+async function buildReport(input: ReportInput): Promise<SimReport> {
+  const { options, contracts, params, events, firstSlot } = input;
+  const lastSlot = firstSlot + BigInt(options.blocks) - 1n;
+  const committees = new Map<bigint, string[]>();
+  const proposedSlots = new Set<bigint>();
+  const roots = new Map<bigint, number>();
+  const finalizedAt = new Map<bigint, number>();
+  const rejected = new Set<string>();
+  const chunks = new Map<string, number>();
+  const claimed = new Map<string, bigint>();
+  const slashed = new Map<string, bigint>();
+  const reasons = new Map<string, string[]>();
+  let funded = 0n;
+  let claimedTotal = 0n;
+  let slashedTotal = 0n;
+  let reporterRewards = 0n;
+  for (const e of events) {
+    if (e.name === "CommitteeSealed") committees.set(e.epoch, e.members);
+    else if (e.name === "BlockProposed") proposedSlots.add(e.slot);
+    else if (e.name === "RootProofAccepted") roots.set(e.slot, (roots.get(e.slot) ?? 0) + 1);
+    else if (e.name === "BlockFinalized") finalizedAt.set(e.slot, e.l1Block);
+    else if (e.name === "RootRecordRejected") rejected.add(`${e.slot}:${e.tree}`);
+    else if (e.name === "PoolFunded") funded += e.amount;
+    else if (e.name === "Claimed") {
+      const total = e.proving + e.sequencing + e.submitting;
+      claimed.set(e.account, (claimed.get(e.account) ?? 0n) + total);
+      claimedTotal += total;
+    } else if (e.name === "Slashed") {
+      slashed.set(e.operator, (slashed.get(e.operator) ?? 0n) + e.amount);
+      slashedTotal += e.amount;
+      const list = reasons.get(e.operator) ?? [];
+      list.push(SLASH_REASONS.get(e.reason) ?? e.reason);
+      reasons.set(e.operator, list);
+    } else if (e.name === "ReporterRewarded") reporterRewards += e.amount;
+  }
+  for (const e of events) {
+    if (e.name !== "RootProofAccepted" || rejected.has(`${e.slot}:${e.tree}`)) continue;
+    const committee = committees.get(epochOfSlot(params.slotClock, e.slot)) ?? [];
+    const record = Buffer.from(e.record.slice(2), "hex");
+    for (const member of record) {
+      const who = committee[member];
+      if (who !== undefined) chunks.set(who, (chunks.get(who) ?? 0) + 1);
+    }
+  }
+
+  const blocks: BlockReport[] = [];
+  for (let slot = firstSlot; slot <= lastSlot; slot++) {
+    const stored = await contracts.lifecycle.getBlock(slot);
+    const s = Number(stored.status) as BlockStatus;
+    const outcome: BlockOutcome =
+      s === BlockStatus.Final ? "proven" : s === BlockStatus.TimedOut ? "timedOut" : "pruned";
+    blocks.push({
+      number: Number(slot),
+      outcome,
+      rootProofs: roots.get(slot) ?? 0,
+      finalizedAtL1Block: finalizedAt.get(slot) ?? null,
+      withheld: input.sequencer.withheld.get(slot) ?? "none",
+      asynchronous: input.asynchronous.has(slot),
+    });
+  }
+
+  const elected = new Map<string, number>();
+  for (const slot of proposedSlots) {
+    if (slot < firstSlot || slot > lastSlot) continue;
+    for (const member of committees.get(epochOfSlot(params.slotClock, slot)) ?? []) {
+      elected.set(member, (elected.get(member) ?? 0) + 1);
+    }
+  }
+  const provers: ProverReport[] = input.provers.map((p, i) => ({
+    address: p.address,
+    behavior: input.classes[i],
+    electedBlocks: elected.get(p.address) ?? 0,
+    chunksCredited: chunks.get(p.address) ?? 0,
+    rewardsClaimed: (claimed.get(p.address) ?? 0n).toString(),
+    slashedAmount: (slashed.get(p.address) ?? 0n).toString(),
+    slashReasons: reasons.get(p.address) ?? [],
+  }));
+
+  // Conservation, from chain state.
+  const { token, table, rewards } = contracts;
+  const operators = [...input.provers.map((p) => p.address), input.sequencer.address];
+  const accounts = [...operators, input.deployer];
+  const rewardsAddress = params.addresses.rewards;
+  const held = await token.balanceOf(rewardsAddress);
+  const burned = await rewards.totalBurned();
+  let claimable = 0n;
+  for (const account of accounts) {
+    const c = await rewards.claimable(account);
+    claimable += c.proving + c.sequencing + c.submitting;
+  }
+  let stakes = 0n;
+  for (const operator of operators) stakes += (await table.operatorInfo(operator)).balance;
+  const holders = [...accounts, params.addresses.table, rewardsAddress, params.slashSink];
+  let balances = 0n;
+  for (const holder of holders) balances += await token.balanceOf(holder);
+  const checks: Record<string, boolean> = {
+    "funded = claimed + burned + held": funded === claimedTotal + burned + held,
+    "rewards balance = pool + pending fees + claimable":
+      held === (await rewards.pool()) + (await rewards.pendingFees()) + claimable,
+    "stake table balance = stakes": (await token.balanceOf(params.addresses.table)) === stakes,
+    "sink = slashed - reporter rewards + burned":
+      (await token.balanceOf(params.slashSink)) === slashedTotal - reporterRewards + burned,
+    "supply = sum of holders": (await token.totalSupply()) === balances,
+  };
+  const totals: TotalsReport = {
+    rewardsFunded: funded.toString(),
+    rewardsClaimed: claimedTotal.toString(),
+    burned: burned.toString(),
+    heldByContracts: held.toString(),
+    slashed: slashedTotal.toString(),
+    conserved: Object.values(checks).every(Boolean),
+    checks,
+  };
+
+  const gasSums = new Map<string, { gas: bigint; count: number }>();
+  const transactions: Record<string, number> = {};
+  const failedTransactions: Record<string, number> = {};
+  let protocolGas = 0n;
+  for (const o of input.outcomes) {
+    if (!o.ok) {
+      const key = `${o.op}: ${o.error ?? "failed"}`;
+      failedTransactions[key] = (failedTransactions[key] ?? 0) + 1;
+      continue;
+    }
+    transactions[o.op] = (transactions[o.op] ?? 0) + 1;
+    const sum = gasSums.get(o.op) ?? { gas: 0n, count: 0 };
+    sum.gas += o.gasUsed;
+    sum.count++;
+    gasSums.set(o.op, sum);
+    if (!SETUP_OPS.has(o.op)) protocolGas += o.gasUsed;
+  }
+  const gas: Record<string, number> = {};
+  for (const [op, { gas: total, count }] of [...gasSums].sort(([a], [b]) => a.localeCompare(b))) {
+    gas[op] = Math.round(Number(total) / count);
+  }
+  return {
+    params: optionsReport(options),
+    blocks,
+    provers,
+    totals,
+    gas,
+    stats: {
+      transactions,
+      failedTransactions,
+      gasPerBlock: Math.round(Number(protocolGas) / options.blocks),
+      l1Blocks: input.l1Blocks,
+      seconds: input.seconds,
+      messages: { sent: input.network.sent, dropped: input.network.dropped },
+    },
+  };
+}
