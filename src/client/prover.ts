@@ -199,7 +199,16 @@ export class ProverClient {
   private readonly early: Message[] = [];
   private readonly checkpointed = new Set<bigint>();
   private readonly reveals = new Map<bigint, RevealPlan | null>();
+  /** `signer:slot:node` of invalid work slashed on chain. */
   private readonly reported = new Set<string>();
+  private readonly queuedReports = new Set<string>();
+  private readonly evidence: Array<{
+    key: string;
+    signer: string;
+    due: bigint;
+    op: string;
+    send: () => Promise<{ hash: string }>;
+  }> = [];
   /** Members owing an inactivity slash, with the L1 block it was recorded in. */
   private readonly inactive = new Map<string, bigint>();
   /** The next epoch to settle, once known. */
@@ -403,27 +412,54 @@ export class ProverClient {
   }
 
   private reportWrongOutput(work: BlockWork, message: ChunkMessage): void {
-    const signer = this.signerOf(work, message.member);
-    const key = `${signer}:${work.slot}:${message.output.node}`;
-    if (this.reported.has(key) || this.slashedOut.has(signer)) return;
-    this.reported.add(key);
-    this.reportsSent++;
     const slasher = this.contracts.slasher.connect(this.config.wallet);
-    this.outbox.submit(this.address, "slash.invalidChunk", () =>
+    this.queueReport(work, message, "slash.invalidChunk", () =>
       slasher.reportWrongOutput({ ...message.output }, message.signature),
     );
   }
 
   private reportEquivocation(work: BlockWork, a: ChunkMessage, b: ChunkMessage): void {
-    const signer = this.signerOf(work, a.member);
-    const key = `${signer}:${work.slot}:${a.output.node}`;
-    if (this.reported.has(key) || this.slashedOut.has(signer)) return;
-    this.reported.add(key);
-    this.reportsSent++;
     const slasher = this.contracts.slasher.connect(this.config.wallet);
-    this.outbox.submit(this.address, "slash.invalidChunk.equivocation", () =>
+    this.queueReport(work, a, "slash.invalidChunk.equivocation", () =>
       slasher.reportEquivocation({ ...a.output }, a.signature, { ...b.output }, b.signature),
     );
+  }
+
+  /**
+   * Queues evidence against the sender of `message`. Every parent of the node receives the same
+   * evidence; the parent in the lowest tree reports at once and the others one block later per
+   * tree, each only if no slash for that (signer, slot, node) has landed by then, so that honest
+   * reporters rarely pay for a report that reverts with AlreadySlashed.
+   */
+  private queueReport(
+    work: BlockWork,
+    message: ChunkMessage,
+    op: string,
+    send: () => Promise<{ hash: string }>,
+  ): void {
+    const signer = this.signerOf(work, message.member);
+    const node = Number(message.output.node);
+    const key = `${signer}:${work.slot}:${node}`;
+    if (this.reported.has(key) || this.queuedReports.has(key) || this.slashedOut.has(signer)) {
+      return;
+    }
+    this.queuedReports.add(key);
+    const stride = 2 * work.leafCount - 1;
+    let delay = 0;
+    while (delay < work.c && work.assigned[delay * stride + (node >> 1) - 1] !== work.me) delay++;
+    this.evidence.push({ key, signer, due: this.now + BigInt(delay % work.c), op, send });
+  }
+
+  /** Sends the queued reports that are due and still needed. */
+  private sendReports(now: bigint): void {
+    for (let i = this.evidence.length - 1; i >= 0; i--) {
+      const report = this.evidence[i];
+      if (report.due > now) continue;
+      this.evidence.splice(i, 1);
+      if (this.reported.has(report.key) || this.slashedOut.has(report.signer)) continue;
+      this.reportsSent++;
+      this.outbox.submit(this.address, report.op, report.send);
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -468,6 +504,7 @@ export class ProverClient {
     const next = now + 1n;
     await this.learnEpochs();
     this.replayEarly(now);
+    this.sendReports(now);
     await this.reveal(next);
     await this.upkeep(now, next);
     for (const view of this.blocks.values()) {
@@ -848,6 +885,10 @@ export class ProverClient {
     }
     // Inactivity slashes owed after a settlement.
     for (const [member, recordedAt] of this.inactive) {
+      if (this.slashedOut.has(member)) {
+        this.inactive.delete(member); // nothing left to slash
+        continue;
+      }
       if (this.onDuty(BigInt(member), recordedAt, now)) {
         this.inactive.delete(member);
         const rewards = this.contracts.rewards.connect(this.config.wallet);

@@ -339,6 +339,7 @@ export async function runSimulation(
       GRACE_BLOCKS;
     const status = new Map<bigint, BlockStatus>();
     const owed = new Set<string>();
+    const emptied = new Set<string>();
     let settledThrough = nextEpoch - 1n;
     const resolvedCount = () => {
       let resolved = 0;
@@ -358,7 +359,9 @@ export async function runSimulation(
         else if (e.name === "EpochSettled") settledThrough = e.epoch;
         else if (e.name === "InactivityRecorded" && e.pendingSlashes > 0n) owed.add(e.member);
         else if (e.name === "InactivitySlashed") owed.delete(e.operator);
+        else if (e.name === "Slashed" && e.remaining === 0n) emptied.add(e.operator);
       }
+      for (const operator of emptied) owed.delete(operator);
       const resolved = resolvedCount();
       const pastLastSlot = now > slotStartBlock(params.slotClock, lastSlot);
       const allResolved = pastLastSlot && resolved === options.blocks;
