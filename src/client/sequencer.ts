@@ -10,7 +10,13 @@ import { AbiCoder, keccak256 } from "ethers";
 
 import { encodeG1, publicKeyOf, type SecretKey } from "../protocol/bls.js";
 import { txCommitmentOf } from "../protocol/chunks.js";
-import { proofWindow, proposalScore, slotAt, slotStartBlock } from "../protocol/lifecycle.js";
+import {
+  BlockStatus,
+  proofWindow,
+  proposalScore,
+  slotAt,
+  slotStartBlock,
+} from "../protocol/lifecycle.js";
 import { publicKeyHash, registrationKeys } from "../protocol/stake.js";
 import type {
   ChainEvent,
@@ -159,7 +165,9 @@ export class SequencerClient {
       if (next !== proofWindow(slotClock, proposedSlot).opensAt) continue;
       this.published.add(proposedSlot);
       const stored = await this.contracts.lifecycle.getBlock(proposedSlot);
-      if (stored.proposer !== this.address) continue; // outbid or removed
+      // Outbid, or removed with a timed-out or pruned ancestor: nothing to publish.
+      if (stored.proposer !== this.address || stored.status !== BigInt(BlockStatus.Proposed))
+        continue;
       const epoch = (proposedSlot * slotClock.slotLength) / slotClock.epochLength;
       const committee = this.committees.get(epoch) ?? [];
       const policy = this.config.withholding(proposedSlot, committee);
