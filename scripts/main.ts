@@ -41,6 +41,7 @@ import {
 import { network } from "hardhat";
 
 import { LocalProverRewardsModule } from "../deploy/ProverRewards.js";
+import { readSlotClock } from "../src/client/chain.js";
 import { readEpochSettlement } from "../src/client/settlement.js";
 import { settleEpochModel, type RootEntry } from "../src/protocol/rewards.js";
 import { assignment, blockSeed } from "../src/protocol/assignment.js";
@@ -353,14 +354,7 @@ function check(what: string, ok: boolean): string {
   return ok ? "same" : "DIFFERENT";
 }
 
-const slotClock: SlotClock = {
-  genesisBlock: await lifecycle.GENESIS_BLOCK(),
-  epochLength: await lifecycle.EPOCH_LENGTH(),
-  slotLength: await lifecycle.SLOT_LENGTH(),
-  proposalPhase: await lifecycle.PROPOSAL_PHASE(),
-  proofWindow: await lifecycle.PROOF_WINDOW(),
-  dataTimeout: await lifecycle.DATA_TIMEOUT(),
-};
+const slotClock: SlotClock = await readSlotClock(lifecycle);
 const lifecycleDomain = { chainId, lifecycle: lifecycleAddress };
 const m = members.length;
 const f = faultThreshold(m, await lifecycle.FAULT_TOLERANCE_BPS());

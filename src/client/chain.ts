@@ -54,6 +54,18 @@ export interface ProtocolParams {
   slashSink: string;
 }
 
+/** The lifecycle's timing, read from its immutables. */
+export async function readSlotClock(lifecycle: BlockLifecycle): Promise<SlotClock> {
+  return {
+    genesisBlock: await lifecycle.GENESIS_BLOCK(),
+    epochLength: await lifecycle.EPOCH_LENGTH(),
+    slotLength: await lifecycle.SLOT_LENGTH(),
+    proposalPhase: await lifecycle.PROPOSAL_PHASE(),
+    proofWindow: await lifecycle.PROOF_WINDOW(),
+    dataTimeout: await lifecycle.DATA_TIMEOUT(),
+  };
+}
+
 /** Reads {@link ProtocolParams} from the deployment's views. */
 export async function readProtocolParams(c: ProtocolContracts): Promise<ProtocolParams> {
   const { table, election, lifecycle, rewards } = c;
@@ -75,14 +87,7 @@ export async function readProtocolParams(c: ProtocolContracts): Promise<Protocol
       slasher: await c.slasher.getAddress(),
     },
     epochClock,
-    slotClock: {
-      genesisBlock: await lifecycle.GENESIS_BLOCK(),
-      epochLength: await lifecycle.EPOCH_LENGTH(),
-      slotLength: await lifecycle.SLOT_LENGTH(),
-      proposalPhase: await lifecycle.PROPOSAL_PHASE(),
-      proofWindow: await lifecycle.PROOF_WINDOW(),
-      dataTimeout: await lifecycle.DATA_TIMEOUT(),
-    },
+    slotClock: await readSlotClock(lifecycle),
     slotsPerEpoch: await rewards.SLOTS_PER_EPOCH(),
     minimumStake: await table.MINIMUM_STAKE(),
     activationLag: await table.ACTIVATION_LAG(),

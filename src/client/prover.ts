@@ -57,7 +57,7 @@ import {
   type CompactSignature,
 } from "../protocol/lifecycle.js";
 import { settleableAt } from "../protocol/rewards.js";
-import { publicKeyHash, registrationKeys } from "../protocol/stake.js";
+import { publicKeyHash } from "../protocol/stake.js";
 import type {
   ChainEvent,
   OperatorWallet,
@@ -65,6 +65,7 @@ import type {
   ProtocolContracts,
   ProtocolParams,
 } from "./chain.js";
+import { advanceRegistration, claimOwnRewards, type RegistrationState } from "./operator.js";
 import type { BlockData, ChunkMessage, Message, Transport, VoteMessage } from "./messages.js";
 import { readEpochSettlement } from "./settlement.js";
 
@@ -213,7 +214,7 @@ export class ProverClient {
   private readonly inactive = new Map<string, bigint>();
   /** The next epoch to settle, once known. */
   private nextToSettle: bigint | null = null;
-  private registration: "new" | "approved" | "sent" | "registered" = "new";
+  private registration: RegistrationState = "new";
   private readonly slashedOut = new Set<string>();
   /** The latest L1 block the client has seen. */
   private now = 0n;
@@ -466,32 +467,15 @@ export class ProverClient {
   // Acting, once per L1 block
   // -------------------------------------------------------------------------------------------
 
-  /** Registers: approves the stake table, then registers the key (one step per block). */
+  /** Registers its stake and key: approve, then register (one step per block). */
   setup(): void {
-    if (this.registration === "new") {
-      this.registration = "approved";
-      const token = this.contracts.token.connect(this.config.wallet);
-      this.outbox.submit(this.address, "setup.approve", () =>
-        token.approve(this.params.addresses.table, this.config.stake),
-      );
-    } else if (this.registration === "approved") {
-      this.registration = "sent";
-      const keys = registrationKeys(
-        this.config.secretKey,
-        { chainId: this.params.chainId, verifyingContract: this.params.addresses.table },
-        this.address,
-      );
-      const table = this.contracts.table.connect(this.config.wallet);
-      this.outbox.submit(this.address, "stake.register", () =>
-        table.register(
-          this.address,
-          this.address,
-          this.config.stake,
-          keys.publicKey,
-          keys.proofOfPossession,
-        ),
-      );
-    }
+    this.registration = advanceRegistration(
+      this.registration,
+      this.config,
+      this.contracts,
+      this.params,
+      this.outbox,
+    );
   }
 
   /**
@@ -902,12 +886,9 @@ export class ProverClient {
     this.nextToSettle = nextEpoch;
   }
 
-  /** Claims this operator's rewards to itself, if it has any. */
+  /** Claims its rewards to itself, if it has any. */
   async claim(): Promise<void> {
-    const owed = await this.contracts.rewards.claimable(this.address);
-    if (owed.proving + owed.sequencing + owed.submitting === 0n) return;
-    const rewards = this.contracts.rewards.connect(this.config.wallet);
-    this.outbox.submit(this.address, "rewards.claim", () => rewards.claim(this.address));
+    await claimOwnRewards(this.config.wallet, this.contracts, this.outbox);
   }
 
   /** The slot of L1 block `l1Block`, for behaviours keyed on slots. */

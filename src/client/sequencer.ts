@@ -10,14 +10,8 @@ import { AbiCoder, keccak256 } from "ethers";
 
 import { encodeG1, publicKeyOf, type SecretKey } from "../protocol/bls.js";
 import { txCommitmentOf } from "../protocol/chunks.js";
-import {
-  BlockStatus,
-  proofWindow,
-  proposalScore,
-  slotAt,
-  slotStartBlock,
-} from "../protocol/lifecycle.js";
-import { publicKeyHash, registrationKeys } from "../protocol/stake.js";
+import { BlockStatus, proofWindow, slotAt, slotStartBlock } from "../protocol/lifecycle.js";
+import { publicKeyHash } from "../protocol/stake.js";
 import type {
   ChainEvent,
   OperatorWallet,
@@ -25,6 +19,7 @@ import type {
   ProtocolContracts,
   ProtocolParams,
 } from "./chain.js";
+import { advanceRegistration, claimOwnRewards, type RegistrationState } from "./operator.js";
 import type { BlockData, Transport } from "./messages.js";
 
 const abi = AbiCoder.defaultAbiCoder();
@@ -64,7 +59,7 @@ export class SequencerClient {
   /** The data policy it applied per slot, for the report. */
   readonly withheld = new Map<bigint, Withholding["kind"]>();
 
-  private registration: "new" | "approved" | "sent" | "registered" = "new";
+  private registration: RegistrationState = "new";
   private firstSlot: bigint | null = null;
   private readonly committees = new Map<bigint, string[]>();
   private readonly proposed = new Map<bigint, BlockData>();
@@ -100,33 +95,15 @@ export class SequencerClient {
     }
   }
 
-  /** Registers its stake and key (one step per block), like a prover. */
+  /** Registers its stake and key: approve, then register (one step per block). */
   setup(): void {
-    const wallet = this.config.wallet;
-    if (this.registration === "new") {
-      this.registration = "approved";
-      const token = this.contracts.token.connect(wallet);
-      this.outbox.submit(this.address, "setup.approve", () =>
-        token.approve(this.params.addresses.table, this.config.stake),
-      );
-    } else if (this.registration === "approved") {
-      this.registration = "sent";
-      const keys = registrationKeys(
-        this.config.secretKey,
-        { chainId: this.params.chainId, verifyingContract: this.params.addresses.table },
-        this.address,
-      );
-      const table = this.contracts.table.connect(wallet);
-      this.outbox.submit(this.address, "stake.register", () =>
-        table.register(
-          this.address,
-          this.address,
-          this.config.stake,
-          keys.publicKey,
-          keys.proofOfPossession,
-        ),
-      );
-    }
+    this.registration = advanceRegistration(
+      this.registration,
+      this.config,
+      this.contracts,
+      this.params,
+      this.outbox,
+    );
   }
 
   /** Proposes at the start of each of its slots and publishes when the proof window opens. */
@@ -184,16 +161,8 @@ export class SequencerClient {
     }
   }
 
-  /** Seed 001's public score of its proposal for `slot` under `epochSeed`. */
-  scoreFor(epochSeed: string, slot: bigint): bigint {
-    return proposalScore(epochSeed, slot, this.keyHash, this.config.feeSplitBps);
-  }
-
-  /** Claims its rewards (sequencing share) to itself, if any. */
+  /** Claims its rewards to itself, if it has any. */
   async claim(): Promise<void> {
-    const owed = await this.contracts.rewards.claimable(this.address);
-    if (owed.proving + owed.sequencing + owed.submitting === 0n) return;
-    const rewards = this.contracts.rewards.connect(this.config.wallet);
-    this.outbox.submit(this.address, "rewards.claim", () => rewards.claim(this.address));
+    await claimOwnRewards(this.config.wallet, this.contracts, this.outbox);
   }
 }

@@ -21,6 +21,7 @@ import {
   type SlotClock,
   type TreeShape,
 } from "../../src/protocol/lifecycle.js";
+import { readSlotClock } from "../../src/client/chain.js";
 import { publicKeyHash } from "../../src/protocol/stake.js";
 import type { BlockLifecycle, StandInProofVerifier } from "../../typechain-types/index.js";
 import {
@@ -96,14 +97,7 @@ export async function deployLifecycle(
   const byAddress = new Map(fx.operators.map((o) => [o.address, o]));
   const members = committee.map((a) => byAddress.get(a)!);
   const sequencers = fx.operators.filter((o) => !committee.includes(o.address));
-  const clock: SlotClock = {
-    genesisBlock: await lifecycle.GENESIS_BLOCK(),
-    epochLength: await lifecycle.EPOCH_LENGTH(),
-    slotLength: await lifecycle.SLOT_LENGTH(),
-    proposalPhase: await lifecycle.PROPOSAL_PHASE(),
-    proofWindow: await lifecycle.PROOF_WINDOW(),
-    dataTimeout: await lifecycle.DATA_TIMEOUT(),
-  };
+  const clock: SlotClock = await readSlotClock(lifecycle);
   return {
     ...fx,
     lifecycle,
