@@ -20,7 +20,7 @@
 import { ZeroHash, keccak256 } from "ethers";
 
 import { assignment, blockSeed } from "../protocol/assignment.js";
-import { encodeG1, encodeG2, publicKeyOf, type G2, type SecretKey } from "../protocol/bls.js";
+import { encodeG1, encodeG2, publicKeyOf, type G2 } from "../protocol/bls.js";
 import {
   chunkOutputDomain,
   signChunkOutput,
@@ -57,16 +57,9 @@ import {
   type CompactSignature,
 } from "../protocol/lifecycle.js";
 import { settleableAt } from "../protocol/rewards.js";
-import { publicKeyHash } from "../protocol/stake.js";
-import type {
-  ChainEvent,
-  OperatorWallet,
-  Outbox,
-  ProtocolContracts,
-  ProtocolParams,
-} from "./chain.js";
-import { advanceRegistration, claimOwnRewards, type RegistrationState } from "./operator.js";
-import type { BlockData, ChunkMessage, Message, Transport, VoteMessage } from "./messages.js";
+import type { ChainEvent } from "./chain.js";
+import { OperatorClient, type OperatorAccount } from "./operator.js";
+import type { BlockData, ChunkMessage, Message, VoteMessage } from "./messages.js";
 import { readEpochSettlement } from "./settlement.js";
 
 /** How a Byzantine prover deviates; otherwise it follows the protocol. */
@@ -88,14 +81,11 @@ export type ProverBehavior =
   | { kind: "slow" }
   | { kind: "byzantine"; fault: ByzantineFault };
 
-export interface ProverConfig {
+export interface ProverConfig extends OperatorAccount {
   /** Position among the simulated provers: orders the upkeep rota. */
   index: number;
   /** Number of provers taking part in the upkeep rota. */
   rotaSize: number;
-  /** The operator account (also its withdrawer). */
-  wallet: OperatorWallet;
-  secretKey: SecretKey;
   behavior: ProverBehavior;
   /** L1 blocks one chunk takes to prove. */
   provingTime: number;
@@ -103,8 +93,6 @@ export interface ProverConfig {
   roundTimeout: number;
   /** L1 blocks to wait for my own tree's child output before using another tree's. */
   fallbackPatience: bigint;
-  /** Tokens to stake at registration. */
-  stake: bigint;
   /** The first L1 block whose events matter (the deployment block). */
   fromBlock: number;
 }
@@ -185,9 +173,7 @@ function cachedAssignment(m: number, seed: string, c: number, leafCount: number)
   return result;
 }
 
-export class ProverClient {
-  readonly address: string;
-  readonly keyHash: string;
+export class ProverClient extends OperatorClient<ProverConfig> {
   /** Chunks this client proved and sent (or used itself), for the report. */
   chunksProven = 0;
   /** Reports this client sent. */
@@ -214,25 +200,9 @@ export class ProverClient {
   private readonly inactive = new Map<string, bigint>();
   /** The next epoch to settle, once known. */
   private nextToSettle: bigint | null = null;
-  private registration: RegistrationState = "new";
   private readonly slashedOut = new Set<string>();
   /** The latest L1 block the client has seen. */
   private now = 0n;
-
-  constructor(
-    readonly config: ProverConfig,
-    private readonly contracts: ProtocolContracts,
-    private readonly params: ProtocolParams,
-    private readonly transport: Transport,
-    private readonly outbox: Outbox,
-  ) {
-    this.address = config.wallet.address;
-    this.keyHash = publicKeyHash(encodeG1(publicKeyOf(config.secretKey)));
-  }
-
-  get registered(): boolean {
-    return this.registration === "registered";
-  }
 
   /** Whether the client is down at L1 block `l1Block`. */
   offlineAt(l1Block: bigint): boolean {
@@ -254,7 +224,7 @@ export class ProverClient {
     for (const e of events) {
       switch (e.name) {
         case "OperatorRegistered":
-          if (e.operator === this.address) this.registration = "registered";
+          this.noteRegistration(e);
           break;
         case "RandaoCheckpointed":
           this.checkpointed.add(e.epoch);
@@ -466,17 +436,6 @@ export class ProverClient {
   // -------------------------------------------------------------------------------------------
   // Acting, once per L1 block
   // -------------------------------------------------------------------------------------------
-
-  /** Registers its stake and key: approve, then register (one step per block). */
-  setup(): void {
-    this.registration = advanceRegistration(
-      this.registration,
-      this.config,
-      this.contracts,
-      this.params,
-      this.outbox,
-    );
-  }
 
   /**
    * Everything the client does after L1 block `now` was mined; its transactions land in block
@@ -884,11 +843,6 @@ export class ProverClient {
   /** Starts settlement from `nextEpoch` (read once from the rewards contract at start-up). */
   startSettlingAt(nextEpoch: bigint): void {
     this.nextToSettle = nextEpoch;
-  }
-
-  /** Claims its rewards to itself, if it has any. */
-  async claim(): Promise<void> {
-    await claimOwnRewards(this.config.wallet, this.contracts, this.outbox);
   }
 
   /** The slot of L1 block `l1Block`, for behaviours keyed on slots. */

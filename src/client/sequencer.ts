@@ -8,19 +8,11 @@
  */
 import { AbiCoder, keccak256 } from "ethers";
 
-import { encodeG1, publicKeyOf, type SecretKey } from "../protocol/bls.js";
 import { txCommitmentOf } from "../protocol/chunks.js";
 import { BlockStatus, proofWindow, slotAt, slotStartBlock } from "../protocol/lifecycle.js";
-import { publicKeyHash } from "../protocol/stake.js";
-import type {
-  ChainEvent,
-  OperatorWallet,
-  Outbox,
-  ProtocolContracts,
-  ProtocolParams,
-} from "./chain.js";
-import { advanceRegistration, claimOwnRewards, type RegistrationState } from "./operator.js";
-import type { BlockData, Transport } from "./messages.js";
+import type { ChainEvent } from "./chain.js";
+import { OperatorClient, type OperatorAccount } from "./operator.js";
+import type { BlockData } from "./messages.js";
 
 const abi = AbiCoder.defaultAbiCoder();
 
@@ -31,10 +23,7 @@ export type Withholding =
   /** Published on L1, but never sent to these committee members (addresses). */
   | { kind: "subset"; members: readonly string[] };
 
-export interface SequencerConfig {
-  wallet: OperatorWallet;
-  secretKey: SecretKey;
-  stake: bigint;
+export interface SequencerConfig extends OperatorAccount {
   /** How many slots it proposes for, from the slot {@link SequencerClient.schedule} sets. */
   blocks: number;
   /** The FEE_SPLIT it bids in basis points (scored only under seed 002's FEE_SPLIT scoring). */
@@ -53,32 +42,14 @@ export function blockData(dataSeed: string, slot: bigint, leafCount: number): Bl
   return { slot, txCommitment: txCommitmentOf(leafInputs), leafInputs };
 }
 
-export class SequencerClient {
-  readonly address: string;
-  readonly keyHash: string;
+export class SequencerClient extends OperatorClient<SequencerConfig> {
   /** The data policy it applied per slot, for the report. */
   readonly withheld = new Map<bigint, Withholding["kind"]>();
 
-  private registration: RegistrationState = "new";
   private firstSlot: bigint | null = null;
   private readonly committees = new Map<bigint, string[]>();
   private readonly proposed = new Map<bigint, BlockData>();
   private readonly published = new Set<bigint>();
-
-  constructor(
-    readonly config: SequencerConfig,
-    private readonly contracts: ProtocolContracts,
-    private readonly params: ProtocolParams,
-    private readonly transport: Transport,
-    private readonly outbox: Outbox,
-  ) {
-    this.address = config.wallet.address;
-    this.keyHash = publicKeyHash(encodeG1(publicKeyOf(config.secretKey)));
-  }
-
-  get registered(): boolean {
-    return this.registration === "registered";
-  }
 
   /** Proposes for `[firstSlot, firstSlot + blocks)`. */
   schedule(firstSlot: bigint): void {
@@ -87,23 +58,11 @@ export class SequencerClient {
 
   observe(events: readonly ChainEvent[]): void {
     for (const e of events) {
-      if (e.name === "OperatorRegistered" && e.operator === this.address) {
-        this.registration = "registered";
-      } else if (e.name === "CommitteeSealed") {
+      this.noteRegistration(e);
+      if (e.name === "CommitteeSealed") {
         this.committees.set(e.epoch, e.members);
       }
     }
-  }
-
-  /** Registers its stake and key: approve, then register (one step per block). */
-  setup(): void {
-    this.registration = advanceRegistration(
-      this.registration,
-      this.config,
-      this.contracts,
-      this.params,
-      this.outbox,
-    );
   }
 
   /** Proposes at the start of each of its slots and publishes when the proof window opens. */
@@ -159,10 +118,5 @@ export class SequencerClient {
           this.transport.send(this.address, member, { kind: "data", data });
       }
     }
-  }
-
-  /** Claims its rewards to itself, if it has any. */
-  async claim(): Promise<void> {
-    await claimOwnRewards(this.config.wallet, this.contracts, this.outbox);
   }
 }
