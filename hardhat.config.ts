@@ -65,6 +65,9 @@ export default defineConfig({
   },
   paths: {
     tests: { mocha: "test" },
+    // Ignition's directory: modules in deploy/modules, deployments recorded per chain in
+    // deploy/deployments/chain-<id> (the Ignition CLI loads modules only from <ignition>/modules).
+    ignition: "deploy",
   },
   typechain: {
     outDir: "typechain-types",

@@ -2,7 +2,7 @@
  * The project's main job (foundation, election, block-lifecycle and rewards layers): deploy the
  * stake table, its test token, the committee election, the stand-in proof verifier, the block
  * lifecycle, the reward pool and the invalid-work slasher with Ignition
- * (`LocalProverRewardsModule`) to the selected network (the in-process
+ * (`TestProverSystemModule`) to the selected network (the in-process
  * one by default), register a few provers and one sequencer through the TypeScript protocol
  * library, print the parameters and the resulting state, then run one election: every prover
  * computes its VRF, an aggregator reveals them in one batch, the committee is sealed after the
@@ -40,7 +40,7 @@ import {
 } from "ethers";
 import { network } from "hardhat";
 
-import { LocalProverRewardsModule } from "../deploy/ProverRewards.js";
+import { TestProverSystemModule } from "../deploy/modules/ProverSystem.js";
 import { readSlotClock } from "../src/client/chain.js";
 import { readEpochSettlement } from "../src/client/settlement.js";
 import { settleEpochModel, type RootEntry } from "../src/protocol/rewards.js";
@@ -113,7 +113,7 @@ async function mineUntilNextBlockIs(target: bigint): Promise<void> {
   if (target > next) await networkHelpers.mine(target - next);
 }
 
-const deployed = await ignition.deploy(LocalProverRewardsModule, {
+const deployed = await ignition.deploy(TestProverSystemModule, {
   parameters: parametersFile,
   displayUi: false,
 });

@@ -4,13 +4,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 
-import { LocalBlockLifecycleModule } from "../deploy/BlockLifecycle.js";
-import { LocalProverNetworkModule } from "../deploy/ProverNetwork.js";
-import {
-  InvalidWorkSlasherModule,
-  LocalProverRewardsModule,
-  ProverRewardsModule,
-} from "../deploy/ProverRewards.js";
+import { TestBlockLifecycleModule } from "../deploy/modules/BlockLifecycle.js";
+import { TestProverNetworkModule } from "../deploy/modules/ProverNetwork.js";
+import { InvalidWorkSlasherModule, ProverRewardsModule } from "../deploy/modules/ProverRewards.js";
+import { ProverSystemModule, TestProverSystemModule } from "../deploy/modules/ProverSystem.js";
 
 const { ethers, ignition } = await network.create();
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,17 +28,17 @@ function big(v: string | boolean): bigint {
   return BigInt(String(v).replace(/n$/, ""));
 }
 
-describe("Ignition: LocalProverNetwork", function () {
+describe("Ignition: TestProverNetwork", function () {
   it("deploys token, stake table and election wired together with the local parameters", async function () {
     const parameters = readParameters();
-    const { token, stakeTable, election } = await ignition.deploy(LocalProverNetworkModule, {
+    const { token, stakeTable, election } = await ignition.deploy(TestProverNetworkModule, {
       parameters: parametersFile,
       displayUi: false,
     });
     const table = await ethers.getContractAt("StakeTable", await stakeTable.getAddress());
     const elect = await ethers.getContractAt("CommitteeElection", await election.getAddress());
-    const local = parameters.LocalStakeTable;
-    const net = parameters.LocalProverNetwork;
+    const local = parameters.TestStakeTable;
+    const net = parameters.TestProverNetwork;
     expect(await table.STAKE_TOKEN()).to.equal(await token.getAddress());
     expect(await table.EPOCH_LENGTH()).to.equal(big(local.epochLength));
     expect(await elect.STAKE_TABLE()).to.equal(await table.getAddress());
@@ -51,21 +48,21 @@ describe("Ignition: LocalProverNetwork", function () {
     expect([p.committeeSize, p.oversamplingBps, p.treeCount, p.leafCount]).to.deep.equal(
       [net.committeeSize, net.oversamplingBps, net.treeCount, net.leafCount].map(big),
     );
-    expect(await elect.hasRole(await elect.GOVERNOR_ROLE(), String(net.governor))).to.equal(true);
-    expect(await elect.hasRole(await elect.DEFAULT_ADMIN_ROLE(), String(net.admin))).to.equal(true);
+    expect(await elect.hasRole(await elect.GOVERNOR_ROLE(), String(parameters.$global.governor))).to.equal(true);
+    expect(await elect.hasRole(await elect.DEFAULT_ADMIN_ROLE(), String(parameters.$global.admin))).to.equal(true);
   });
 });
 
-describe("Ignition: LocalBlockLifecycle", function () {
+describe("Ignition: TestBlockLifecycle", function () {
   it("deploys the lifecycle on the local network's election, with the stand-in verifier", async function () {
     const parameters = readParameters();
     const { stakeTable, election, verifier, lifecycle } = await ignition.deploy(
-      LocalBlockLifecycleModule,
+      TestBlockLifecycleModule,
       { parameters: parametersFile, displayUi: false },
     );
     const life = await ethers.getContractAt("BlockLifecycle", await lifecycle.getAddress());
     const table = await ethers.getContractAt("StakeTable", await stakeTable.getAddress());
-    const local = parameters.LocalBlockLifecycle;
+    const local = parameters.TestBlockLifecycle;
     expect(await life.ELECTION()).to.equal(await election.getAddress());
     expect(await life.STAKE_TABLE()).to.equal(await stakeTable.getAddress());
     expect(await life.VERIFIER()).to.equal(await verifier.getAddress());
@@ -81,10 +78,10 @@ describe("Ignition: LocalBlockLifecycle", function () {
   });
 });
 
-describe("Ignition: LocalProverRewards", function () {
+describe("Ignition: TestProverSystem", function () {
   it("deploys rewards and slasher on the local lifecycle, both slashers, the pool funded", async function () {
     const parameters = readParameters();
-    const deployed = await ignition.deploy(LocalProverRewardsModule, {
+    const deployed = await ignition.deploy(TestProverSystemModule, {
       parameters: parametersFile,
       displayUi: false,
     });
@@ -103,9 +100,9 @@ describe("Ignition: LocalProverRewards", function () {
       await deployed.slasher.getAddress(),
     );
     const lifecycleAddress = await life.getAddress();
-    const local = parameters.LocalProverRewards;
-    const slashing = parameters.LocalInvalidWorkSlasher;
-    const admin = String(parameters.LocalStakeTable.admin);
+    const local = parameters.TestProverRewards;
+    const slashing = parameters.TestInvalidWorkSlasher;
+    const admin = String(parameters.$global.admin);
 
     // Wiring.
     expect(await life.ELECTION()).to.equal(await deployed.election.getAddress());
@@ -119,7 +116,7 @@ describe("Ignition: LocalProverRewards", function () {
     expect(await table.hasRole(role, await slasher.getAddress())).to.equal(true);
 
     // The pool, funded by the admin with tokens minted for it.
-    const initialPool = big(local.initialPool);
+    const initialPool = big(parameters.TestProverSystem.initialPool);
     expect(await rewards.pool()).to.equal(initialPool);
     expect(await token.balanceOf(await rewards.getAddress())).to.equal(initialPool);
     expect(await rewards.pendingFees()).to.equal(0n);
@@ -136,7 +133,7 @@ describe("Ignition: LocalProverRewards", function () {
     expect(await rewards.BURN_UNPROVEN_SHARE()).to.equal(local.burnUnprovenShare);
     expect(await rewards.INACTIVITY_THRESHOLD()).to.equal(big(local.inactivityThreshold));
     expect(await rewards.INACTIVITY_SLASH()).to.equal(big(local.inactivitySlash));
-    expect(await rewards.FEE_SPLIT()).to.equal(parameters.LocalBlockLifecycle.feeSplitScoring);
+    expect(await rewards.FEE_SPLIT()).to.equal(parameters.TestBlockLifecycle.feeSplitScoring);
     expect(await slasher.SLASH_AMOUNT()).to.equal(big(slashing.slashAmount));
     expect(await slasher.REPORTER_BPS()).to.equal(big(slashing.reporterBps));
     expect(await slasher.SLASHING_WINDOW()).to.equal(await table.SLASHING_WINDOW());
@@ -144,7 +141,7 @@ describe("Ignition: LocalProverRewards", function () {
 });
 
 describe("Ignition: ProverRewards and InvalidWorkSlasher over an existing token", function () {
-  /** The production modules' parameters: local.json's, with the Local prefix dropped. */
+  /** The production modules' parameters: local.json's, with the Test prefix dropped. */
   async function productionParameters() {
     const [admin] = await ethers.getSigners();
     const token = await ethers.deployContract("TestStakeToken", ["Stake", "STK", admin.address]);
@@ -156,14 +153,15 @@ describe("Ignition: ProverRewards and InvalidWorkSlasher over an existing token"
           .map(([key, value]) => [key, parameterValue(value)]),
       );
     const parameters = {
+      $global: section("$global"),
       StakeTable: {
-        ...section("LocalStakeTable", ["tokenName", "tokenSymbol", "tokenOwner"]),
+        ...section("TestStakeTable", ["tokenName", "tokenSymbol", "tokenOwner"]),
         stakeToken: await token.getAddress(),
       },
-      ProverNetwork: section("LocalProverNetwork"),
-      BlockLifecycle: section("LocalBlockLifecycle"),
-      ProverRewards: section("LocalProverRewards", ["initialPool"]),
-      InvalidWorkSlasher: section("LocalInvalidWorkSlasher"),
+      ProverNetwork: section("TestProverNetwork"),
+      BlockLifecycle: section("TestBlockLifecycle"),
+      ProverRewards: section("TestProverRewards"),
+      InvalidWorkSlasher: section("TestInvalidWorkSlasher"),
     };
     return { token, parameters, local };
   }
@@ -179,10 +177,8 @@ describe("Ignition: ProverRewards and InvalidWorkSlasher over an existing token"
     expect(await table.STAKE_TOKEN()).to.equal(await token.getAddress());
     expect(await rewards.REWARD_TOKEN()).to.equal(await token.getAddress());
     expect(await rewards.LIFECYCLE()).to.equal(await deployed.lifecycle.getAddress());
-    expect(await rewards.BLOCK_REWARD()).to.equal(big(local.LocalProverRewards.blockReward));
-    expect(await rewards.INACTIVITY_SLASH()).to.equal(
-      big(local.LocalProverRewards.inactivitySlash),
-    );
+    expect(await rewards.BLOCK_REWARD()).to.equal(big(local.TestProverRewards.blockReward));
+    expect(await rewards.INACTIVITY_SLASH()).to.equal(big(local.TestProverRewards.inactivitySlash));
     expect(await table.hasRole(await table.SLASHER_ROLE(), await rewards.getAddress())).to.equal(
       false,
     );
@@ -202,10 +198,33 @@ describe("Ignition: ProverRewards and InvalidWorkSlasher over an existing token"
     const table = await ethers.getContractAt("StakeTable", await deployed.stakeTable.getAddress());
     expect(await slasher.LIFECYCLE()).to.equal(await deployed.lifecycle.getAddress());
     expect(await slasher.STAKE_TABLE()).to.equal(await table.getAddress());
-    expect(await slasher.SLASH_AMOUNT()).to.equal(big(local.LocalInvalidWorkSlasher.slashAmount));
-    expect(await slasher.REPORTER_BPS()).to.equal(big(local.LocalInvalidWorkSlasher.reporterBps));
+    expect(await slasher.SLASH_AMOUNT()).to.equal(big(local.TestInvalidWorkSlasher.slashAmount));
+    expect(await slasher.REPORTER_BPS()).to.equal(big(local.TestInvalidWorkSlasher.reporterBps));
     expect(await table.hasRole(await table.SLASHER_ROLE(), await slasher.getAddress())).to.equal(
       false,
     );
+  });
+
+  it("ProverSystem wires both slashers and seeds the pool from the sender's tokens", async function () {
+    const { token, parameters, local } = await productionParameters();
+    const [admin] = await ethers.getSigners();
+    const initialPool = big(local.TestProverSystem.initialPool);
+    await token.mint(admin.address, initialPool);
+    const deployed = await ignition.deploy(ProverSystemModule, {
+      parameters: { ...parameters, ProverSystem: { initialPool } },
+      displayUi: false,
+    });
+    const table = await ethers.getContractAt("StakeTable", await deployed.stakeTable.getAddress());
+    const rewards = await ethers.getContractAt(
+      "ProverRewards",
+      await deployed.rewards.getAddress(),
+    );
+    const role = await table.SLASHER_ROLE();
+    expect(await deployed.token.getAddress()).to.equal(await token.getAddress());
+    expect(await table.hasRole(role, await rewards.getAddress())).to.equal(true);
+    expect(await table.hasRole(role, await deployed.slasher.getAddress())).to.equal(true);
+    expect(await rewards.pool()).to.equal(initialPool);
+    expect(await token.balanceOf(admin.address)).to.equal(0n);
+    expect(await token.balanceOf(await rewards.getAddress())).to.equal(initialPool);
   });
 });

@@ -19,7 +19,7 @@ export async function deployTestToken(
 }
 
 /** A stake table over `token` with the local parameters. */
-export async function deployLocalStakeTable(
+export async function deployTestStakeTable(
   ethers: HardhatEthers,
   token: TestStakeToken,
   admin: string,

@@ -78,7 +78,7 @@ import {
 } from "../../src/protocol/stake.js";
 import type { BulkOperators, CommitteeElection, StakeTable } from "../../typechain-types/index.js";
 import { LOCAL_ELECTION_PARAMS, LOCAL_REVEAL_WINDOW, LOCAL_STAKE_PARAMS } from "./parameters.js";
-import { deployLocalStakeTable, deployTestToken, gasOf } from "./common.js";
+import { deployTestStakeTable, deployTestToken, gasOf } from "./common.js";
 
 const UNIT = 10n ** 18n;
 
@@ -290,7 +290,7 @@ export async function measureElection(
   };
 
   const deploy = async (n: number): Promise<Deployment> => {
-    const table = await deployLocalStakeTable(ethers, token, admin.address, admin.address);
+    const table = await deployTestStakeTable(ethers, token, admin.address, admin.address);
     const tableAddress = await table.getAddress();
     const election: CommitteeElection = await ethers.deployContract("CommitteeElection", [
       {

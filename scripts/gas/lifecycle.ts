@@ -131,7 +131,7 @@ import {
   LOCAL_REVEAL_WINDOW,
   LOCAL_STAKE_PARAMS,
 } from "./parameters.js";
-import { deployLocalStakeTable, deployTestToken, randaoAdvancer, receiptOf } from "./common.js";
+import { deployTestStakeTable, deployTestToken, randaoAdvancer, receiptOf } from "./common.js";
 
 /** DST of the BLS timeout votes: `BlsTimeoutCertificateHarness.DST_TIMEOUT`. */
 export const BLS_TIMEOUT_DST = "PROVERNET-V1-TIMEOUT-BLS12381G2_XMD:SHA-256_SSWU_RO_";
@@ -227,7 +227,7 @@ export async function measureLifecycle(
 
   // ---- Deployments ------------------------------------------------------------------------
   const token = await deployTestToken(ethers, admin.address);
-  const table = await deployLocalStakeTable(ethers, token, admin.address, admin.address);
+  const table = await deployTestStakeTable(ethers, token, admin.address, admin.address);
   const tableAddress = await table.getAddress();
   const verifier: StandInProofVerifier = await ethers.deployContract("StandInProofVerifier");
   const verifierAddress = await verifier.getAddress();

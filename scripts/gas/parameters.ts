@@ -27,8 +27,8 @@ function big(section: Section, key: string): bigint {
   return BigInt(value.replace(/n$/, ""));
 }
 
-const stake = sections.LocalStakeTable;
-const network = sections.LocalProverNetwork;
+const stake = sections.TestStakeTable;
+const network = sections.TestProverNetwork;
 
 /** StakeTable constructor fields other than the token and the roles. */
 export const LOCAL_STAKE_PARAMS = {
@@ -54,7 +54,7 @@ export const LOCAL_ELECTION_PARAMS: ElectionParams = {
   leafCount: Number(big(network, "leafCount")),
 };
 
-const lifecycle = sections.LocalBlockLifecycle as Record<string, string | boolean>;
+const lifecycle = sections.TestBlockLifecycle as Record<string, string | boolean>;
 
 /** BlockLifecycle constructor fields other than the election and the verifier. */
 export const LOCAL_LIFECYCLE_PARAMS = {
@@ -65,7 +65,7 @@ export const LOCAL_LIFECYCLE_PARAMS = {
   feeSplitScoring: lifecycle.feeSplitScoring === true,
 };
 
-const rewards = sections.LocalProverRewards as Record<string, string | boolean>;
+const rewards = sections.TestProverRewards as Record<string, string | boolean>;
 
 /** ProverRewards constructor fields other than the lifecycle and the token. */
 export const LOCAL_REWARDS_PARAMS = {
@@ -80,9 +80,9 @@ export const LOCAL_REWARDS_PARAMS = {
 };
 
 /** What the local deployment funds the reward pool with. */
-export const LOCAL_INITIAL_POOL = big(rewards as Section, "initialPool");
+export const LOCAL_INITIAL_POOL = big(sections.TestProverSystem, "initialPool");
 
-const slasher = sections.LocalInvalidWorkSlasher;
+const slasher = sections.TestInvalidWorkSlasher;
 
 /** InvalidWorkSlasher constructor fields other than the lifecycle. */
 export const LOCAL_SLASHER_PARAMS = {

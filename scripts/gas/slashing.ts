@@ -38,7 +38,7 @@ import {
 } from "../../src/protocol/chunks.js";
 import { registrationKeys } from "../../src/protocol/stake.js";
 import type { InvalidWorkSlasher } from "../../typechain-types/index.js";
-import { deployLocalStakeTable, deployTestToken, gasOf, receiptOf } from "./common.js";
+import { deployTestStakeTable, deployTestToken, gasOf, receiptOf } from "./common.js";
 import {
   LOCAL_ELECTION_PARAMS,
   LOCAL_LIFECYCLE_PARAMS,
@@ -64,7 +64,7 @@ export async function measureSlashing(
   const chainId = (await ethers.provider.getNetwork()).chainId;
 
   const token = await deployTestToken(ethers, admin.address);
-  const table = await deployLocalStakeTable(ethers, token, admin.address, admin.address);
+  const table = await deployTestStakeTable(ethers, token, admin.address, admin.address);
   const tableAddress = await table.getAddress();
   const election = await ethers.deployContract("CommitteeElection", [
     {

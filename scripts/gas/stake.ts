@@ -19,7 +19,7 @@ import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/ty
 import { secretKeyFromSeed } from "../../src/protocol/bls.js";
 import { registrationKeys } from "../../src/protocol/stake.js";
 import { LOCAL_STAKE_PARAMS } from "./parameters.js";
-import { deployLocalStakeTable, deployTestToken, gasOf } from "./common.js";
+import { deployTestStakeTable, deployTestToken, gasOf } from "./common.js";
 
 const UNIT = 10n ** 18n;
 
@@ -30,7 +30,7 @@ export async function measureStake(
   const [admin, slasher, ...ops] = await ethers.getSigners();
   const token = await deployTestToken(ethers, admin.address);
   const epochLength = LOCAL_STAKE_PARAMS.epochLength;
-  const table = await deployLocalStakeTable(ethers, token, admin.address, slasher.address);
+  const table = await deployTestStakeTable(ethers, token, admin.address, slasher.address);
   const tableAddress = await table.getAddress();
   const chainId = (await ethers.provider.getNetwork()).chainId;
   for (const op of ops.slice(0, 6)) {

@@ -17,7 +17,7 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { LocalProverRewardsModule } from "../../deploy/ProverRewards.js";
+import { TestProverSystemModule } from "../../deploy/modules/ProverSystem.js";
 import {
   EventFeed,
   OperatorWallet,
@@ -108,19 +108,19 @@ export async function simulationParameters(options: SimOptions): Promise<Deploym
   const policy = POLICY_SETTINGS[options.policy];
   const k = BigInt(effectiveK(options));
   const W = BigInt(options.window);
-  const table = p.LocalStakeTable;
+  const table = p.TestStakeTable;
   const minimumExit = W + (table.slashingWindow as bigint);
   table.proofWindow = W;
   if ((table.exitDelay as bigint) < minimumExit) table.exitDelay = minimumExit;
-  Object.assign(p.LocalProverNetwork, {
+  Object.assign(p.TestProverNetwork, {
     committeeSize: BigInt(options.committeeSize),
     treeCount: BigInt(options.trees),
     leafCount: BigInt(options.leaves),
   });
-  const lifecycle = p.LocalBlockLifecycle;
+  const lifecycle = p.TestBlockLifecycle;
   lifecycle.feeSplitScoring = policy.feeSplitScoring;
   if ((lifecycle.dataTimeout as bigint) >= W) lifecycle.dataTimeout = W - 1n;
-  Object.assign(p.LocalProverRewards, {
+  Object.assign(p.TestProverRewards, {
     proverBurnBps: policy.proverBurnBps,
     inactivityThreshold: k,
     inactivitySlash: k === 0n ? 0n : INACTIVITY_SLASH,
@@ -168,7 +168,7 @@ export async function runSimulation(
 
   // ---- deploy --------------------------------------------------------------------------------
   const deployedAfter = await provider.getBlockNumber();
-  const deployed = await connection.ignition.deploy(LocalProverRewardsModule, {
+  const deployed = await connection.ignition.deploy(TestProverSystemModule, {
     parameters: await simulationParameters(options),
     displayUi: false,
   });

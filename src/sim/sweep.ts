@@ -416,8 +416,8 @@ async function measureRun(
 async function slotsPerEpoch(options: SimOptions): Promise<number> {
   const { simulationParameters } = await import("./simulator.js");
   const p = await simulationParameters(options);
-  const epochLength = p.LocalStakeTable.epochLength;
-  const slotLength = p.LocalBlockLifecycle.slotLength;
+  const epochLength = p.TestStakeTable.epochLength;
+  const slotLength = p.TestBlockLifecycle.slotLength;
   if (typeof epochLength !== "bigint" || typeof slotLength !== "bigint") {
     throw new Error("deploy/parameters/local.json: epochLength and slotLength must be integers");
   }

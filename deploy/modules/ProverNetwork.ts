@@ -3,7 +3,7 @@
  *
  * - `ProverNetwork`: the stake table over an existing ERC20 and the committee election on it. For
  *   testnets and production.
- * - `LocalProverNetwork`: the same over the mintable `TestStakeToken`. For the in-process network
+ * - `TestProverNetwork`: the same over the mintable `TestStakeToken`. For the in-process network
  *   and a local `hardhat node`.
  *
  * Every protocol parameter comes from the per-network parameters file in `deploy/parameters/`
@@ -13,7 +13,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { ContractFuture, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
 
-import { LocalStakeTableModule, StakeTableModule } from "./StakeTable.js";
+import { TestStakeTableModule, StakeTableModule } from "./StakeTable.js";
 
 function committeeElection(m: IgnitionModuleBuilder, stakeTable: ContractFuture<string>) {
   return m.contract("CommitteeElection", [
@@ -38,10 +38,10 @@ export const ProverNetworkModule = buildModule("ProverNetwork", (m) => {
   return { stakeTable, election };
 });
 
-export const LocalProverNetworkModule = buildModule("LocalProverNetwork", (m) => {
-  const { token, stakeTable } = m.useModule(LocalStakeTableModule);
+export const TestProverNetworkModule = buildModule("TestProverNetwork", (m) => {
+  const { token, stakeTable } = m.useModule(TestStakeTableModule);
   const election = committeeElection(m, stakeTable);
   return { token, stakeTable, election };
 });
 
-export default LocalProverNetworkModule;
+export default TestProverNetworkModule;

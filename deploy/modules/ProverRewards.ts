@@ -4,20 +4,14 @@
  * - `ProverRewards`: the reward pool, settlement and claims over `BlockLifecycle`, paying in the
  *   stake table's token (`STAKE_TOKEN`, read from the deployed stake table).
  * - `InvalidWorkSlasher`: slashing for signed invalid chunk outputs over `BlockLifecycle`.
- * - `LocalInvalidWorkSlasher`: the same over `LocalBlockLifecycle`.
- * - `LocalProverRewards`: the whole local system. `ProverRewards` over `LocalBlockLifecycle`,
- *   paying in the test token, plus `LocalInvalidWorkSlasher`; both get the stake table's
- *   SLASHER_ROLE, and the pool is funded with `initialPool` freshly minted test tokens.
+ * - `TestProverRewards` / `TestInvalidWorkSlasher`: the same over `TestBlockLifecycle` (the
+ *   mintable `TestStakeToken`).
  *
- * Neither production module grants roles or funds the pool: the stake table's admin grants
- * SLASHER_ROLE to both contracts (`grantRole`), and anyone funds the pool (`approve`, then
- * `ProverRewards.fund`). The local module sends those transactions from Ignition's sender, which
- * must therefore be the stake table's `admin` and the token's `tokenOwner` (local.json: Hardhat's
- * account #0, the default sender); it mints the pool to the token's owner, which then funds it.
- *
- * The ProverRewards future's id ends in `#ProverRewards`: the `claim` task finds the deployed
- * address by that suffix. Every value comes from `deploy/parameters/<network>.json` under the
- * module's id (or from the contracts deployed by the modules used); no module carries a default.
+ * None of these grants a role or funds the pool: `ProverSystem` and `TestProverSystem`
+ * (`ProverSystem.ts`) deploy the whole system and do both. The ProverRewards future's id ends in
+ * `#ProverRewards`: the operator tasks find the deployed address by that suffix. Every value
+ * comes from `deploy/parameters/<network>.json` under the module's id (or from the contracts
+ * deployed by the modules used); no module carries a default.
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type {
@@ -26,7 +20,7 @@ import type {
   StaticCallFuture,
 } from "@nomicfoundation/ignition-core";
 
-import { BlockLifecycleModule, LocalBlockLifecycleModule } from "./BlockLifecycle.js";
+import { BlockLifecycleModule, TestBlockLifecycleModule } from "./BlockLifecycle.js";
 
 function proverRewards(
   m: IgnitionModuleBuilder,
@@ -72,30 +66,16 @@ export const InvalidWorkSlasherModule = buildModule("InvalidWorkSlasher", (m) =>
   return { stakeTable, election, verifier, lifecycle, slasher };
 });
 
-export const LocalInvalidWorkSlasherModule = buildModule("LocalInvalidWorkSlasher", (m) => {
+export const TestInvalidWorkSlasherModule = buildModule("TestInvalidWorkSlasher", (m) => {
   const { token, stakeTable, election, verifier, lifecycle } =
-    m.useModule(LocalBlockLifecycleModule);
+    m.useModule(TestBlockLifecycleModule);
   const slasher = invalidWorkSlasher(m, lifecycle);
   return { token, stakeTable, election, verifier, lifecycle, slasher };
 });
 
-export const LocalProverRewardsModule = buildModule("LocalProverRewards", (m) => {
+export const TestProverRewardsModule = buildModule("TestProverRewards", (m) => {
   const { token, stakeTable, election, verifier, lifecycle } =
-    m.useModule(LocalBlockLifecycleModule);
-  const { slasher } = m.useModule(LocalInvalidWorkSlasherModule);
+    m.useModule(TestBlockLifecycleModule);
   const rewards = proverRewards(m, lifecycle, token);
-
-  const slasherRole = m.staticCall(stakeTable, "SLASHER_ROLE");
-  m.call(stakeTable, "grantRole", [slasherRole, rewards], { id: "GrantSlasherRoleToRewards" });
-  m.call(stakeTable, "grantRole", [slasherRole, slasher], { id: "GrantSlasherRoleToSlasher" });
-
-  const initialPool = m.getParameter<bigint>("initialPool");
-  const funder = m.staticCall(token, "owner");
-  const mint = m.call(token, "mint", [funder, initialPool], { id: "MintInitialPool" });
-  const approve = m.call(token, "approve", [rewards, initialPool], { id: "ApproveInitialPool" });
-  m.call(rewards, "fund", [initialPool], { id: "FundInitialPool", after: [mint, approve] });
-
-  return { token, stakeTable, election, verifier, lifecycle, rewards, slasher };
+  return { token, stakeTable, election, verifier, lifecycle, rewards };
 });
-
-export default LocalProverRewardsModule;

@@ -2,7 +2,7 @@
  * Ignition modules for the block lifecycle, built on the prover network modules.
  *
  * - `BlockLifecycle`: the stand-in verifier and the lifecycle over `ProverNetwork`.
- * - `LocalBlockLifecycle`: the same over `LocalProverNetwork` (mintable test token).
+ * - `TestBlockLifecycle`: the same over `TestProverNetwork` (mintable test token).
  *
  * The verifier is `StandInProofVerifier`, which binds a proof to its public inputs and checks
  * nothing else: replace it with a real `IProofVerifier` before securing value. Parameters come
@@ -11,7 +11,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { ContractFuture, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
 
-import { LocalProverNetworkModule, ProverNetworkModule } from "./ProverNetwork.js";
+import { TestProverNetworkModule, ProverNetworkModule } from "./ProverNetwork.js";
 
 function blockLifecycle(m: IgnitionModuleBuilder, election: ContractFuture<string>) {
   const verifier = m.contract("StandInProofVerifier");
@@ -34,9 +34,9 @@ export const BlockLifecycleModule = buildModule("BlockLifecycle", (m) => {
   return { stakeTable, election, ...blockLifecycle(m, election) };
 });
 
-export const LocalBlockLifecycleModule = buildModule("LocalBlockLifecycle", (m) => {
-  const { token, stakeTable, election } = m.useModule(LocalProverNetworkModule);
+export const TestBlockLifecycleModule = buildModule("TestBlockLifecycle", (m) => {
+  const { token, stakeTable, election } = m.useModule(TestProverNetworkModule);
   return { token, stakeTable, election, ...blockLifecycle(m, election) };
 });
 
-export default LocalBlockLifecycleModule;
+export default TestBlockLifecycleModule;

@@ -3,7 +3,7 @@
  *
  * - `StakeTable`: the stake table over an existing ERC20 (`stakeToken` parameter). For testnets and
  *   production.
- * - `LocalStakeTable`: the mintable `TestStakeToken` plus the stake table over it. For the in-process
+ * - `TestStakeTable`: the mintable `TestStakeToken` plus the stake table over it. For the in-process
  *   network and a local `hardhat node`.
  *
  * Every protocol parameter comes from the per-network parameters file in `deploy/parameters/`;
@@ -44,7 +44,7 @@ export const StakeTableModule = buildModule("StakeTable", (m) => {
   return { stakeTable: table };
 });
 
-export const LocalStakeTableModule = buildModule("LocalStakeTable", (m) => {
+export const TestStakeTableModule = buildModule("TestStakeTable", (m) => {
   const owner = m.getParameter<string>("tokenOwner");
   const token = m.contract("TestStakeToken", [
     m.getParameter<string>("tokenName"),
@@ -55,4 +55,4 @@ export const LocalStakeTableModule = buildModule("LocalStakeTable", (m) => {
   return { token, stakeTable: table };
 });
 
-export default LocalStakeTableModule;
+export default TestStakeTableModule;
