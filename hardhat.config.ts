@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { configVariable, defineConfig, task } from "hardhat/config";
-import { ArgumentType } from "hardhat/types/arguments";
+import { configVariable, defineConfig } from "hardhat/config";
+
+import { operatorTasks } from "./tasks/index.js";
 
 /**
  * solc is the wasm build shipped in the npm package `solc`, pinned in package.json to the same
@@ -20,43 +21,10 @@ const compiler = {
   },
 };
 
-/**
- * `npx hardhat claim`: claims an account's ProverRewards balances on the selected network with
- * its first account (action in tasks/claim.ts, loaded only when the task runs; docs/claim.md).
- */
-const claimTask = task("claim", "Claim an account's ProverRewards balances (prints them first)")
-  .addOption({
-    name: "rewards",
-    description: "ProverRewards address (default: Ignition's deployment for the chain)",
-    type: ArgumentType.STRING_WITHOUT_DEFAULT,
-    defaultValue: undefined,
-  })
-  .addOption({
-    name: "account",
-    description: "Account whose balances to claim (default: the signer)",
-    type: ArgumentType.STRING_WITHOUT_DEFAULT,
-    defaultValue: undefined,
-  })
-  .addOption({
-    name: "recipient",
-    description: "Pay this address with claimTo (only the withdrawer may)",
-    type: ArgumentType.STRING_WITHOUT_DEFAULT,
-    defaultValue: undefined,
-  })
-  .addOption({
-    name: "fromBlock",
-    description: "First L1 block --settle reads events from (e.g. the deployment block)",
-    type: ArgumentType.INT,
-    defaultValue: 0,
-  })
-  .addFlag({ name: "settle", description: "First settle every epoch that is ready" })
-  .addFlag({ name: "dryRun", description: "Print the plan and the gas estimate; send nothing" })
-  .setAction(() => import("./tasks/claim.js"))
-  .build();
-
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin],
-  tasks: [claimTask],
+  // Operator tasks: register, status, reveal, exit, claim (tasks/index.ts, docs/operators.md).
+  tasks: operatorTasks,
   solidity: {
     profiles: {
       default: compiler,

@@ -18,7 +18,8 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { ClaimError, claimPlan, runClaim, type ClaimOptions } from "../src/client/claim.js";
+import { OperatorError } from "../src/operator/errors.js";
+import { ClaimError, claimPlan, runClaim, type ClaimOptions } from "../src/operator/claim.js";
 import { participationRecord } from "../src/protocol/lifecycle.js";
 import { claimOnConnection, deployedRewardsAddress } from "../tasks/claim.js";
 import {
@@ -125,7 +126,7 @@ async function refused(
   try {
     await action((t) => lines.push(t), lines);
   } catch (error) {
-    expect(error).to.be.instanceOf(ClaimError);
+    expect(error).to.be.instanceOf(OperatorError);
     const claimError = error as ClaimError;
     expect(claimError.code, claimError.message).to.equal(code);
     return { error: claimError, output: lines.join("\n") };

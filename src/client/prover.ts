@@ -28,16 +28,7 @@ import {
   txCommitmentOf,
   type ChunkOutput,
 } from "../protocol/chunks.js";
-import {
-  SCORE_BITS,
-  effectiveTreeCount,
-  rankOf,
-  revealWindow,
-  vrfMessage,
-  vrfOutput,
-  vrfProve,
-  vrfScore,
-} from "../protocol/election.js";
+import { SCORE_BITS, effectiveTreeCount, revealWindow } from "../protocol/election.js";
 import { epochAt, epochStartBlock } from "../protocol/epoch.js";
 import {
   BlockStatus,
@@ -58,6 +49,7 @@ import {
 } from "../protocol/lifecycle.js";
 import { settleableAt } from "../protocol/rewards.js";
 import type { ChainEvent } from "./chain.js";
+import { electionTicket } from "./ticket.js";
 import { OperatorClient, type OperatorAccount } from "./operator.js";
 import type { BlockData, ChunkMessage, Message, VoteMessage } from "./messages.js";
 import { readEpochSettlement } from "./settlement.js";
@@ -551,27 +543,18 @@ export class ProverClient extends OperatorClient<ProverConfig> {
   }
 
   private async planReveal(epoch: bigint, opensAt: bigint): Promise<RevealPlan | null> {
-    const { table } = this.contracts;
-    const stake = await table.stakeAt(this.address, epoch);
-    if (stake === 0n) return null;
-    const seed = await table.seedOf(epoch);
-    const message = vrfMessage(
-      { chainId: this.params.chainId, election: this.params.addresses.election },
+    const ticket = await electionTicket(
+      this.contracts.table,
+      this.contracts.election,
+      this.params.chainId,
+      this.address,
+      this.config.secretKey,
       epoch,
-      seed,
     );
-    const proof = vrfProve(this.config.secretKey, message);
-    const score = vrfScore(
-      vrfOutput(proof),
-      stake,
-      await table.totalStakeAt(epoch),
-      this.params.committeeSize,
-      this.params.oversamplingBps,
-    );
-    if (score === null) return null;
+    if (!ticket.eligible) return null;
     const spread = this.params.revealWindow / 2n;
-    const at = opensAt + (score * spread) / 2n ** SCORE_BITS;
-    return { proof, rank: rankOf(score, this.address), at, sent: false };
+    const at = opensAt + (ticket.score * spread) / 2n ** SCORE_BITS;
+    return { proof: ticket.proof, rank: ticket.rank, at, sent: false };
   }
 
   // ---- proving -------------------------------------------------------------------------------

@@ -14,10 +14,8 @@
  */
 import {
   Contract,
-  ZeroAddress,
   formatUnits,
   getAddress,
-  isAddress,
   type ContractRunner,
   type ContractTransactionReceipt,
   type Provider,
@@ -29,7 +27,11 @@ import {
   StakeTable__factory,
   type ProverRewards,
 } from "../../typechain-types/index.js";
-import { settleReadyEpochs } from "./settlement.js";
+import { settleReadyEpochs } from "../client/settlement.js";
+import { parseAddress } from "./deployment.js";
+import { OperatorError } from "./errors.js";
+
+export { parseAddress };
 
 /** Claimable balances per source, and their sum. */
 export interface ClaimAmounts {
@@ -90,13 +92,13 @@ export interface ClaimResult {
 export type ClaimErrorCode = "NothingToClaim" | "NotWithdrawer" | "InvalidAddress";
 
 /** A claim refused before anything is sent; `plan` is set when the chain was read. */
-export class ClaimError extends Error {
+export class ClaimError extends OperatorError<ClaimErrorCode> {
   constructor(
-    readonly code: ClaimErrorCode,
+    code: ClaimErrorCode,
     message: string,
     readonly plan?: ClaimPlan,
   ) {
-    super(message);
+    super(code, message);
     this.name = "ClaimError";
   }
 }
@@ -106,16 +108,6 @@ const ERC20_METADATA_ABI = [
   "function decimals() view returns (uint8)",
   "function balanceOf(address) view returns (uint256)",
 ];
-
-/** Checks and checksums an address given by a user; `what` names it in the error. */
-export function parseAddress(value: string, what: string): string {
-  if (!isAddress(value))
-    throw new ClaimError("InvalidAddress", `${what} is not an address: ${value}`);
-  const address = getAddress(value);
-  if (address === ZeroAddress)
-    throw new ClaimError("InvalidAddress", `${what} is the zero address`);
-  return address;
-}
 
 function providerOf(runner: ContractRunner | null): Provider {
   const provider = runner?.provider;
