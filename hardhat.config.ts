@@ -59,9 +59,13 @@ export default defineConfig({
       url: "http://127.0.0.1:8545",
       accounts: [configVariable("PROVER_PRIVATE_KEY")],
     },
+    // A public testnet: the RPC URL and the deployer's key come from the Hardhat keystore
+    // (`npx hardhat keystore set SEPOLIA_RPC_URL`) or the environment. The chain id is checked
+    // against the node's, so a misconfigured URL cannot deploy to another chain.
     sepolia: {
       type: "http",
       chainType: "l1",
+      chainId: 11155111,
       url: configVariable("SEPOLIA_RPC_URL"),
       accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
     },

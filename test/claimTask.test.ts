@@ -1,5 +1,5 @@
 /**
- * The claim script (issue 5 §6): `src/client/claim.ts` and the `claim` task's action
+ * The claim script (issue 5 §6): `src/operator/claim.ts` and the `claim` task's action
  * (`tasks/claim.ts`) on the in-process network, against the rewards fixture with one finalized
  * block paid per source: dry runs send nothing and report the per-source amounts, claims pay the
  * withdrawer (of an operator whose withdrawer is another address) or the account itself (not an
@@ -147,7 +147,7 @@ async function chainState(fx: ClaimFixture, accounts: string[]) {
 
 const PST = (whole: bigint) => whole * UNIT;
 
-describe("claim script: src/client/claim.ts and the claim task", function () {
+describe("claim script: src/operator/claim.ts and the claim task", function () {
   describe("after settlement", function () {
     let fx: ClaimFixture;
 

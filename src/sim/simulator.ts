@@ -13,7 +13,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { keccak256, toUtf8Bytes } from "ethers";
+import { keccak256, toUtf8Bytes, type ContractRunner } from "ethers";
 import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import type { NetworkConnection } from "hardhat/types/network";
 
@@ -30,7 +30,7 @@ import {
 } from "../client/chain.js";
 import { ProverClient, type ProverBehavior } from "../client/prover.js";
 import { SequencerClient, type Withholding } from "../client/sequencer.js";
-import { secretKeyFromSeed } from "../protocol/bls.js";
+import { secretKeyFromSeed, type SecretKey } from "../protocol/bls.js";
 import { epochAt, epochStartBlock } from "../protocol/epoch.js";
 import { BlockStatus, epochOfSlot, proofWindow, slotStartBlock } from "../protocol/lifecycle.js";
 import {
@@ -154,26 +154,34 @@ function unitHash(label: string): number {
   return Number(BigInt(keccak256(toUtf8Bytes(label))) >> 203n) / 2 ** 53;
 }
 
-/** Runs one simulation on `connection` and returns its report. */
-export async function runSimulation(
+/**
+ * A deployment made before the run (by `npm run deploy` or the end-to-end test) and provers
+ * already registered on it (e.g. through the `register` task). The run then deploys nothing,
+ * drives these provers (honest unless the options say otherwise) plus its own sequencer, and
+ * leaves claiming to the caller when `claim` is false.
+ */
+export interface ExistingDeployment {
+  /** Connected to the connection's first account, the test token's owner (it funds the sequencer). */
+  contracts: ProtocolContracts;
+  /** The L1 block before the deployment: the run reads events from the next one. */
+  deployedAfter: number;
+  provers: Array<{ wallet: OperatorWallet; secretKey: SecretKey }>;
+  /** Whether the clients claim their rewards at the end (the simulator's default). */
+  claim: boolean;
+}
+
+/** Deploys the simulation's system with Ignition from local.json and the options. */
+async function deployForSimulation(
   options: SimOptions,
   connection: SimConnection,
-  onProgress: (progress: Progress) => void = () => {},
-): Promise<SimResult> {
-  const started = Date.now();
-  const { ethers } = connection;
-  const provider = ethers.provider;
-  const prng = new Prng(options.seed);
-  const [deployer] = await ethers.getSigners();
-
-  // ---- deploy --------------------------------------------------------------------------------
-  const deployedAfter = await provider.getBlockNumber();
+  deployer: ContractRunner,
+): Promise<ProtocolContracts> {
   const deployed = await connection.ignition.deploy(TestProverSystemModule, {
     parameters: await simulationParameters(options),
     displayUi: false,
   });
   const address = async (name: keyof typeof deployed) => deployed[name].getAddress();
-  const contracts: ProtocolContracts = {
+  return {
     token: TestStakeToken__factory.connect(await address("token"), deployer),
     table: StakeTable__factory.connect(await address("stakeTable"), deployer),
     election: CommitteeElection__factory.connect(await address("election"), deployer),
@@ -181,6 +189,33 @@ export async function runSimulation(
     rewards: ProverRewards__factory.connect(await address("rewards"), deployer),
     slasher: InvalidWorkSlasher__factory.connect(await address("slasher"), deployer),
   };
+}
+
+/**
+ * Runs one simulation on `connection` and returns its report: on a fresh deployment, or on
+ * `existing` (see {@link ExistingDeployment}), whose provers must number `options.provers`.
+ */
+export async function runSimulation(
+  options: SimOptions,
+  connection: SimConnection,
+  onProgress: (progress: Progress) => void = () => {},
+  existing?: ExistingDeployment,
+): Promise<SimResult> {
+  const started = Date.now();
+  const { ethers } = connection;
+  const provider = ethers.provider;
+  const prng = new Prng(options.seed);
+  const [deployer] = await ethers.getSigners();
+  if (existing !== undefined && existing.provers.length !== options.provers) {
+    throw new Error(
+      `options.provers is ${options.provers}, but ${existing.provers.length} are given`,
+    );
+  }
+
+  // ---- deploy --------------------------------------------------------------------------------
+  const deployedAfter = existing?.deployedAfter ?? (await provider.getBlockNumber());
+  const contracts =
+    existing?.contracts ?? (await deployForSimulation(options, connection, deployer));
   const params = await readProtocolParams(contracts);
   const fromBlock = await provider.getBlockNumber();
   const feed = new EventFeed(provider, contracts, params.addresses);
@@ -219,12 +254,13 @@ export async function runSimulation(
     else if (cls.startsWith("byzantine:")) {
       behavior = { kind: "byzantine", fault: BYZANTINE_FAULTS.find((f) => cls.endsWith(f))! };
     }
+    const account = existing?.provers[index];
     return new ProverClient(
       {
         index,
         rotaSize: classes.length,
-        wallet: new OperatorWallet(keccak256(toUtf8Bytes(label)), provider),
-        secretKey: secretKeyFromSeed(label),
+        wallet: account?.wallet ?? new OperatorWallet(keccak256(toUtf8Bytes(label)), provider),
+        secretKey: account?.secretKey ?? secretKeyFromSeed(label),
         behavior,
         provingTime: cls === "slow" ? options.window + 1 : options.provingTime,
         roundTimeout: 2 + Math.ceil(2 * options.latency),
@@ -292,8 +328,10 @@ export async function runSimulation(
   const byAddress = new Map(provers.map((p) => [p.address, p]));
 
   try {
-    // Funding: ETH for gas and the stake, from the deployer (the test token's owner).
-    for (const operator of [...provers.map((p) => p.address), sequencer.address]) {
+    // Funding: ETH for gas and the stake, from the deployer (the test token's owner); provers
+    // of an existing deployment brought their own.
+    const unfunded = existing === undefined ? provers.map((p) => p.address) : [];
+    for (const operator of [...unfunded, sequencer.address]) {
       outbox.submit(deployer.address, "setup.fund", () =>
         deployer.sendTransaction({ to: operator, value: ETHER_PER_OPERATOR }),
       );
@@ -375,9 +413,11 @@ export async function runSimulation(
     }
 
     // Claims.
-    for (const p of provers) await p.claim();
-    await sequencer.claim();
-    await mine();
+    if (existing?.claim !== false) {
+      for (const p of provers) await p.claim();
+      await sequencer.claim();
+      await mine();
+    }
     events.push(...(await feed.read(Number(read) + 1, Number(now))));
     read = now;
     onProgress({ phase: "claims", l1Block: now, resolved: options.blocks, total: options.blocks });

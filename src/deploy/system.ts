@@ -1,0 +1,89 @@
+/**
+ * Deploying the whole system from a per-network parameters file, as `npm run deploy`,
+ * `npm run node` and the end-to-end test do it: the file is validated first
+ * (`src/protocol/parameters.ts`: every constructor check and every constraint between
+ * parameters), its module family picks the Ignition module (`TestProverSystem` over a fresh
+ * test token, or `ProverSystem` over an existing one), and Ignition deploys it in dependency
+ * order, wires the slasher roles and seeds the pool. On a real network Ignition records the
+ * deployment in `deploy/deployments/chain-<id>/` (journal and `deployed_addresses.json`), which
+ * is what the operator tasks read; an in-process network records nothing.
+ */
+import { getAddress } from "ethers";
+import type { NetworkConnection } from "hardhat/types/network";
+
+import { ProverSystemModule, TestProverSystemModule } from "../../deploy/modules/ProverSystem.js";
+import {
+  assertValidParameters,
+  familyOf,
+  readParametersFile,
+  type ModuleFamily,
+} from "../protocol/parameters.js";
+
+export interface DeployedSystem {
+  family: ModuleFamily;
+  moduleId: string;
+  chainId: bigint;
+  /** Contract addresses by name (token, stakeTable, election, verifier, lifecycle, rewards, slasher). */
+  addresses: Record<string, string>;
+  /** The first L1 block of the deployment (a safe `--from-block` for the tasks). */
+  fromBlock: number;
+  /** The L1 block the deployment finished in. */
+  block: number;
+}
+
+/** The role addresses of `$global` that must be the deploying account, for the module to run. */
+export function senderRoles(family: ModuleFamily): string[] {
+  return family === "test" ? ["admin", "tokenOwner"] : ["admin"];
+}
+
+/**
+ * Validates `parametersFile` and deploys its module on `connection` from `sender` (default: the
+ * network's first account). Refuses when a role the deployment itself exercises (granting
+ * SLASHER_ROLE as admin; minting as the token owner) is not the sender.
+ */
+export async function deploySystem(
+  connection: NetworkConnection,
+  parametersFile: string,
+  options: { sender?: string; displayUi?: boolean; deploymentId?: string } = {},
+): Promise<DeployedSystem> {
+  const file = await readParametersFile(parametersFile);
+  assertValidParameters(file);
+  const family = familyOf(file);
+  const [first] = await connection.ethers.getSigners();
+  const sender = getAddress(options.sender ?? first?.address ?? "");
+  const global = file.$global ?? {};
+  for (const role of senderRoles(family)) {
+    const value = String(global[role] ?? "");
+    if (value.toLowerCase() !== sender.toLowerCase()) {
+      throw new Error(
+        `${parametersFile}: $global.${role} is ${value || "unset"}, but the deployment is sent ` +
+          `from ${sender}, which must hold that role to wire the system (set it to ${sender})`,
+      );
+    }
+  }
+  const fromBlock = (await connection.ethers.provider.getBlockNumber()) + 1;
+  const deployOptions = {
+    parameters: parametersFile,
+    defaultSender: sender,
+    displayUi: options.displayUi ?? false,
+    // Ignition's default is chain-<id>: one deployment per chain, which the tasks read.
+    deploymentId: options.deploymentId,
+  };
+  const moduleId = family === "test" ? TestProverSystemModule.id : ProverSystemModule.id;
+  const deployed =
+    family === "test"
+      ? await connection.ignition.deploy(TestProverSystemModule, deployOptions)
+      : await connection.ignition.deploy(ProverSystemModule, deployOptions);
+  const addresses: Record<string, string> = {};
+  for (const [name, contract] of Object.entries(deployed)) {
+    addresses[name] = await (contract as { getAddress(): Promise<string> }).getAddress();
+  }
+  return {
+    family,
+    moduleId,
+    chainId: (await connection.ethers.provider.getNetwork()).chainId,
+    addresses,
+    fromBlock,
+    block: await connection.ethers.provider.getBlockNumber(),
+  };
+}
