@@ -121,7 +121,10 @@ async function main(): Promise<void> {
         `network ${args.network} is chain ${chainId}: rehearse with --dry-run, then pass --yes`,
       );
     }
-    const deployed = await deploySystem(connection, parameters, { displayUi: true });
+    const deployed = await deploySystem(connection, parameters, {
+      displayUi: true,
+      ignitionDir: hre.config.paths.ignition,
+    });
     printDeployment(deployed, connection.networkConfig.type === "http");
   } finally {
     await connection.close();

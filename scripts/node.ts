@@ -13,6 +13,10 @@ import hre, { network } from "hardhat";
 import { startLocalNode } from "../src/deploy/localNode.js";
 import { deploySystem } from "../src/deploy/system.js";
 
+/** Node accounts #1-#9 get this many test tokens (1,000 at 18 decimals) to stake. */
+const FUNDED_ACCOUNTS = 9;
+const FUNDED_AMOUNT = 1000n * 10n ** 18n;
+
 const USAGE = "usage: npm run node -- [--port <n>] [--parameters <file>] [--exit]";
 
 function parseArguments(argv: string[]) {
@@ -45,13 +49,28 @@ process.on("SIGTERM", () => void stop(0));
 try {
   console.log(`Node ready at ${node.url}. Deploying ${args.parameters} ...`);
   const connection = await network.create({ network: "localhost", override: { url: node.url } });
-  const deployed = await deploySystem(connection, args.parameters);
+  const deployed = await deploySystem(connection, args.parameters, {
+    ignitionDir: hre.config.paths.ignition,
+  });
+  // Local convenience: stake tokens for the node's accounts #1-#9, minted by the token's owner.
+  const [owner, ...accounts] = await connection.ethers.getSigners();
+  const token = await connection.ethers.getContractAt("TestStakeToken", deployed.addresses.token);
+  const funded = accounts.slice(0, FUNDED_ACCOUNTS);
+  if (deployed.family === "test") {
+    for (const account of funded) {
+      await (await token.connect(owner).mint(account.address, FUNDED_AMOUNT)).wait();
+    }
+  }
   await connection.close();
   console.log(`${deployed.moduleId} deployed on chain ${deployed.chainId}:`);
   for (const [name, address] of Object.entries(deployed.addresses)) {
     console.log(`  ${name.padEnd(11)} ${address}`);
   }
   console.log("Recorded in deploy/deployments/chain-31337/ (the operator tasks read it).");
+  if (deployed.family === "test") {
+    console.log(`Minted 1000 test tokens to each of the node's accounts #1-#${FUNDED_ACCOUNTS}:`);
+    for (const account of funded) console.log(`  ${account.address}`);
+  }
   if (args.exit) {
     await stop(0);
   } else {
@@ -59,10 +78,10 @@ try {
       [
         "",
         "Next, in another terminal (see docs/operators.md):",
-        "  npx hardhat register --network localhost --generate --signer <one of the node's accounts>",
-        "  npx hardhat status   --network localhost",
-        "  npm run sim -- --network localhost      # drive provers and a sequencer against it",
-        "  npx hardhat claim    --network localhost --settle",
+        "  npx hardhat register --network localhost --generate --signer <account #1-#9>",
+        "  npm run blocks                          # your operators prove 6 blocks",
+        "  npx hardhat status   --network localhost --signer <account>",
+        "  npx hardhat claim    --network localhost --signer <account>",
         "Ctrl-C stops the node (its chain is gone with it).",
       ].join("\n"),
     );

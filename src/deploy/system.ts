@@ -8,7 +8,10 @@
  * deployment in `deploy/deployments/chain-<id>/` (journal and `deployed_addresses.json`), which
  * is what the operator tasks read; an in-process network records nothing.
  */
-import { getAddress } from "ethers";
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
+
+import { getAddress, type Provider } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { ProverSystemModule, TestProverSystemModule } from "../../deploy/modules/ProverSystem.js";
@@ -44,7 +47,13 @@ export function senderRoles(family: ModuleFamily): string[] {
 export async function deploySystem(
   connection: NetworkConnection,
   parametersFile: string,
-  options: { sender?: string; displayUi?: boolean; deploymentId?: string } = {},
+  options: {
+    sender?: string;
+    displayUi?: boolean;
+    deploymentId?: string;
+    /** Ignition's directory (hre.config.paths.ignition), to clear a stale local journal. */
+    ignitionDir?: string;
+  } = {},
 ): Promise<DeployedSystem> {
   const file = await readParametersFile(parametersFile);
   assertValidParameters(file);
@@ -61,7 +70,13 @@ export async function deploySystem(
       );
     }
   }
-  const fromBlock = (await connection.ethers.provider.getBlockNumber()) + 1;
+  const provider = connection.ethers.provider;
+  const { chainId } = await provider.getNetwork();
+  if (options.ignitionDir !== undefined && chainId === 31337n) {
+    const id = options.deploymentId ?? `chain-${chainId}`;
+    await clearStaleJournal(path.join(options.ignitionDir, "deployments", id), provider);
+  }
+  const fromBlock = (await provider.getBlockNumber()) + 1;
   const deployOptions = {
     parameters: parametersFile,
     defaultSender: sender,
@@ -81,9 +96,31 @@ export async function deploySystem(
   return {
     family,
     moduleId,
-    chainId: (await connection.ethers.provider.getNetwork()).chainId,
+    chainId,
     addresses,
     fromBlock,
     block: await connection.ethers.provider.getBlockNumber(),
   };
+}
+
+/**
+ * Removes a local node's deployment record whose contracts are not on the chain any more: a
+ * restarted `hardhat node` starts empty under the same chain id 31337, and Ignition would
+ * otherwise take the old journal as done and deploy nothing. (Ignition's own CLI does the same by
+ * comparing the node's instance id.)
+ */
+async function clearStaleJournal(deploymentDir: string, provider: Provider): Promise<void> {
+  let recorded: Record<string, string>;
+  try {
+    const file = path.join(deploymentDir, "deployed_addresses.json");
+    recorded = JSON.parse(await readFile(file, "utf8")) as Record<string, string>;
+  } catch {
+    return;
+  }
+  for (const address of Object.values(recorded)) {
+    if ((await provider.getCode(address)) === "0x") {
+      await rm(deploymentDir, { recursive: true, force: true });
+      return;
+    }
+  }
 }

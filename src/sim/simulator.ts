@@ -13,7 +13,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { keccak256, toUtf8Bytes, type ContractRunner } from "ethers";
+import { ZeroAddress, keccak256, toUtf8Bytes, type ContractRunner } from "ethers";
 import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import type { NetworkConnection } from "hardhat/types/network";
 
@@ -179,6 +179,9 @@ async function deployForSimulation(
   const deployed = await connection.ignition.deploy(TestProverSystemModule, {
     parameters: await simulationParameters(options),
     displayUi: false,
+    // On a node, a run is its own deployment: chain-<id> stays the one `npm run node` made.
+    deploymentId:
+      connection.networkConfig.type === "http" ? `sim-${options.seed}-${Date.now()}` : undefined,
   });
   const address = async (name: keyof typeof deployed) => deployed[name].getAddress();
   return {
@@ -428,6 +431,7 @@ export async function runSimulation(
     };
     const report = await buildReport({
       options,
+      deployedAfter,
       contracts,
       params,
       events,
@@ -454,6 +458,8 @@ export async function runSimulation(
 
 interface ReportInput {
   options: SimOptions;
+  /** The L1 block before the deployment. */
+  deployedAfter: number;
   contracts: ProtocolContracts;
   params: ProtocolParams;
   events: ChainEvent[];
@@ -558,8 +564,27 @@ async function buildReport(input: ReportInput): Promise<SimReport> {
 
   // Conservation, from chain state.
   const { token, table, rewards } = contracts;
-  const operators = [...input.provers.map((p) => p.address), input.sequencer.address];
-  const accounts = [...operators, input.deployer];
+  // Everyone who staked or holds tokens since the deployment, not only the run's own clients
+  // (on an existing deployment, other accounts may hold minted tokens or stake).
+  const since = input.deployedAfter + 1;
+  const registered = await table.queryFilter(table.filters.OperatorRegistered(), since);
+  const received = await token.queryFilter(token.filters.Transfer(), since);
+  const operators = [
+    ...new Set([
+      ...input.provers.map((p) => p.address),
+      input.sequencer.address,
+      ...registered.map((e) => e.args.operator),
+    ]),
+  ];
+  const accounts = [
+    ...new Set([...operators, input.deployer, ...received.map((e) => e.args.to)]),
+  ].filter(
+    (a) =>
+      a !== ZeroAddress &&
+      a !== params.addresses.table &&
+      a !== params.addresses.rewards &&
+      a !== params.slashSink,
+  );
   const rewardsAddress = params.addresses.rewards;
   const held = await token.balanceOf(rewardsAddress);
   const burned = await rewards.totalBurned();

@@ -1,0 +1,89 @@
+/**
+ * `npm run blocks`: drives L2 blocks on the deployment `npm run node` made, with the operators
+ * you registered through the `register` task as honest prover clients and a simulated sequencer
+ * (the simulator's clients, src/sim/simulator.ts), so that they earn rewards you can then claim
+ * with the `claim` task. Local node only: a prover client needs its operator's private key, and
+ * this script knows only the node's accounts (Hardhat's default mnemonic).
+ *
+ *   npm run blocks                    # 6 blocks on http://127.0.0.1:8545
+ *   npm run blocks -- --blocks 12
+ *
+ * Operators are those registered on the deployment whose key file `.prover/<chain>-<address>
+ * .bls.json` (what `register --generate` writes) exists and whose address is a node account.
+ */
+import { access } from "node:fs/promises";
+import path from "node:path";
+
+import { HDNodeWallet, Mnemonic } from "ethers";
+import hre, { network } from "hardhat";
+
+import { OperatorWallet } from "../src/client/chain.js";
+import { loadDeployment } from "../src/operator/deployment.js";
+import { readKeyFile } from "../src/operator/keys.js";
+import { DEFAULT_OPTIONS } from "../src/sim/options.js";
+import { runSimulation } from "../src/sim/simulator.js";
+import { formatSummary } from "../src/sim/summary.js";
+import { defaultKeyFile } from "../tasks/register.js";
+
+const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+
+const argv = process.argv.slice(2);
+let blocks = 6;
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === "--blocks") blocks = Number(argv[++i]);
+  else throw new Error(`unknown argument ${argv[i]}\nusage: npm run blocks -- [--blocks <n>]`);
+}
+if (!Number.isSafeInteger(blocks) || blocks < 1) throw new Error("--blocks must be at least 1");
+
+const connection = await network.create("localhost");
+try {
+  const { ethers } = connection;
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const [owner] = await ethers.getSigners();
+  const contracts = await loadDeployment(hre.config.paths.ignition, chainId, owner);
+  const mnemonic = Mnemonic.fromPhrase(HARDHAT_MNEMONIC);
+  const keys = new Map<string, string>();
+  for (let i = 0; i < 20; i++) {
+    const account = HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${i}`);
+    keys.set(account.address, account.privateKey);
+  }
+  const provers = [];
+  const registered = await contracts.table.queryFilter(
+    contracts.table.filters.OperatorRegistered(),
+  );
+  for (const log of registered) {
+    const operator = log.args.operator;
+    const file = defaultKeyFile(hre.config.paths.root, chainId, operator);
+    const privateKey = keys.get(operator);
+    if (privateKey === undefined) continue;
+    try {
+      await access(file);
+    } catch {
+      continue;
+    }
+    const info = await contracts.table.operatorInfo(operator);
+    if (info.status !== 1n) continue;
+    provers.push({
+      wallet: new OperatorWallet(privateKey, ethers.provider),
+      secretKey: await readKeyFile(file),
+    });
+    console.log(`prover ${operator} (key ${path.relative(hre.config.paths.root, file)})`);
+  }
+  if (provers.length === 0) {
+    throw new Error(
+      "no registered operator with a key file in .prover/: run `npx hardhat register " +
+        "--network localhost --generate --signer <node account>` first",
+    );
+  }
+  console.log(`Running ${blocks} blocks with ${provers.length} provers and a sequencer ...`);
+  const { report, token } = await runSimulation(
+    { ...DEFAULT_OPTIONS, provers: provers.length, blocks },
+    connection,
+    () => {},
+    { contracts, deployedAfter: 0, provers, claim: false },
+  );
+  console.log(formatSummary(report, token));
+  console.log("Claim with: npx hardhat claim --network localhost --signer <operator>");
+} finally {
+  await connection.close();
+}
