@@ -48,8 +48,12 @@ describe("Ignition: TestProverNetwork", function () {
     expect([p.committeeSize, p.oversamplingBps, p.treeCount, p.leafCount]).to.deep.equal(
       [net.committeeSize, net.oversamplingBps, net.treeCount, net.leafCount].map(big),
     );
-    expect(await elect.hasRole(await elect.GOVERNOR_ROLE(), String(parameters.$global.governor))).to.equal(true);
-    expect(await elect.hasRole(await elect.DEFAULT_ADMIN_ROLE(), String(parameters.$global.admin))).to.equal(true);
+    expect(
+      await elect.hasRole(await elect.GOVERNOR_ROLE(), String(parameters.$global.governor)),
+    ).to.equal(true);
+    expect(
+      await elect.hasRole(await elect.DEFAULT_ADMIN_ROLE(), String(parameters.$global.admin)),
+    ).to.equal(true);
   });
 });
 
