@@ -17,8 +17,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { runClaim, type ClaimOptions, type ClaimRun } from "../src/operator/claim.js";
 import { connectDeployment, resolveRewardsAddress } from "../src/operator/deployment.js";
-import { OperatorError } from "../src/operator/errors.js";
-import { pickSigner } from "./common.js";
+import { pickSigner, refuseOnOperatorError } from "./common.js";
 
 export { deployedRewardsAddress, REWARDS_FUTURE_SUFFIX } from "../src/operator/deployment.js";
 
@@ -86,15 +85,9 @@ export async function claimAndClose(
   args: Partial<ClaimTaskArguments>,
   ignitionDir: string,
 ): Promise<void> {
-  try {
-    await claimOnConnection(connection, args, { ignitionDir });
-  } catch (error) {
-    if (!(error instanceof OperatorError)) throw error;
-    console.error(`Claim refused (${error.code}): ${error.message}. No claim was sent.`);
-    process.exitCode = 1;
-  } finally {
-    await connection.close();
-  }
+  await refuseOnOperatorError("claim", connection, async (c) => {
+    await claimOnConnection(c, args, { ignitionDir });
+  });
 }
 
 /** The task's action (see {@link claimAndClose}). */

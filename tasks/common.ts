@@ -108,15 +108,14 @@ export async function loadSecretKey(
 }
 
 /**
- * Runs an operator task's body on a fresh connection to the selected network and closes it; an
- * {@link OperatorError} is printed as a refusal with exit code 1.
+ * Runs an operator task's body on `connection` and closes it; an {@link OperatorError} is printed
+ * as `<task> refused (<code>): <why>. Nothing was sent.` with exit code 1.
  */
-export async function runOperatorTask(
-  hre: HardhatRuntimeEnvironment,
+export async function refuseOnOperatorError<Connection extends { close(): Promise<void> }>(
   task: string,
-  body: (connection: NetworkConnection) => Promise<void>,
+  connection: Connection,
+  body: (connection: Connection) => Promise<void>,
 ): Promise<void> {
-  const connection = await hre.network.create();
   try {
     await body(connection);
   } catch (error) {
@@ -126,4 +125,13 @@ export async function runOperatorTask(
   } finally {
     await connection.close();
   }
+}
+
+/** {@link refuseOnOperatorError} on a fresh connection to the selected network. */
+export async function runOperatorTask(
+  hre: HardhatRuntimeEnvironment,
+  task: string,
+  body: (connection: NetworkConnection) => Promise<void>,
+): Promise<void> {
+  await refuseOnOperatorError(task, await hre.network.create(), body);
 }

@@ -402,7 +402,7 @@ describe("claim script: src/operator/claim.ts and the claim task", function () {
       }
       const run = hardhat("claim", "--dry-run");
       expect(run.status).to.equal(1);
-      expect(run.stderr).to.include("Claim refused (InvalidAddress): pass --rewards <address>");
+      expect(run.stderr).to.include("claim refused (InvalidAddress): pass --rewards <address>");
     });
   });
 });

@@ -29,18 +29,12 @@ import {
   type TxOutcome,
 } from "../client/chain.js";
 import { ProverClient, type ProverBehavior } from "../client/prover.js";
+import { connectDeployment } from "../operator/deployment.js";
 import { SequencerClient, type Withholding } from "../client/sequencer.js";
 import { secretKeyFromSeed, type SecretKey } from "../protocol/bls.js";
 import { epochAt, epochStartBlock } from "../protocol/epoch.js";
 import { BlockStatus, epochOfSlot, proofWindow, slotStartBlock } from "../protocol/lifecycle.js";
-import {
-  BlockLifecycle__factory,
-  CommitteeElection__factory,
-  InvalidWorkSlasher__factory,
-  ProverRewards__factory,
-  StakeTable__factory,
-  TestStakeToken__factory,
-} from "../../typechain-types/index.js";
+import { InvalidWorkSlasher__factory } from "../../typechain-types/index.js";
 import { SimNetwork } from "./network.js";
 import {
   BYZANTINE_FAULTS,
@@ -183,15 +177,10 @@ async function deployForSimulation(
     deploymentId:
       connection.networkConfig.type === "http" ? `sim-${options.seed}-${Date.now()}` : undefined,
   });
-  const address = async (name: keyof typeof deployed) => deployed[name].getAddress();
-  return {
-    token: TestStakeToken__factory.connect(await address("token"), deployer),
-    table: StakeTable__factory.connect(await address("stakeTable"), deployer),
-    election: CommitteeElection__factory.connect(await address("election"), deployer),
-    lifecycle: BlockLifecycle__factory.connect(await address("lifecycle"), deployer),
-    rewards: ProverRewards__factory.connect(await address("rewards"), deployer),
-    slasher: InvalidWorkSlasher__factory.connect(await address("slasher"), deployer),
-  };
+  // The rest of the system is read from the reward pool's immutables, as the operator tasks do.
+  const contracts = await connectDeployment(await deployed.rewards.getAddress(), deployer);
+  const slasher = await deployed.slasher.getAddress();
+  return { ...contracts, slasher: InvalidWorkSlasher__factory.connect(slasher, deployer) };
 }
 
 /**
