@@ -5,6 +5,7 @@
  *   npm run sim -- --byzantine 0.1 --offline 0.1 --json sim.json --html sim.html
  *   npm run sim -- --network localhost            # against a running `npx hardhat node`
  *   npm run sim -- sweep                          # seed 000's (f/n)^c claim as an experiment
+ *   npm run sim -- compare                        # one workload under every assignment policy
  */
 import { writeFile } from "node:fs/promises";
 
@@ -42,13 +43,18 @@ function progressPrinter(): (p: Progress) => void {
 }
 
 async function main(argv: string[]): Promise<void> {
-  if (argv.includes("--help") || argv.includes("-h")) {
+  if (argv[0] !== "compare" && (argv.includes("--help") || argv.includes("-h"))) {
     console.log(USAGE);
     return;
   }
   if (argv[0] === "sweep") {
     const { runSweep } = await import("../src/sim/sweep.js");
     await runSweep(argv.slice(1));
+    return;
+  }
+  if (argv[0] === "compare") {
+    const { runCompare } = await import("../src/sim/compare.js");
+    await runCompare(argv.slice(1));
     return;
   }
   const options = parseOptions(argv);

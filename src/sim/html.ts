@@ -87,7 +87,7 @@ export function escapeHtml(text: string): string {
 }
 
 /** JSON safe inside a `<script>` element: `<`, `>` and `&` as `\u` escapes, so no tag can close. */
-function jsonForScript(value: unknown): string {
+export function jsonForScript(value: unknown): string {
   return JSON.stringify(value)
     .replace(/</g, "\\u003c")
     .replace(/>/g, "\\u003e")
@@ -95,7 +95,7 @@ function jsonForScript(value: unknown): string {
 }
 
 /** A script's source made safe to inline: `</script` can only end the element, so escape it. */
-function inlineScript(source: string): string {
+export function inlineScript(source: string): string {
   return source.replace(/<\/(script)/gi, "<\\/$1");
 }
 
