@@ -36,6 +36,10 @@ interface IBlockLifecycle {
         /// f as a fraction of the committee size m: `f = floor(m * faultToleranceBps / 10000)`.
         /// A timeout certificate needs f + 1 signers; leaders rotate over f + 1 rounds.
         uint256 faultToleranceBps;
+        /// The assignment-and-scoring policy (`IAssignmentPolicy`, see `docs/policies.md`); the
+        /// zero address keeps seed 000's striped trees, built into the lifecycle and the rewards
+        /// contract. Fixed for the deployment.
+        address policy;
     }
 
     /// @notice What a proposal commits to.
@@ -70,7 +74,8 @@ interface IBlockLifecycle {
 
     /// @notice What an epoch's blocks need from the election and the beacon, cached by the epoch's
     /// first proposal: the epoch seed, the committee commitment and size, the tree count
-    /// `min(c, m)` and the largest leaf count. `size == 0` means not cached (no proposal yet).
+    /// `min(c, m)` (the policy's `treeCount(min(c, m), m)` under a policy) and the largest leaf
+    /// count. `size == 0` means not cached (no proposal yet).
     struct EpochContext {
         bytes32 seed;
         bytes32 commitment;
@@ -90,6 +95,10 @@ interface IBlockLifecycle {
     error InvalidProposalPhase(uint256 proposalPhase, uint256 slotLength);
     error InvalidDataTimeout(uint256 dataTimeout, uint256 proofWindow);
     error InvalidFaultTolerance(uint256 faultToleranceBps);
+    /// @notice The policy contract reports id 0 (striped trees are the zero address, built in).
+    error InvalidPolicy(address policy);
+    /// @notice The policy's tree count for an epoch is not in `[1, 16]`.
+    error InvalidPolicyTreeCount(uint256 treeCount);
     /// @notice The record history (HISTORY_SLOTS slots, in L1 blocks) must outlast a block's
     /// proposal phase and proof window.
     error HistoryTooShort(uint256 historyBlocks, uint256 needed);

@@ -6,8 +6,10 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {CommitteeElection} from "../election/CommitteeElection.sol";
 import {TreeAssignment} from "../election/TreeAssignment.sol";
+import {IAssignmentPolicy} from "../interfaces/IAssignmentPolicy.sol";
 import {IBlockLifecycle} from "../interfaces/IBlockLifecycle.sol";
 import {IProofVerifier} from "../interfaces/IProofVerifier.sol";
+import {PolicyRecord} from "../policies/PolicyRecord.sol";
 import {EpochClock} from "../staking/EpochClock.sol";
 import {StakeTable} from "../staking/StakeTable.sol";
 import {ParticipationRecord} from "./ParticipationRecord.sol";
@@ -35,6 +37,11 @@ import {TimeoutCertificate} from "./TimeoutCertificate.sol";
 /// `anchor + DATA_TIMEOUT`, where `anchor` is the publication block (or `opensAt` if the data was
 /// never published), to the end of the proof window. The window starts at the proposal rather
 /// than at publication so that a withholding sequencer cannot move any deadline.
+///
+/// Policies. With POLICY zero the trees are seed 000's striped ones, checked here (the root) and
+/// in ProverRewards (every node). Any other POLICY (`IAssignmentPolicy`, docs/policies.md) sets
+/// each epoch's tree count (`treeCount(min(c, m), m)`) and checks every accepted root through
+/// `acceptRoot`; the rest of the lifecycle is the same for every policy.
 contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     /// @notice 100% in basis points.
     uint256 public constant BPS = 10_000;
@@ -73,6 +80,10 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     uint256 public constant ROOT_CACHE_TREES = 8;
     /// @notice Whether proposal scores are scaled by (1 + FEE_SPLIT) (seed 002).
     bool public immutable FEE_SPLIT_SCORING;
+    /// @notice The assignment-and-scoring policy; zero for seed 000's built-in striped trees.
+    IAssignmentPolicy public immutable POLICY;
+    /// @dev POLICY's id, read once (0 for striped).
+    uint256 private immutable _POLICY_ID;
 
     /// @dev One slot per block header. `slot` tags which slot a history entry currently holds.
     struct Header {
@@ -149,6 +160,12 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         DATA_TIMEOUT = config.dataTimeout;
         FAULT_TOLERANCE_BPS = config.faultToleranceBps;
         FEE_SPLIT_SCORING = config.feeSplitScoring;
+        POLICY = IAssignmentPolicy(config.policy);
+        if (config.policy != address(0)) {
+            uint256 id = IAssignmentPolicy(config.policy).POLICY_ID();
+            if (id == PolicyRecord.STRIPED) revert InvalidPolicy(config.policy);
+            _POLICY_ID = id;
+        }
         MAX_PENDING_BLOCKS = (config.proposalPhase + window) / config.slotLength + 2;
         if (HISTORY_SLOTS * config.slotLength <= config.proposalPhase + window) {
             revert HistoryTooShort(
@@ -246,7 +263,12 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     ) external {
         Header memory header = _header(slot);
         (bool first, Timing memory timing) = _checkProvable(slot, tree, header);
-        bytes32 recordHash = _verifyRoot(slot, tree, header, timing.rootProvers, record, proof);
+        if (address(POLICY) == address(0)) {
+            _checkRecordRoot(slot, tree, 1 << header.leafLog2, timing.rootProvers, record);
+        } else {
+            _acceptPolicyRoot(slot, tree, header, first, record);
+        }
+        bytes32 recordHash = _verifyRoot(slot, tree, header, record, proof);
         uint256 epoch = epochOfSlot(slot);
         _rootDigests[epoch] = RootDigest.extend(
             _rootDigests[epoch],
@@ -284,6 +306,12 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     // ---------------------------------------------------------------------------------------
     // Views
     // ---------------------------------------------------------------------------------------
+
+    /// @notice The id of the deployment's policy (`PolicyRecord`): 0 for striped trees.
+    /// @return The id.
+    function policyId() external view returns (uint256) {
+        return _POLICY_ID;
+    }
 
     /// @notice The first L1 block of `slot`.
     /// @param slot The slot.
@@ -509,7 +537,8 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         // The proposer's checks cached the epoch's context.
         EpochContext storage context = _epochs[epochOfSlot(slot)];
         uint256 c = context.treeCount;
-        if (c > ROOT_CACHE_TREES) return 0;
+        // Policies check roots themselves (acceptRoot): nothing to cache.
+        if (c > ROOT_CACHE_TREES || address(POLICY) != address(0)) return 0;
         uint256 m = context.size;
         uint256[] memory perm = new uint256[](m);
         TreeAssignment.fillLevelPermutation(perm, TreeAssignment.blockSeed(context.seed, slot), 0);
@@ -616,7 +645,13 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         context.commitment = commitment;
         context.size = uint16(size);
         // The election's small-committee rule, min(c, m): at most 16.
-        context.treeCount = uint8(ELECTION.effectiveTreeCount(epoch));
+        uint256 trees = ELECTION.effectiveTreeCount(epoch);
+        if (address(POLICY) != address(0)) {
+            trees = POLICY.treeCount(trees, size);
+            // Tree bits live in a uint16 (provenTrees).
+            if (trees == 0 || trees > 16) revert InvalidPolicyTreeCount(trees);
+        }
+        context.treeCount = uint8(trees);
         context.maxLeafCount = ELECTION.paramsAt(epoch).leafCount;
     }
 
@@ -707,17 +742,15 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         }
     }
 
-    /// @dev Checks the participation record's shape and root and the proof against the public
-    /// inputs; returns the record's hash.
+    /// @dev Checks the proof against the public inputs; returns the record's hash. (The record's
+    /// shape and root are checked before: {_checkRecordRoot} or the policy's acceptRoot.)
     function _verifyRoot(
         uint256 slot,
         uint256 tree,
         Header memory header,
-        uint64 rootProvers,
         bytes calldata record,
         bytes calldata proof
     ) private view returns (bytes32 recordHash) {
-        _checkRecordRoot(slot, tree, 1 << header.leafLog2, rootProvers, record);
         recordHash = keccak256(record);
         bytes32 inputs = _rootPublicInputs(slot, header, tree, recordHash, msg.sender);
         if (!VERIFIER.verify(inputs, proof)) revert InvalidRootProof(slot, tree);
@@ -747,6 +780,34 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
                 (rootProvers >> (8 * tree)) & 0xff
             );
         }
+    }
+
+    /// @dev Checks the tree index and hands the root to the policy, which checks the record's
+    /// length and root and keeps what it needs (reverting with its own errors).
+    function _acceptPolicyRoot(
+        uint256 slot,
+        uint256 tree,
+        Header memory header,
+        bool first,
+        bytes calldata record
+    ) private {
+        // A block exists, so its epoch's context is cached.
+        EpochContext storage context = _epochs[epochOfSlot(slot)];
+        uint256 trees = context.treeCount;
+        if (tree >= trees) revert InvalidTree(tree, trees);
+        POLICY.acceptRoot(
+            IAssignmentPolicy.BlockContext({
+                slot: slot,
+                seed: TreeAssignment.blockSeed(context.seed, slot),
+                committeeSize: context.size,
+                treeCount: trees,
+                leafCount: uint256(1) << header.leafLog2,
+                proposer: header.proposer
+            }),
+            tree,
+            first,
+            record
+        );
     }
 
     function _blockCommitment(uint256 slot, Header memory header) private view returns (bytes32) {

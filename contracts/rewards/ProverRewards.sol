@@ -6,12 +6,15 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {TreeAssignment} from "../election/TreeAssignment.sol";
+import {IAssignmentPolicy} from "../interfaces/IAssignmentPolicy.sol";
 import {IBlockLifecycle} from "../interfaces/IBlockLifecycle.sol";
 import {IProverRewards} from "../interfaces/IProverRewards.sol";
+import {ISiblingCoverPolicy} from "../interfaces/ISiblingCoverPolicy.sol";
 import {IStakeTable} from "../interfaces/IStakeTable.sol";
 import {BlockLifecycle} from "../lifecycle/BlockLifecycle.sol";
 import {ParticipationRecord} from "../lifecycle/ParticipationRecord.sol";
 import {RootDigest} from "../lifecycle/RootDigest.sol";
+import {PolicyRecord} from "../policies/PolicyRecord.sol";
 import {StakeTable} from "../staking/StakeTable.sol";
 import {RewardSplit} from "./RewardSplit.sol";
 
@@ -38,6 +41,13 @@ import {RewardSplit} from "./RewardSplit.sol";
 /// burned shares go to BURN_ADDRESS. Token conservation: the contract holds exactly
 /// `pool + pendingFees + sum of claimable balances`.
 ///
+/// Policies. Under the lifecycle's POLICY (nonzero), each block's committee share is split by
+/// `POLICY.settleBlock` instead of the striped records: the split must add up to the share
+/// (`PolicyAccountingMismatch` otherwise), its amounts join the epoch's per-member tally, its
+/// proposer part the proposer's sequencing balance, and its `credited` bitmap is the block's
+/// activity for the inactivity rule. The block's reward, fees, sequencer and submitter shares are
+/// the same for every policy. siblingCover deployments also pay uncle rewards ({claimUncle}).
+///
 /// Inactivity (seed 001). With k = INACTIVITY_THRESHOLD > 0, a member credited with no chunk in
 /// k consecutive finalized blocks it was elected for owes one slash of INACTIVITY_SLASH, executed
 /// by anyone through {slashInactive}. Timed-out and pruned blocks never count, so a withholding
@@ -49,6 +59,9 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     address public constant BURN_ADDRESS = 0x000000000000000000000000000000000000dEaD;
     /// @notice The reason {slashInactive} gives the stake table.
     bytes32 public constant INACTIVITY_REASON = keccak256("INACTIVITY");
+
+    /// @notice Domain tag of uncle-proof public inputs.
+    bytes32 public constant UNCLE_PROOF_DOMAIN = keccak256("PROVERNET_V1_UNCLE_PROOF");
 
     /// @notice The lifecycle whose blocks are paid.
     BlockLifecycle public immutable LIFECYCLE;
@@ -76,6 +89,10 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     uint256 public immutable INACTIVITY_SLASH;
     /// @notice Slots per epoch of the lifecycle.
     uint256 public immutable SLOTS_PER_EPOCH;
+    /// @notice The lifecycle's assignment policy (zero: striped trees, settled here).
+    IAssignmentPolicy public immutable POLICY;
+    /// @dev The lifecycle's policy id.
+    uint256 private immutable _POLICY_ID;
 
     /// @dev A committee member's settled state; one slot, written once per settled epoch.
     struct ProverAccount {
@@ -119,6 +136,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     mapping(uint256 slot => uint256) private _fees;
     mapping(address account => ProverAccount) private _provers;
     mapping(address account => Payouts) private _payouts;
+    mapping(bytes32 uncleKey => bool) private _uncleClaimed;
 
     constructor(Config memory config) {
         if (config.lifecycle == address(0) || config.rewardToken == address(0)) {
@@ -147,6 +165,8 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         INACTIVITY_SLASH = config.inactivitySlash;
         // Slots never straddle epochs (the lifecycle's constructor checks it).
         SLOTS_PER_EPOCH = lifecycle.EPOCH_LENGTH() / lifecycle.SLOT_LENGTH();
+        POLICY = lifecycle.POLICY();
+        _POLICY_ID = lifecycle.policyId();
         // Pays blocks from the epoch of deployment on; earlier epochs are not this pool's.
         nextEpoch = lifecycle.currentEpoch();
     }
@@ -199,7 +219,9 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
             // are dead once it is settled; rewinding the free memory pointer keeps memory, whose
             // cost grows quadratically, at one block's worth instead of the whole epoch's.
             uint256 freeMemory = _freeMemoryPointer();
-            start = _settleBlock(tally, roots, start);
+            start = address(POLICY) == address(0)
+                ? _settleBlock(tally, roots, start)
+                : _settlePolicyBlock(tally, committee, roots, start);
             _rewindFreeMemoryPointer(freeMemory);
         }
         _checkDigest(epoch, tally.entries);
@@ -238,6 +260,31 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IProverRewards
+    function claimUncle(
+        uint256 slot,
+        uint256 node,
+        uint256 memberIndex,
+        address[] calldata committee,
+        bytes calldata finalRecord,
+        bytes calldata proof
+    ) external nonReentrant returns (uint256 paid) {
+        if (_POLICY_ID != PolicyRecord.SIBLING_COVER) {
+            revert IAssignmentPolicy.PolicyMismatch(PolicyRecord.SIBLING_COVER, _POLICY_ID);
+        }
+        IAssignmentPolicy.BlockContext memory ctx = _uncleContext(slot, memberIndex, committee);
+        bytes32 key = keccak256(abi.encode(slot, node, memberIndex));
+        if (_uncleClaimed[key]) revert UncleAlreadyClaimed(slot, node, memberIndex);
+        _checkFinalRecord(slot, finalRecord);
+        ISiblingCoverPolicy(address(POLICY)).checkUncle(ctx, finalRecord, node, memberIndex);
+        if (!LIFECYCLE.VERIFIER().verify(unclePublicInputs(slot, node, memberIndex), proof)) {
+            revert InvalidUncleProof(slot, node, memberIndex);
+        }
+        _uncleClaimed[key] = true;
+        paid = _payUncle();
+        emit UncleRewarded(slot, node, memberIndex, paid);
+    }
+
+    /// @inheritdoc IProverRewards
     function slashInactive(address operator) external nonReentrant returns (uint256 slashed) {
         ProverAccount storage account = _provers[operator];
         uint256 count = account.pendingSlashes;
@@ -270,6 +317,40 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     ) external view returns (uint256 missStreak, uint256 pendingSlashes) {
         ProverAccount memory account = _provers[operator];
         return (account.missStreak, account.pendingSlashes);
+    }
+
+    /// @notice The hash of the public inputs an uncle proof of `node` in `slot`'s block by
+    /// committee member `member` (index) must verify against (bound to the block and claimant).
+    /// @param slot The block's slot.
+    /// @param node The heap node.
+    /// @param member The claimant's committee index.
+    /// @return `keccak256(abi.encode(UNCLE_PROOF_DOMAIN, chainid, lifecycle, blockCommitment,
+    /// node, member))`.
+    function unclePublicInputs(
+        uint256 slot,
+        uint256 node,
+        uint256 member
+    ) public view returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    UNCLE_PROOF_DOMAIN,
+                    block.chainid,
+                    address(LIFECYCLE),
+                    LIFECYCLE.blockCommitment(slot),
+                    node,
+                    member
+                )
+            );
+    }
+
+    /// @notice Whether the uncle reward of (`slot`, `node`, `member`) was claimed.
+    /// @param slot The block's slot.
+    /// @param node The heap node.
+    /// @param member The committee index.
+    /// @return Whether it was claimed.
+    function uncleClaimed(uint256 slot, uint256 node, uint256 member) external view returns (bool) {
+        return _uncleClaimed[keccak256(abi.encode(slot, node, member))];
     }
 
     /// @notice Fees deposited for `slot`'s block and not yet settled.
@@ -307,12 +388,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     ) private returns (uint256 end) {
         RootEntry calldata first = roots[start];
         uint256 slot = first.slot;
-        if (slot < tally.firstSlot || slot >= tally.firstSlot + SLOTS_PER_EPOCH) {
-            revert RootOutsideEpoch(slot, tally.epoch);
-        }
-        if (start != 0 && slot <= roots[start - 1].slot) revert RootsOutOfOrder(start);
-        end = start + 1;
-        while (end < roots.length && roots[end].slot == slot) ++end;
+        end = _blockEnd(tally, roots, start);
         (uint256 treeShare, uint256 nodeShare) = _payBlock(tally, first);
         uint256 leafCount = (first.record.length + 1) / 2;
         uint256[][] memory perms = ParticipationRecord.levelPermutations(
@@ -324,6 +400,165 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         (uint256 proven, uint256 bitmap) = _creditRoots(tally, roots, start, end, perms, nodeShare);
         tally.credited[slot - tally.firstSlot] = bitmap;
         _returnShares(tally, treeShare, nodeShare * (2 * leafCount - 1), proven);
+    }
+
+    /// @dev Checks that `roots[start]` is in the epoch and after the previous block; returns the
+    /// end of its block's roots.
+    function _blockEnd(
+        Tally memory tally,
+        RootEntry[] calldata roots,
+        uint256 start
+    ) private view returns (uint256 end) {
+        uint256 slot = roots[start].slot;
+        if (slot < tally.firstSlot || slot >= tally.firstSlot + SLOTS_PER_EPOCH) {
+            revert RootOutsideEpoch(slot, tally.epoch);
+        }
+        if (start != 0 && slot <= roots[start - 1].slot) revert RootsOutOfOrder(start);
+        end = start + 1;
+        while (end < roots.length && roots[end].slot == slot) ++end;
+    }
+
+    /// @dev Settles the block of `roots[start]` under the policy: pays the block as for striped
+    /// trees, then applies `POLICY.settleBlock`'s split of the committee share; returns the end
+    /// of the block's roots.
+    function _settlePolicyBlock(
+        Tally memory tally,
+        address[] calldata committee,
+        RootEntry[] calldata roots,
+        uint256 start
+    ) private returns (uint256 end) {
+        end = _blockEnd(tally, roots, start);
+        RootEntry calldata first = roots[start];
+        uint256 provers = _takeBlock(tally, first);
+        bytes[] memory records = new bytes[](end - start);
+        for (uint256 i = start; i < end; ++i) {
+            _recordEntry(tally, roots, i, start);
+            records[i - start] = roots[i].record;
+        }
+        IAssignmentPolicy.BlockCredit memory credit = POLICY.settleBlock(
+            _policyContext(tally, first),
+            committee,
+            records,
+            provers
+        );
+        _applyCredit(tally, roots, start, end, credit, provers);
+    }
+
+    /// @dev The policy's view of `first`'s block. The leaf count comes from the lifecycle's
+    /// block record, or, if its history entry was reused (settlement more than HISTORY_SLOTS
+    /// slots late), from the record length `2L - 1` of single-proof policies.
+    function _policyContext(
+        Tally memory tally,
+        RootEntry calldata first
+    ) private view returns (IAssignmentPolicy.BlockContext memory ctx) {
+        IBlockLifecycle.BlockView memory view_ = LIFECYCLE.getBlock(first.slot);
+        ctx.slot = first.slot;
+        ctx.seed = TreeAssignment.blockSeed(tally.epochSeed, first.slot);
+        ctx.committeeSize = tally.amounts.length;
+        ctx.treeCount = tally.treeCount;
+        ctx.leafCount = view_.status == IBlockLifecycle.BlockStatus.Final
+            ? view_.leafCount
+            : (first.record.length + 1) / 2;
+        ctx.proposer = first.proposer;
+    }
+
+    /// @dev Checks the policy's split of the block's committee share `provers` and books it.
+    function _applyCredit(
+        Tally memory tally,
+        RootEntry[] calldata roots,
+        uint256 start,
+        uint256 end,
+        IAssignmentPolicy.BlockCredit memory credit,
+        uint256 provers
+    ) private {
+        uint256 slot = roots[start].slot;
+        uint256 m = tally.amounts.length;
+        if (credit.amounts.length != m) {
+            revert PolicyCreditLengthMismatch(slot, m, credit.amounts.length);
+        }
+        uint256 n = end - start;
+        if (credit.rejectedNode.length != n) {
+            revert PolicyCreditLengthMismatch(slot, n, credit.rejectedNode.length);
+        }
+        if (credit.rejectedMember.length != n) {
+            revert PolicyCreditLengthMismatch(slot, n, credit.rejectedMember.length);
+        }
+        uint256 sum = credit.proposer + credit.toPool + credit.burned;
+        for (uint256 i = 0; i < m; ++i) {
+            sum += credit.amounts[i];
+            tally.amounts[i] += credit.amounts[i];
+        }
+        if (sum != provers) revert PolicyAccountingMismatch(slot, provers, sum);
+        // Amounts stay far below 2^128: the token supply bounds them.
+        if (credit.proposer != 0) {
+            _payouts[roots[start].proposer].sequencing += uint128(credit.proposer);
+        }
+        tally.toPool += credit.toPool;
+        tally.burned += credit.burned;
+        tally.credited[slot - tally.firstSlot] = credit.credited;
+        tally.rootsCredited += credit.validRoots;
+        for (uint256 j = 0; j < n; ++j) {
+            if (credit.rejectedNode[j] != 0) {
+                emit RootRecordRejected(
+                    slot,
+                    roots[start + j].tree,
+                    credit.rejectedNode[j],
+                    credit.rejectedMember[j]
+                );
+            }
+        }
+    }
+
+    /// @dev Checks an uncle claim's block (final, window open), committee and claimant; returns
+    /// the policy's view of the block.
+    function _uncleContext(
+        uint256 slot,
+        uint256 memberIndex,
+        address[] calldata committee
+    ) private view returns (IAssignmentPolicy.BlockContext memory ctx) {
+        IBlockLifecycle.BlockView memory view_ = LIFECYCLE.getBlock(slot);
+        if (view_.status != IBlockLifecycle.BlockStatus.Final) {
+            revert UncleBlockNotFinal(slot, view_.status);
+        }
+        (uint256 opensAt, uint256 closesAt) = LIFECYCLE.proofWindow(slot);
+        if (block.number < opensAt || block.number > closesAt) {
+            revert UncleOutsideWindow(slot, opensAt, closesAt);
+        }
+        uint256 epoch = LIFECYCLE.epochOfSlot(slot);
+        IBlockLifecycle.EpochContext memory context = LIFECYCLE.epochContext(epoch);
+        bytes32 given = keccak256(abi.encode(committee));
+        if (given != context.commitment) revert CommitteeMismatch(epoch, context.commitment, given);
+        if (memberIndex >= committee.length || committee[memberIndex] != msg.sender) {
+            revert NotCommitteeMember(memberIndex, msg.sender);
+        }
+        ctx = IAssignmentPolicy.BlockContext({
+            slot: slot,
+            seed: TreeAssignment.blockSeed(context.seed, slot),
+            committeeSize: context.size,
+            treeCount: context.treeCount,
+            leafCount: view_.leafCount,
+            proposer: view_.proposer
+        });
+    }
+
+    /// @dev Reverts unless `finalRecord` is the record that finalized `slot`'s block.
+    function _checkFinalRecord(uint256 slot, bytes calldata finalRecord) private view {
+        bytes32 expected = ISiblingCoverPolicy(address(POLICY)).finalRecordHash(
+            address(LIFECYCLE),
+            slot
+        );
+        bytes32 given = keccak256(finalRecord);
+        if (given != expected) revert FinalRecordMismatch(slot, expected, given);
+    }
+
+    /// @dev Moves `min(UNCLE_REWARD, pool)` from the pool to the caller's proving balance.
+    function _payUncle() private returns (uint256 paid) {
+        uint256 reward = ISiblingCoverPolicy(address(POLICY)).UNCLE_REWARD();
+        uint256 left = pool;
+        paid = reward < left ? reward : left;
+        pool = left - paid;
+        // Amounts stay far below 2^128: the token supply bounds them.
+        _provers[msg.sender].proving += uint128(paid);
     }
 
     /// @dev Records and credits the block's roots `roots[start .. end)`; returns how many were
@@ -352,6 +587,18 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         Tally memory tally,
         RootEntry calldata first
     ) private returns (uint256 treeShare, uint256 nodeShare) {
+        uint256 provers = _takeBlock(tally, first);
+        (treeShare, nodeShare) = RewardSplit.treeShares(
+            provers,
+            tally.treeCount,
+            (first.record.length + 1) / 2
+        );
+        tally.toPool += provers - treeShare * tally.treeCount;
+    }
+
+    /// @dev Takes the block's reward from the pool and its fees, pays the proposer and the
+    /// submitter of `first` (the finalizing proof); returns the committee's share.
+    function _takeBlock(Tally memory tally, RootEntry calldata first) private returns (uint256) {
         BlockPayout memory payout;
         payout.reward = BLOCK_REWARD < tally.poolLeft ? BLOCK_REWARD : tally.poolLeft;
         tally.poolLeft -= payout.reward;
@@ -375,13 +622,8 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
             _payouts[first.submitter].submitting += uint128(payout.submitter);
         tally.burned += payout.burned;
         ++tally.blocksPaid;
-        (treeShare, nodeShare) = RewardSplit.treeShares(
-            payout.provers,
-            tally.treeCount,
-            (first.record.length + 1) / 2
-        );
-        tally.toPool += payout.provers - treeShare * tally.treeCount;
         emit BlockSettled(first.slot, first.proposer, first.submitter, payout);
+        return payout.provers;
     }
 
     /// @dev Stores root `i`'s entry hash at its sequence position; sequences must rise within

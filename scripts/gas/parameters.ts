@@ -63,6 +63,7 @@ export const LOCAL_LIFECYCLE_PARAMS = {
   dataTimeout: big(lifecycle as Section, "dataTimeout"),
   faultToleranceBps: big(lifecycle as Section, "faultToleranceBps"),
   feeSplitScoring: lifecycle.feeSplitScoring === true,
+  policy: String(lifecycle.policy ?? "0x0000000000000000000000000000000000000000"),
 };
 
 const rewards = sections.TestProverRewards as Record<string, string | boolean>;

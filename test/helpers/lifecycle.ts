@@ -43,6 +43,8 @@ export const LIFECYCLE_TEST_PARAMS = {
   dataTimeout: 3n,
   faultToleranceBps: 3_333n,
   feeSplitScoring: false,
+  /** Striped trees (no policy contract). */
+  policy: "0x0000000000000000000000000000000000000000",
 };
 
 export interface LifecycleFixture extends ElectionFixture {
@@ -64,7 +66,13 @@ export interface LifecycleFixture extends ElectionFixture {
 export async function deployLifecycle(
   ethers: HardhatEthers,
   mine: Mine,
-  options: { feeSplitScoring?: boolean; faultToleranceBps?: bigint; epochLength?: bigint } = {},
+  options: {
+    feeSplitScoring?: boolean;
+    faultToleranceBps?: bigint;
+    epochLength?: bigint;
+    /** The assignment policy's address (default: zero, striped trees). */
+    policy?: string;
+  } = {},
 ): Promise<LifecycleFixture> {
   const fx = await deployElection(ethers, {
     params: { committeeSize: 4, oversamplingBps: 1_000_000, treeCount: 2, leafCount: 4 },

@@ -55,13 +55,14 @@ export async function deployRewards(
     config?: Partial<RewardsConfig>;
     feeSplitScoring?: boolean;
     pool?: bigint;
+    /** The lifecycle's assignment policy (default: zero, striped trees). */
+    policy?: string;
   } = {},
 ): Promise<RewardsFixture> {
-  const fx = await deployLifecycle(
-    ethers,
-    mine,
-    options.feeSplitScoring === undefined ? {} : { feeSplitScoring: options.feeSplitScoring },
-  );
+  const fx = await deployLifecycle(ethers, mine, {
+    ...(options.feeSplitScoring === undefined ? {} : { feeSplitScoring: options.feeSplitScoring }),
+    ...(options.policy === undefined ? {} : { policy: options.policy }),
+  });
   const config = { ...REWARDS_TEST_CONFIG, ...options.config };
   const rewards = await ethers.deployContract("ProverRewards", [
     {
