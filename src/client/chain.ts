@@ -150,6 +150,7 @@ export type ChainEvent = { l1Block: number } & (
       submitting: bigint;
     }
   | { name: "PoolFunded"; funder: string; amount: bigint }
+  | { name: "UncleRewarded"; slot: bigint; node: bigint; member: bigint; amount: bigint }
 );
 
 export type ChainEventName = ChainEvent["name"];
@@ -173,6 +174,7 @@ const DECODED = new Set<string>([
   "InvalidWorkSlashed",
   "Claimed",
   "PoolFunded",
+  "UncleRewarded",
 ]);
 
 /**

@@ -26,8 +26,8 @@ export interface DataMessage {
 /**
  * A proven chunk: the signed output of heap node `output.node` of `output.slot`'s block, sent by
  * the member assigned to it in some tree to the members assigned to its parent in every tree.
- * `provenance` says whose output every node of the subtree under it came from (node -> committee
- * index); the root's provenance is the tree's participation record.
+ * `provenance` says whose outputs every node of the subtree under it used (node -> the record's
+ * credit bytes for it); the root's provenance is the tree's record.
  */
 export interface ChunkMessage {
   kind: "chunk";
@@ -35,7 +35,7 @@ export interface ChunkMessage {
   signature: CompactSignature;
   /** The sender's committee index. */
   member: number;
-  provenance: ReadonlyMap<number, number>;
+  provenance: ReadonlyMap<number, readonly number[]>;
 }
 
 /** A timeout vote for `slot` in leader round `round`, sent to that round's leader. */

@@ -17,9 +17,9 @@
  * Faults are behaviours of the same client (offline, slow, Byzantine); see {@link ProverBehavior}.
  * The rules it applies (assignment, VRF, windows, records, proofs) come from `src/protocol/`.
  */
-import { ZeroHash, keccak256 } from "ethers";
+import { ZeroHash, getBytes, keccak256 } from "ethers";
 
-import { assignment, blockSeed } from "../protocol/assignment.js";
+import { blockSeed } from "../protocol/assignment.js";
 import { encodeG1, encodeG2, publicKeyOf, type G2 } from "../protocol/bls.js";
 import {
   chunkOutputDomain,
@@ -48,6 +48,13 @@ import {
   type CompactSignature,
 } from "../protocol/lifecycle.js";
 import { settleableAt } from "../protocol/rewards.js";
+import { stripedRules } from "../protocol/policies/striped.js";
+import { unclePublicInputs } from "../protocol/policies/siblingCover.js";
+import {
+  PolicyError,
+  type AssignmentPolicyRules,
+  type PolicyBlock,
+} from "../protocol/policies/types.js";
 import type { ChainEvent } from "./chain.js";
 import { electionTicket } from "./ticket.js";
 import { OperatorClient, type OperatorAccount } from "./operator.js";
@@ -83,8 +90,16 @@ export interface ProverConfig extends OperatorAccount {
   provingTime: number;
   /** L1 blocks to wait for a certificate before voting in the next leader round. */
   roundTimeout: number;
-  /** L1 blocks to wait for my own tree's child output before using another tree's. */
+  /**
+   * L1 blocks to wait for the preferred child output before using another holder's, for a
+   * backup holder of a node to wait before duplicating a better holder's work, and for a backup
+   * root holder to wait before submitting a root that is still unproven.
+   */
   fallbackPatience: bigint;
+  /** The deployment's assignment policy (default: seed 000's striped trees). */
+  rules?: AssignmentPolicyRules;
+  /** Proofs a node takes under the policy (rankedProofs' P; 1 for every other policy). */
+  proofsPerNode?: number;
   /** The first L1 block whose events matter (the deployment block). */
   fromBlock: number;
 }
@@ -97,29 +112,47 @@ interface BlockView {
   status: BlockStatus;
   publishedAt: bigint;
   provenTrees: Set<number>;
+  /** The record of the root that finalized the block (the first accepted), hex. */
+  finalRecord?: string;
+}
+
+/** One holder of a node: who, and the record byte crediting it. */
+interface Holder {
+  member: number;
+  credit: number;
+}
+
+/** Where I hold a node: the tree in which I rank best (lowest tree on ties) and my rank there. */
+interface Position {
+  tree: number;
+  rank: number;
 }
 
 /** Per-block work of a committee member. */
 interface BlockWork {
   slot: bigint;
   m: number;
+  /** Root proofs the block takes (the policy's tree count for the epoch). */
   c: number;
   leafCount: number;
   me: number;
   committee: string[];
-  /** `assignment(...)`: entry `t * (2L-1) + node - 1` is the member of `node` in tree `t`. */
-  assigned: number[];
-  /** My nodes, with the trees I hold them in. */
-  mine: Map<number, number[]>;
+  block: PolicyBlock;
+  /** `rules.holders(block, t, node)`, entry `t * (2L-1) + node - 1`. */
+  holders: Holder[][];
+  /** My nodes with my position, in (tree, node) order. */
+  mine: Map<number, Position>;
   data?: BlockData;
   /**
-   * The child output each of my nodes uses: the one from my own tree's prover of the child, or,
-   * if that has not arrived `fallbackPatience` blocks after the first valid one, the first valid
-   * one from any tree (seed 000's cross-tree cover).
+   * The child output each of my nodes uses: the one from the first holder of the child in my
+   * tree (all of the first P under rankedProofs), or, if that has not arrived `fallbackPatience`
+   * blocks after the first valid one, the first valid one of any holder (cross cover).
    */
   inputs: Map<number, ChunkMessage>;
   /** When the first valid output of each node arrived. */
   firstSeen: Map<number, bigint>;
+  /** When the inputs of each of my backup nodes were first ready. */
+  readyAt: Map<number, bigint>;
   /** Every signed output received, by `node:member`, to spot double signing. */
   received: Map<string, ChunkMessage>;
   /** `node:member` pairs whose outputs are not to be used. */
@@ -128,9 +161,13 @@ interface BlockWork {
   proving: Map<number, bigint>;
   /** Nodes proven (my output and its provenance). */
   proven: Map<number, ChunkMessage>;
-  /** Root records ready to submit, by tree. */
-  roots: Map<number, Uint8Array>;
+  /** Root records ready to submit, by tree, with my rank among the root's holders. */
+  roots: Map<number, { record: Uint8Array; rank: number }>;
+  /** When my root output was done. */
+  rootDoneAt?: bigint;
   submitted: Set<number>;
+  /** Nodes whose uncle reward I claimed (or decided not to). */
+  uncles: Set<number>;
   /** The last round I voted in (-1: none) and the votes I collected as a leader, by round. */
   votedRound: number;
   votes: Map<number, Map<number, VoteMessage>>;
@@ -145,24 +182,32 @@ interface RevealPlan {
   sent: boolean;
 }
 
-/** Committee and seed of an epoch, once sealed. */
+/** Committee and seed of an epoch, once sealed, and its tree count once a block is known. */
 interface EpochView {
   members: string[];
   seed?: string;
+  treeCount?: number;
 }
 
-const ASSIGNMENT_CACHE = new Map<string, number[]>();
+const STRIPED = stripedRules();
 
-/** `assignment(...)`, memoized: every member of a committee draws the same permutations. */
-function cachedAssignment(m: number, seed: string, c: number, leafCount: number): number[] {
-  const key = `${seed}:${m}:${c}:${leafCount}`;
-  let result = ASSIGNMENT_CACHE.get(key);
-  if (result === undefined) {
-    result = assignment(m, seed, c, leafCount);
-    if (ASSIGNMENT_CACHE.size > 256) ASSIGNMENT_CACHE.clear();
-    ASSIGNMENT_CACHE.set(key, result);
+const HOLDERS_CACHE = new Map<string, Holder[][]>();
+
+/** Every holder list of a block, memoized: every member of a committee computes the same. */
+function holdersTable(rules: AssignmentPolicyRules, block: PolicyBlock): Holder[][] {
+  const key = `${rules.name}:${block.seed}:${block.slot}:${block.committee.length}:${block.treeCount}:${block.leafCount}:${block.proposer}`;
+  let table = HOLDERS_CACHE.get(key);
+  if (table === undefined) {
+    table = [];
+    for (let t = 0; t < block.treeCount; t++) {
+      for (let node = 1; node < 2 * block.leafCount; node++) {
+        table.push(rules.holders(block, t, node));
+      }
+    }
+    if (HOLDERS_CACHE.size > 256) HOLDERS_CACHE.clear();
+    HOLDERS_CACHE.set(key, table);
   }
-  return result;
+  return table;
 }
 
 export class ProverClient extends OperatorClient<ProverConfig> {
@@ -170,6 +215,19 @@ export class ProverClient extends OperatorClient<ProverConfig> {
   chunksProven = 0;
   /** Reports this client sent. */
   reportsSent = 0;
+  /** Every chunk this client computed, as `slot:node`, for the report's redundant work. */
+  readonly computed: Array<{ slot: bigint; node: number; member: number }> = [];
+  /** Uncle claims this client sent. */
+  uncleClaims = 0;
+
+  private get rules(): AssignmentPolicyRules {
+    return this.config.rules ?? STRIPED;
+  }
+
+  /** Holders a node expects to prove it at once (the rest are backups). */
+  private get primaries(): number {
+    return this.rules.name === "rankedProofs" ? (this.config.proofsPerNode ?? 1) : 1;
+  }
 
   private readonly blocks = new Map<bigint, BlockView>();
   private readonly work = new Map<bigint, BlockWork>();
@@ -249,9 +307,13 @@ export class ProverClient extends OperatorClient<ProverConfig> {
           if (view) view.publishedAt = BigInt(e.l1Block);
           break;
         }
-        case "RootProofAccepted":
-          this.blocks.get(e.slot)?.provenTrees.add(Number(e.tree));
+        case "RootProofAccepted": {
+          const view = this.blocks.get(e.slot);
+          if (view === undefined) break;
+          if (view.provenTrees.size === 0) view.finalRecord = e.record;
+          view.provenTrees.add(Number(e.tree));
           break;
+        }
         case "BlockFinalized":
           this.setStatus(e.slot, BlockStatus.Final);
           break;
@@ -306,7 +368,11 @@ export class ProverClient extends OperatorClient<ProverConfig> {
           : message.slot;
     const view = this.blocks.get(slot);
     const epoch = view === undefined ? undefined : this.epochs.get(view.epoch);
-    if (epoch === undefined || (epoch.seed === undefined && epoch.members.includes(this.address))) {
+    if (
+      epoch === undefined ||
+      ((epoch.seed === undefined || epoch.treeCount === undefined) &&
+        epoch.members.includes(this.address))
+    ) {
       // The block, its committee or its seed is not known yet: kept for the next block.
       this.early.push(message);
       return;
@@ -337,8 +403,8 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     const node = Number(message.output.node);
     const { leafCount, m } = work;
     if (node < 2 || node >= 2 * leafCount || message.member >= m) return;
-    // Only outputs of nodes whose parent I prove, from a member assigned to the node.
-    if (!work.mine.has(node >> 1)) return;
+    // Only outputs of nodes whose parent I prove (or that I back up), from a holder of the node.
+    if (!work.mine.has(node >> 1) && !work.mine.has(node)) return;
     if (!this.holds(work, message.member, node)) return;
     const key = `${node}:${message.member}`;
     if (work.distrusted.has(key)) return;
@@ -363,11 +429,27 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     if (!work.firstSeen.has(node)) work.firstSeen.set(node, this.now);
   }
 
+  private holdersOf(work: BlockWork, tree: number, node: number): Holder[] {
+    return work.holders[tree * (2 * work.leafCount - 1) + node - 1];
+  }
+
   private holds(work: BlockWork, member: number, node: number): boolean {
-    const stride = 2 * work.leafCount - 1;
-    for (let t = 0; t < work.c; t++)
-      if (work.assigned[t * stride + node - 1] === member) return true;
+    for (let t = 0; t < work.c; t++) {
+      if (this.holdersOf(work, t, node).some((h) => h.member === member)) return true;
+    }
     return false;
+  }
+
+  /** The holders of `node` in every tree, each once, tree by tree in preference order. */
+  private allHolders(work: BlockWork, node: number, first = 0): number[] {
+    const members: number[] = [];
+    for (let i = 0; i < work.c; i++) {
+      const t = i === 0 ? first : i <= first ? i - 1 : i;
+      for (const h of this.holdersOf(work, t, node)) {
+        if (!members.includes(h.member)) members.push(h.member);
+      }
+    }
+    return members;
   }
 
   private signerOf(work: BlockWork, member: number): string {
@@ -407,9 +489,12 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       return;
     }
     this.queuedReports.add(key);
-    const stride = 2 * work.leafCount - 1;
+    // The first tree whose first holder of the parent I am; else my place among its holders.
     let delay = 0;
-    while (delay < work.c && work.assigned[delay * stride + (node >> 1) - 1] !== work.me) delay++;
+    while (delay < work.c && this.holdersOf(work, delay, node >> 1)[0]?.member !== work.me) {
+      delay++;
+    }
+    if (delay === work.c) delay = Math.max(0, this.allHolders(work, node >> 1).indexOf(work.me));
     this.evidence.push({ key, signer, due: this.now + BigInt(delay % work.c), op, send });
   }
 
@@ -447,16 +532,25 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       const work = this.workFor(view.slot);
       if (work === null) continue;
       await this.prove(work, view, now);
-      this.submitRoots(work, view, next);
+      this.submitRoots(work, view, now, next);
+      this.claimUncles(work, view, next);
       await this.timeout(work, view, next);
     }
   }
 
-  /** Reads the seed of every sealed epoch the client sits on (one view per epoch). */
+  /**
+   * Reads the seed of every sealed epoch the client sits on (one view per epoch), and its tree
+   * count from the lifecycle's epoch context once a block of the epoch is known (the context is
+   * cached at the epoch's first proposal).
+   */
   private async learnEpochs(): Promise<void> {
     for (const [epoch, view] of this.epochs) {
-      if (view.seed !== undefined || !view.members.includes(this.address)) continue;
-      view.seed = await this.contracts.table.seedOf(epoch);
+      if (!view.members.includes(this.address)) continue;
+      if (view.seed === undefined) view.seed = await this.contracts.table.seedOf(epoch);
+      if (view.treeCount !== undefined) continue;
+      if (![...this.blocks.values()].some((b) => b.epoch === epoch)) continue;
+      const context = await this.contracts.lifecycle.epochContext(epoch);
+      if (context.treeCount !== 0n) view.treeCount = Number(context.treeCount);
     }
   }
 
@@ -473,22 +567,32 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     const view = this.blocks.get(slot);
     if (view === undefined) return null;
     const epoch = this.epochs.get(view.epoch);
-    if (epoch?.seed === undefined) return null;
+    if (epoch?.seed === undefined || epoch.treeCount === undefined) return null;
     const me = epoch.members.indexOf(this.address);
     if (me < 0) return null;
     const m = epoch.members.length;
-    const c = effectiveTreeCount(this.params.treeCount, m);
+    const c = epoch.treeCount;
     const leafCount = Number(view.header.leafCount);
-    const assigned = cachedAssignment(m, blockSeed(epoch.seed, slot), c, leafCount);
-    const mine = new Map<number, number[]>();
+    const block: PolicyBlock = {
+      slot,
+      seed: blockSeed(epoch.seed, slot),
+      committee: epoch.members,
+      treeCount: c,
+      leafCount,
+      proposer: view.header.proposer,
+    };
+    const holders = holdersTable(this.rules, block);
     const stride = 2 * leafCount - 1;
-    assigned.forEach((member, i) => {
-      if (member !== me) return;
-      const node = (i % stride) + 1;
-      const trees = mine.get(node) ?? [];
-      trees.push(Math.floor(i / stride));
-      mine.set(node, trees);
-    });
+    const positions: Array<[number, Position]> = [];
+    for (let node = 1; node <= stride; node++) {
+      let best: Position | undefined;
+      for (let t = 0; t < c; t++) {
+        const rank = holders[t * stride + node - 1].findIndex((h) => h.member === me);
+        if (rank >= 0 && (best === undefined || rank < best.rank)) best = { tree: t, rank };
+      }
+      if (best !== undefined) positions.push([node, best]);
+    }
+    positions.sort(([a, p], [b, q]) => p.tree - q.tree || a - b);
     const work: BlockWork = {
       slot,
       m,
@@ -496,16 +600,19 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       leafCount,
       me,
       committee: epoch.members,
-      assigned,
-      mine,
+      block,
+      holders,
+      mine: new Map(positions),
       inputs: new Map(),
       firstSeen: new Map(),
+      readyAt: new Map(),
       received: new Map(),
       distrusted: new Set(),
       proving: new Map(),
       proven: new Map(),
       roots: new Map(),
       submitted: new Set(),
+      uncles: new Set(),
       votedRound: -1,
       votes: new Map(),
       certified: new Set(),
@@ -559,12 +666,17 @@ export class ProverClient extends OperatorClient<ProverConfig> {
 
   // ---- proving -------------------------------------------------------------------------------
 
-  /** Starts proving every node whose inputs are in, and sends what is done. */
+  /**
+   * Starts proving every node whose inputs are in, and sends what is done. The first holder of a
+   * node (the first P under rankedProofs) starts at once; a backup holder starts only if no
+   * output of the node from a better holder has arrived `fallbackPatience` blocks after its
+   * inputs were ready (for a root: nor the tree was proven on chain).
+   */
   private async prove(work: BlockWork, view: BlockView, now: bigint): Promise<void> {
     // Work goes on after finality: every root proof inside the window earns rewards.
     if (now + 1n > proofWindow(this.params.slotClock, work.slot).closesAt) return;
     const { leafCount } = work;
-    for (const node of work.mine.keys()) {
+    for (const [node, position] of work.mine) {
       const doneAt = work.proving.get(node);
       if (doneAt === undefined) {
         const ready =
@@ -572,35 +684,56 @@ export class ProverClient extends OperatorClient<ProverConfig> {
             ? work.data !== undefined
             : this.chooseInput(work, node, 2 * node, now) &&
               this.chooseInput(work, node, 2 * node + 1, now);
-        if (ready) work.proving.set(node, now + BigInt(this.config.provingTime));
+        if (!ready) continue;
+        if (position.rank >= this.primaries) {
+          const readyAt = work.readyAt.get(node) ?? now;
+          work.readyAt.set(node, readyAt);
+          if (now < readyAt + this.config.fallbackPatience) continue;
+          if (this.betterDone(work, view, node, position)) continue;
+        }
+        work.proving.set(node, now + BigInt(this.config.provingTime));
       } else if (doneAt <= now && !work.proven.has(node)) {
-        await this.finish(work, node);
+        await this.finish(work, node, now);
       }
     }
   }
 
+  /** Whether a holder ranked before me has delivered `node` (or the root's tree is proven). */
+  private betterDone(work: BlockWork, view: BlockView, node: number, at: Position): boolean {
+    if (node === 1 && view.provenTrees.size > 0) {
+      if (this.rules.name === "rankedProofs" || view.provenTrees.has(at.tree)) return true;
+    }
+    return this.holdersOf(work, at.tree, node)
+      .slice(0, at.rank)
+      .some((h) => this.usable(work, node, h.member) !== undefined);
+  }
+
+  private usable(work: BlockWork, node: number, member: number): ChunkMessage | undefined {
+    const key = `${node}:${member}`;
+    return work.distrusted.has(key) ? undefined : work.received.get(key);
+  }
+
   /**
-   * Picks the output of `child` that my `node` uses, if one is usable at `now`: my own tree's
-   * prover's, else after `fallbackPatience` blocks any other tree's (first arrived).
+   * Picks the output of `child` that my `node` uses, if one is usable at `now`: the first holder
+   * of the child in my tree (once all of the first P have arrived, under rankedProofs), else
+   * after `fallbackPatience` blocks any holder's, in preference order (first tree's first).
    */
   private chooseInput(work: BlockWork, node: number, child: number, now: bigint): boolean {
     if (work.inputs.has(child)) return true;
-    const stride = 2 * work.leafCount - 1;
-    const tree = work.mine.get(node)![0];
-    const own = work.assigned[tree * stride + child - 1];
-    const usable = (member: number) => {
-      const key = `${child}:${member}`;
-      return work.distrusted.has(key) ? undefined : work.received.get(key);
-    };
-    let chosen = usable(own);
+    const tree = work.mine.get(node)!.tree;
+    const order = this.allHolders(work, child, tree);
+    const preferred = this.holdersOf(work, tree, child).slice(0, this.primaries);
+    let chosen = preferred.every((h) => this.usable(work, child, h.member) !== undefined)
+      ? this.usable(work, child, order[0])
+      : undefined;
     const since = work.firstSeen.get(child);
     if (
       chosen === undefined &&
       since !== undefined &&
       now >= since + this.config.fallbackPatience
     ) {
-      for (let t = 0; t < work.c && chosen === undefined; t++) {
-        chosen = usable(work.assigned[t * stride + child - 1]);
+      for (let i = 0; i < order.length && chosen === undefined; i++) {
+        chosen = this.usable(work, child, order[i]);
       }
     }
     if (chosen === undefined) return false;
@@ -608,18 +741,46 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     return true;
   }
 
+  /**
+   * The credit bytes a node records for `child`: the chosen output's holder, or under
+   * rankedProofs every distinct holder whose valid output arrived (at most P, best ranked
+   * first), in increasing order.
+   */
+  private childCredits(work: BlockWork, tree: number, child: number): number[] {
+    const holders = this.holdersOf(work, tree, child);
+    const creditOf = (member: number) =>
+      holders.find((h) => h.member === member)?.credit ?? this.allCredits(work, child).get(member)!;
+    if (this.rules.name !== "rankedProofs") return [creditOf(work.inputs.get(child)!.member)];
+    const credits = this.allHolders(work, child, tree)
+      .filter((member) => this.usable(work, child, member) !== undefined)
+      .slice(0, this.primaries)
+      .map(creditOf);
+    return [...new Set(credits)].sort((a, b) => a - b);
+  }
+
+  private allCredits(work: BlockWork, node: number): Map<number, number> {
+    const credits = new Map<number, number>();
+    for (let t = work.c - 1; t >= 0; t--) {
+      for (const h of this.holdersOf(work, t, node)) credits.set(h.member, h.credit);
+    }
+    return credits;
+  }
+
   /** A node is proven: record it, and send it to its parents or queue the root proof. */
-  private async finish(work: BlockWork, node: number): Promise<void> {
+  private async finish(work: BlockWork, node: number, now: bigint): Promise<void> {
     const { slot, leafCount, me } = work;
+    const { tree } = work.mine.get(node)!;
     const leaf = node >= leafCount;
     const left = leaf
       ? work.data!.leafInputs[node - leafCount]
       : work.inputs.get(2 * node)!.output.output;
     const right = leaf ? ZeroHash : work.inputs.get(2 * node + 1)!.output.output;
-    const provenance = new Map<number, number>([[node, me]]);
+    const mine = this.holdersOf(work, tree, node).find((h) => h.member === me)!.credit;
+    const provenance = new Map<number, readonly number[]>([[node, [mine]]]);
     if (!leaf) {
       for (const child of [2 * node, 2 * node + 1]) {
-        for (const [n, member] of work.inputs.get(child)!.provenance) provenance.set(n, member);
+        for (const [n, credits] of work.inputs.get(child)!.provenance) provenance.set(n, credits);
+        provenance.set(child, this.childCredits(work, tree, child));
       }
     }
     const output: ChunkOutput = {
@@ -639,11 +800,11 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     };
     work.proven.set(node, honest);
     this.chunksProven++;
+    this.computed.push({ slot, node, member: me });
     if (this.fault("withhold")) return;
     if (node === 1) {
-      const record = new Uint8Array(2 * leafCount - 1);
-      for (const [n, member] of provenance) record[n - 1] = member;
-      for (const tree of work.mine.get(1)!) work.roots.set(tree, record);
+      work.rootDoneAt = now;
+      this.recordRoots(work, provenance);
       return;
     }
     const sent: ChunkMessage[] = [honest];
@@ -670,12 +831,48 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     this.sendToParents(work, node, sent);
   }
 
-  /** Sends a node's output to the provers of its parent in every tree (seed 000). */
+  /**
+   * The root records I may submit: under rankedProofs one competing root, its tree index my
+   * position among the root's holders (if below the tree count); otherwise one per tree whose
+   * root I hold and whose root check my record passes (a striped cover's record names the wrong
+   * root prover and would revert).
+   */
+  private recordRoots(work: BlockWork, provenance: ReadonlyMap<number, readonly number[]>): void {
+    const { block } = work;
+    if (this.rules.name === "rankedProofs") {
+      const position = this.holdersOf(work, 0, 1).findIndex((h) => h.member === work.me);
+      if (position < 0 || position >= work.c) return;
+      const record = this.rules.encodeRecord(block, position, provenance);
+      work.roots.set(position, { record, rank: 0 });
+      return;
+    }
+    for (let t = 0; t < work.c; t++) {
+      const rank = this.holdersOf(work, t, 1).findIndex((h) => h.member === work.me);
+      if (rank < 0) continue;
+      const credits = new Map(provenance);
+      credits.set(1, [this.holdersOf(work, t, 1)[rank].credit]);
+      const record = this.rules.encodeRecord(block, t, credits);
+      try {
+        this.rules.checkRoot(block, t, record);
+      } catch (error) {
+        if (error instanceof PolicyError) continue;
+        throw error;
+      }
+      work.roots.set(t, { record, rank });
+    }
+  }
+
+  /**
+   * Sends a node's output to every holder of its parent in every tree, and to the backup holders
+   * of the node itself (so that they need not duplicate it).
+   */
   private sendToParents(work: BlockWork, node: number, messages: readonly ChunkMessage[]): void {
-    const stride = 2 * work.leafCount - 1;
-    const parents = new Set<number>();
-    for (let t = 0; t < work.c; t++) parents.add(work.assigned[t * stride + (node >> 1) - 1]);
-    for (const parent of parents) {
+    const parents = this.allHolders(work, node >> 1);
+    const backups = this.allHolders(work, node).filter(
+      (member) =>
+        member !== work.me && !parents.includes(member) && this.isBackup(work, member, node),
+    );
+    for (const parent of [...parents, ...backups]) {
       for (const message of messages) {
         if (parent === work.me) this.takeChunk(work, message);
         else this.transport.send(this.address, work.committee[parent], message);
@@ -683,8 +880,21 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     }
   }
 
-  /** Submits the root proof of every tree this client is the root of, once the parent is final. */
-  private submitRoots(work: BlockWork, view: BlockView, next: bigint): void {
+  /** Whether `member` holds `node` only as a backup (in no tree among the first holders). */
+  private isBackup(work: BlockWork, member: number, node: number): boolean {
+    for (let t = 0; t < work.c; t++) {
+      const rank = this.holdersOf(work, t, node).findIndex((h) => h.member === member);
+      if (rank >= 0 && rank < this.primaries) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Submits my root records once the parent is final: the first holder of a tree's root at once,
+   * a backup holder only if the tree is still unproven `fallbackPatience` blocks after its root
+   * was done (so that two roots of one tree rarely race into TreeAlreadyProven).
+   */
+  private submitRoots(work: BlockWork, view: BlockView, now: bigint, next: bigint): void {
     if (work.roots.size === 0 || view.publishedAt === 0n) return;
     const parent = this.blocks.get(view.header.parent);
     const parentFinal = view.header.parent === 0n || parent?.status === BlockStatus.Final;
@@ -693,8 +903,9 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     const commitment = blockCommitment(view.header);
     const domain = { chainId: this.params.chainId, lifecycle: this.params.addresses.lifecycle };
     const lifecycle = this.contracts.lifecycle.connect(this.config.wallet);
-    for (const [tree, record] of work.roots) {
+    for (const [tree, { record, rank }] of work.roots) {
       if (work.submitted.has(tree) || view.provenTrees.has(tree)) continue;
+      if (rank > 0 && now < (work.rootDoneAt ?? now) + this.config.fallbackPatience) continue;
       work.submitted.add(tree);
       const proof = standInProof(rootPublicInputs(domain, commitment, tree, record, this.address));
       const first = view.status === BlockStatus.Proposed && view.provenTrees.size === 0;
@@ -702,6 +913,35 @@ export class ProverClient extends OperatorClient<ProverConfig> {
         this.address,
         first ? "proof.submitRoot.first" : "proof.submitRoot.additional",
         () => lifecycle.submitRootProof(work.slot, tree, record, proof),
+      );
+    }
+  }
+
+  /**
+   * siblingCover's uncle rewards: once the block is final and inside its window, claims every
+   * node I proved as its assigned prover or sibling whose output the final record credits to
+   * someone else.
+   */
+  private claimUncles(work: BlockWork, view: BlockView, next: bigint): void {
+    if (this.rules.name !== "siblingCover" || view.status !== BlockStatus.Final) return;
+    if (view.finalRecord === undefined || this.fault("withhold")) return;
+    if (next > proofWindow(this.params.slotClock, work.slot).closesAt) return;
+    const record = getBytes(view.finalRecord);
+    const domain = { chainId: this.params.chainId, lifecycle: this.params.addresses.lifecycle };
+    const commitment = blockCommitment(view.header);
+    const rewards = this.contracts.rewards.connect(this.config.wallet);
+    for (const node of work.proven.keys()) {
+      if (work.uncles.has(node)) continue;
+      work.uncles.add(node);
+      const mine = this.holdersOf(work, 0, node).find((h) => h.member === work.me);
+      if (mine === undefined || record[node - 1] === mine.credit) continue;
+      const inputs = unclePublicInputs(domain, commitment, node, this.address);
+      const proof = standInProof(inputs);
+      const { slot, me, committee } = work;
+      const finalRecord = view.finalRecord;
+      this.uncleClaims++;
+      this.outbox.submit(this.address, "rewards.claimUncle", () =>
+        rewards.claimUncle(slot, node, me, committee, finalRecord, proof),
       );
     }
   }

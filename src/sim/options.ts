@@ -4,8 +4,22 @@
  * `deploy/parameters/local.json`).
  */
 import type { ByzantineFault } from "../client/prover.js";
+import type { PolicyParams } from "../protocol/policies/index.js";
+import type { PolicyName } from "../protocol/policies/types.js";
 
-export const POLICIES = ["seed000", "seed001", "seed002"] as const;
+/**
+ * seed000/001/002 run seed 000's striped trees with each seed's economics; the other four run
+ * their assignment policy (docs/policies.md) with the economics of the seed it comes from.
+ */
+export const POLICIES = [
+  "seed000",
+  "seed001",
+  "seed002",
+  "vrfPath",
+  "sortedRounds",
+  "rankedProofs",
+  "siblingCover",
+] as const;
 export type Policy = (typeof POLICIES)[number];
 
 export const BYZANTINE_FAULTS: readonly ByzantineFault[] = [
@@ -53,6 +67,16 @@ export interface SimOptions {
   /** Inactivity threshold k (0 = never); null = the policy's default. */
   k: number | null;
   policy: Policy;
+  /** sortedRounds: levels per round h. */
+  roundHeight: number;
+  /** rankedProofs: proofs per node P. */
+  proofsPerNode: number;
+  /** rankedProofs: competing roots per block. */
+  maxRoots: number;
+  /** siblingCover: whole tokens per uncle claim. */
+  uncleReward: number;
+  /** Run the conservation checks after every mined L1 block (slow; for tests). */
+  checkEveryBlock?: boolean;
   seed: number;
   /** Hardhat network to run on (undefined: the in-process one). */
   network?: string;
@@ -82,12 +106,18 @@ export const DEFAULT_OPTIONS: SimOptions = {
   provingTime: 1,
   k: null,
   policy: "seed001",
+  roundHeight: 2,
+  proofsPerNode: 3,
+  maxRoots: 3,
+  uncleReward: 10,
   seed: 1,
   progress: "none",
 };
 
 /** What each policy fixes in the deployment (see README "Policies"). */
 export interface PolicySettings {
+  /** The assignment policy deployed (docs/policies.md). */
+  assignment: PolicyName;
   /** Seed 002's proposal score (1 + FEE_SPLIT). */
   feeSplitScoring: boolean;
   /** The FEE_SPLIT the sequencer bids (basis points). */
@@ -103,6 +133,7 @@ export interface PolicySettings {
 export const POLICY_SETTINGS: Record<Policy, PolicySettings> = {
   // Seed 000: striped trees, signed invalid work slashed, nobody slashed for inactivity.
   seed000: {
+    assignment: "striped",
     feeSplitScoring: false,
     sequencerFeeSplitBps: 0n,
     proverBurnBps: 0n,
@@ -111,6 +142,7 @@ export const POLICY_SETTINGS: Record<Policy, PolicySettings> = {
   },
   // Seed 001: VRF proposal scores; provers inactive for k elected blocks in a row are slashed.
   seed001: {
+    assignment: "striped",
     feeSplitScoring: false,
     sequencerFeeSplitBps: 0n,
     proverBurnBps: 0n,
@@ -119,13 +151,64 @@ export const POLICY_SETTINGS: Record<Policy, PolicySettings> = {
   },
   // Seed 002: scores times (1 + FEE_SPLIT), the sequencer bids 80%, FEE_BURN 40% (its example).
   seed002: {
+    assignment: "striped",
     feeSplitScoring: true,
     sequencerFeeSplitBps: 8_000n,
     proverBurnBps: 4_000n,
     defaultK: 0,
     allowsInactivity: true,
   },
+  // Seed 001, option 1, with seed 001's economics.
+  vrfPath: {
+    assignment: "vrfPath",
+    feeSplitScoring: false,
+    sequencerFeeSplitBps: 0n,
+    proverBurnBps: 0n,
+    defaultK: 3,
+    allowsInactivity: true,
+  },
+  // Seed 001, option 2, with seed 001's economics.
+  sortedRounds: {
+    assignment: "sortedRounds",
+    feeSplitScoring: false,
+    sequencerFeeSplitBps: 0n,
+    proverBurnBps: 0n,
+    defaultK: 3,
+    allowsInactivity: true,
+  },
+  // Seed 002 with its economics: fee split scoring, 80% bid, FEE_BURN 40%.
+  rankedProofs: {
+    assignment: "rankedProofs",
+    feeSplitScoring: true,
+    sequencerFeeSplitBps: 8_000n,
+    proverBurnBps: 4_000n,
+    defaultK: 0,
+    allowsInactivity: true,
+  },
+  // Seeds 003/004: no inactivity slashing by default, no burn.
+  siblingCover: {
+    assignment: "siblingCover",
+    feeSplitScoring: false,
+    sequencerFeeSplitBps: 0n,
+    proverBurnBps: 0n,
+    defaultK: 0,
+    allowsInactivity: true,
+  },
 };
+
+/** 10^18: one whole token of the 18-decimal test token. */
+const TOKEN = 10n ** 18n;
+
+/** The policy parameters of a run. */
+export function policyParams(o: SimOptions): PolicyParams {
+  return {
+    roundHeight: o.roundHeight,
+    proofsPerNode: o.proofsPerNode,
+    maxRoots: o.maxRoots,
+    feeBurnBps: POLICY_SETTINGS[o.policy].proverBurnBps,
+    uncleReward: BigInt(o.uncleReward) * TOKEN,
+  };
+}
 
 /** A bad option value. */
 export class OptionError extends Error {}
@@ -185,6 +268,19 @@ export function validateOptions(o: SimOptions): void {
     throw new OptionError(`--policy must be one of ${POLICIES.join(", ")}`);
   }
   if (o.k !== null) int("k", o.k, 0, 1_000_000);
+  int("round-height", o.roundHeight, 1, 16);
+  int("proofs-per-node", o.proofsPerNode, 1, 8);
+  int("max-roots", o.maxRoots, 1, 16);
+  int("uncle-reward", o.uncleReward, 0, 1_000_000);
+  const assignment = POLICY_SETTINGS[o.policy].assignment;
+  if (assignment !== "striped" && o.committeeSize > 254) {
+    throw new OptionError(`--n must be at most 254 under ${o.policy}`);
+  }
+  if (assignment === "sortedRounds" && o.roundHeight > Math.log2(o.leaves) + 1) {
+    throw new OptionError(
+      `--round-height must be at most log2(L) + 1 = ${Math.log2(o.leaves) + 1}`,
+    );
+  }
   effectiveK(o);
 }
 
@@ -208,6 +304,10 @@ const FLAGS: Record<string, keyof SimOptions> = {
   "proving-time": "provingTime",
   k: "k",
   policy: "policy",
+  "round-height": "roundHeight",
+  "proofs-per-node": "proofsPerNode",
+  "max-roots": "maxRoots",
+  "uncle-reward": "uncleReward",
   seed: "seed",
   network: "network",
   json: "json",
@@ -247,7 +347,12 @@ a sequencer, and runs every prover as a client against the contracts for the giv
   --drop P               message drop rate (default 0)
   --proving-time T       L1 blocks per chunk (default ${DEFAULT_OPTIONS.provingTime})
   --k K                  inactivity threshold, 0 = never (default: 3 under seed001, else 0)
-  --policy P             seed000 | seed001 | seed002 (default ${DEFAULT_OPTIONS.policy})
+  --policy P             ${POLICIES.join(" | ")}
+                         (default ${DEFAULT_OPTIONS.policy}; see docs/policies.md)
+  --round-height H       sortedRounds: levels per round (default ${DEFAULT_OPTIONS.roundHeight})
+  --proofs-per-node P    rankedProofs: proofs per node (default ${DEFAULT_OPTIONS.proofsPerNode})
+  --max-roots R          rankedProofs: competing roots per block (default ${DEFAULT_OPTIONS.maxRoots})
+  --uncle-reward T       siblingCover: tokens per uncle claim (default ${DEFAULT_OPTIONS.uncleReward})
   --seed S               seed of every random choice (default ${DEFAULT_OPTIONS.seed})
   --network NAME         a Hardhat network from hardhat.config.ts, e.g. localhost
   --json FILE            write the report as JSON
@@ -304,6 +409,11 @@ export function optionsReport(o: SimOptions): Record<string, string | number | b
     provingTime: o.provingTime,
     k: effectiveK(o),
     policy: o.policy,
+    assignment: POLICY_SETTINGS[o.policy].assignment,
+    roundHeight: o.roundHeight,
+    proofsPerNode: o.proofsPerNode,
+    maxRoots: o.maxRoots,
+    uncleReward: o.uncleReward,
     seed: o.seed,
     network: o.network ?? "hardhat (in-process)",
   };

@@ -83,6 +83,20 @@ export interface TotalsReport {
 export type ParamsReport = Record<string, string | number | boolean>;
 
 export interface SimReport {
+  /** The run's policy (`--policy`). */
+  policy?: string;
+  /** siblingCover's uncle rewards paid (UncleRewarded events): claims and wei. */
+  uncleRewards?: { count: number; amount: string };
+  /**
+   * Chunks the clients computed that no paid record credited (see `redundantWork` in
+   * `src/sim/simulator.ts` for the exact definition).
+   */
+  redundantChunks?: number;
+  /** With `checkEveryBlock`: conservation checks run after every mined L1 block, and failures. */
+  conservationEveryBlock?: {
+    checks: number;
+    failures: Array<{ l1Block: number; failed: string[] }>;
+  };
   params: ParamsReport;
   blocks: BlockReport[];
   provers: ProverReport[];

@@ -13,11 +13,12 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { ZeroAddress, keccak256, toUtf8Bytes, type ContractRunner } from "ethers";
+import { ZeroAddress, getBytes, keccak256, toUtf8Bytes, type ContractRunner } from "ethers";
 import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { TestProverSystemModule } from "../../deploy/modules/ProverSystem.js";
+import { POLICY_MODULES } from "../../deploy/modules/AssignmentPolicy.js";
 import {
   EventFeed,
   OperatorWallet,
@@ -32,8 +33,12 @@ import { ProverClient, type ProverBehavior } from "../client/prover.js";
 import { connectDeployment } from "../operator/deployment.js";
 import { SequencerClient, type Withholding } from "../client/sequencer.js";
 import { secretKeyFromSeed, type SecretKey } from "../protocol/bls.js";
+import { blockSeed } from "../protocol/assignment.js";
 import { epochAt, epochStartBlock } from "../protocol/epoch.js";
 import { BlockStatus, epochOfSlot, proofWindow, slotStartBlock } from "../protocol/lifecycle.js";
+import { policyRules } from "../protocol/policies/index.js";
+import type { AssignmentPolicyRules } from "../protocol/policies/types.js";
+import { recordScore, rankedWinner } from "../protocol/policies/rankedProofs.js";
 import { InvalidWorkSlasher__factory } from "../../typechain-types/index.js";
 import { SimNetwork } from "./network.js";
 import {
@@ -41,6 +46,7 @@ import {
   POLICY_SETTINGS,
   effectiveK,
   optionsReport,
+  policyParams,
   type SimOptions,
 } from "./options.js";
 import { Prng } from "./random.js";
@@ -96,8 +102,14 @@ async function localParameters(): Promise<DeploymentParameters> {
   return raw;
 }
 
-/** The Ignition parameters of a run: local.json with the options' sizes and policy. */
-export async function simulationParameters(options: SimOptions): Promise<DeploymentParameters> {
+/**
+ * The Ignition parameters of a run: local.json with the options' sizes and policy; `policy` is
+ * the deployed assignment policy's address (zero: seed 000's striped trees).
+ */
+export async function simulationParameters(
+  options: SimOptions,
+  policyAddress: string = ZeroAddress,
+): Promise<DeploymentParameters> {
   const p = await localParameters();
   const policy = POLICY_SETTINGS[options.policy];
   const k = BigInt(effectiveK(options));
@@ -113,6 +125,7 @@ export async function simulationParameters(options: SimOptions): Promise<Deploym
   });
   const lifecycle = p.TestBlockLifecycle;
   lifecycle.feeSplitScoring = policy.feeSplitScoring;
+  lifecycle.policy = policyAddress;
   if ((lifecycle.dataTimeout as bigint) >= W) lifecycle.dataTimeout = W - 1n;
   Object.assign(p.TestProverRewards, {
     proverBurnBps: policy.proverBurnBps,
@@ -170,12 +183,40 @@ async function deployForSimulation(
   connection: SimConnection,
   deployer: ContractRunner,
 ): Promise<ProtocolContracts> {
+  // On a node, a run is its own deployment: chain-<id> stays the one `npm run node` made.
+  const deploymentId =
+    connection.networkConfig.type === "http" ? `sim-${options.seed}-${Date.now()}` : undefined;
+  // The assignment policy first: the lifecycle takes its address.
+  const assignment = POLICY_SETTINGS[options.policy].assignment;
+  let policyAddress = ZeroAddress;
+  if (assignment !== "striped") {
+    const pp = policyParams(options);
+    const parameters: DeploymentParameters = {
+      VrfPathPolicy: {},
+      SortedRoundsPolicy: { roundHeight: BigInt(pp.roundHeight) },
+      RankedProofsPolicy: {
+        proofsPerNode: BigInt(pp.proofsPerNode),
+        maxRoots: BigInt(pp.maxRoots),
+        feeBurnBps: pp.feeBurnBps,
+      },
+      SiblingCoverPolicy: { uncleReward: pp.uncleReward },
+    };
+    const options_ = { parameters, displayUi: false, deploymentId };
+    const { ignition } = connection;
+    const deployed =
+      assignment === "vrfPath"
+        ? await ignition.deploy(POLICY_MODULES.vrfPath, options_)
+        : assignment === "sortedRounds"
+          ? await ignition.deploy(POLICY_MODULES.sortedRounds, options_)
+          : assignment === "rankedProofs"
+            ? await ignition.deploy(POLICY_MODULES.rankedProofs, options_)
+            : await ignition.deploy(POLICY_MODULES.siblingCover, options_);
+    policyAddress = await deployed.policy.getAddress();
+  }
   const deployed = await connection.ignition.deploy(TestProverSystemModule, {
-    parameters: await simulationParameters(options),
+    parameters: await simulationParameters(options, policyAddress),
     displayUi: false,
-    // On a node, a run is its own deployment: chain-<id> stays the one `npm run node` made.
-    deploymentId:
-      connection.networkConfig.type === "http" ? `sim-${options.seed}-${Date.now()}` : undefined,
+    deploymentId,
   });
   // The rest of the system is read from the reward pool's immutables, as the operator tasks do.
   const contracts = await connectDeployment(await deployed.rewards.getAddress(), deployer);
@@ -220,6 +261,8 @@ export async function runSimulation(
 
   // ---- operators -----------------------------------------------------------------------------
   const classes = assignBehaviors(options, prng.fork(2));
+  const settings = POLICY_SETTINGS[options.policy];
+  const rules = policyRules(settings.assignment, policyParams(options));
   const stake = params.minimumStake;
   let firstSlotStart: bigint | null = null;
   const offlineSlots = new Map<string, boolean>();
@@ -257,6 +300,8 @@ export async function runSimulation(
         provingTime: cls === "slow" ? options.window + 1 : options.provingTime,
         roundTimeout: 2 + Math.ceil(2 * options.latency),
         fallbackPatience: BigInt(1 + Math.ceil(2 * options.latency)),
+        rules,
+        proofsPerNode: settings.assignment === "rankedProofs" ? options.proofsPerNode : 1,
         stake,
         fromBlock,
       },
@@ -299,12 +344,32 @@ export async function runSimulation(
   // The deployment's own events (the pool's funding, epoch 0's RANDAO checkpoint) count too.
   let read = BigInt(deployedAfter);
 
+  /** L1 blocks after which a conservation check failed (with `checkEveryBlock`). */
+  const conservationFailures: Array<{ l1Block: number; failed: string[] }> = [];
+  let conservationChecks = 0;
+  const conservationInput = () => ({
+    contracts,
+    params,
+    deployedAfter,
+    provers: provers.map((p) => p.address),
+    sequencer: sequencer.address,
+    deployer: deployer.address,
+  });
   const mine = async () => {
     await outbox.flush();
     await provider.send("evm_mine", []);
     now += 1n;
     network.now = now;
     outcomes.push(...(await outbox.collect(provider)));
+    if (options.checkEveryBlock === true) {
+      const all = [...events, ...(await feed.read(Number(read) + 1, Number(now)))];
+      const { checks } = await conservation(conservationInput(), all);
+      conservationChecks++;
+      const failed = Object.entries(checks)
+        .filter(([, ok]) => !ok)
+        .map(([name]) => name);
+      if (failed.length > 0) conservationFailures.push({ l1Block: Number(now), failed });
+    }
   };
   const observe = async () => {
     const fresh = await feed.read(Number(read) + 1, Number(now));
@@ -434,7 +499,14 @@ export async function runSimulation(
       l1Blocks: Number(now) - fromBlock,
       seconds: (Date.now() - started) / 1000,
       network,
+      rules,
     });
+    if (options.checkEveryBlock === true) {
+      report.conservationEveryBlock = {
+        checks: conservationChecks,
+        failures: conservationFailures,
+      };
+    }
     return { report, token, events, contracts, params, provers, sequencer, firstSlot };
   } finally {
     await provider.send("evm_setAutomine", [true]);
@@ -462,6 +534,7 @@ interface ReportInput {
   l1Blocks: number;
   seconds: number;
   network: SimNetwork;
+  rules: AssignmentPolicyRules;
 }
 
 const SLASH_REASONS = new Map<string, string>([
@@ -551,7 +624,178 @@ async function buildReport(input: ReportInput): Promise<SimReport> {
     slashReasons: reasons.get(p.address) ?? [],
   }));
 
-  // Conservation, from chain state.
+  const { checks, burned, held } = await conservation(
+    {
+      contracts,
+      params,
+      deployedAfter: input.deployedAfter,
+      provers: input.provers.map((p) => p.address),
+      sequencer: input.sequencer.address,
+      deployer: input.deployer,
+    },
+    events,
+  );
+  const totals: TotalsReport = {
+    rewardsFunded: funded.toString(),
+    rewardsClaimed: claimedTotal.toString(),
+    burned: burned.toString(),
+    heldByContracts: held.toString(),
+    slashed: slashedTotal.toString(),
+    conserved: Object.values(checks).every(Boolean),
+    checks,
+  };
+
+  // Uncle rewards (siblingCover) and redundant work.
+  let uncleCount = 0;
+  let uncleAmount = 0n;
+  for (const e of events) {
+    if (e.name === "UncleRewarded") {
+      uncleCount++;
+      uncleAmount += e.amount;
+    }
+  }
+  const redundantChunks = await redundantWork(input, committees, finalizedAt, rejected);
+
+  const gasSums = new Map<string, { gas: bigint; count: number }>();
+  const transactions: Record<string, number> = {};
+  const failedTransactions: Record<string, number> = {};
+  let protocolGas = 0n;
+  for (const o of input.outcomes) {
+    if (!o.ok) {
+      const key = `${o.op}: ${o.error ?? "failed"}`;
+      failedTransactions[key] = (failedTransactions[key] ?? 0) + 1;
+      continue;
+    }
+    transactions[o.op] = (transactions[o.op] ?? 0) + 1;
+    const sum = gasSums.get(o.op) ?? { gas: 0n, count: 0 };
+    sum.gas += o.gasUsed;
+    sum.count++;
+    gasSums.set(o.op, sum);
+    if (!SETUP_OPS.has(o.op)) protocolGas += o.gasUsed;
+  }
+  const gas: Record<string, number> = {};
+  for (const [op, { gas: total, count }] of [...gasSums].sort(([a], [b]) => a.localeCompare(b))) {
+    gas[op] = Math.round(Number(total) / count);
+  }
+  return {
+    policy: options.policy,
+    uncleRewards: { count: uncleCount, amount: uncleAmount.toString() },
+    redundantChunks,
+    params: optionsReport(options),
+    blocks,
+    provers,
+    totals,
+    gas,
+    stats: {
+      transactions,
+      failedTransactions,
+      gasPerBlock: Math.round(Number(protocolGas) / options.blocks),
+      l1Blocks: input.l1Blocks,
+      seconds: input.seconds,
+      messages: { sent: input.network.sent, dropped: input.network.dropped },
+    },
+  };
+}
+
+/**
+ * Chunks the clients computed that no paid record credited. A computed chunk is one
+ * (slot, node, member) a client finished proving (its `computed` list; a Byzantine client's
+ * wrong outputs count too). It is credited when a paid record of a finalized block names the
+ * member at that node (any of the node's P bytes under rankedProofs); a paid record is an
+ * accepted root that settlement did not reject (no `RootRecordRejected`) and, under
+ * rankedProofs, the winner (highest total score, earliest on ties). Everything else (duplicates
+ * of cover holders, losing roots, NONE-credited work, work on blocks that timed out or were
+ * pruned) is redundant.
+ */
+async function redundantWork(
+  input: ReportInput,
+  committees: ReadonlyMap<bigint, string[]>,
+  finalizedAt: ReadonlyMap<bigint, number>,
+  rejected: ReadonlySet<string>,
+): Promise<number> {
+  const { params, events, rules, options } = input;
+  const seeds = new Map<bigint, string>();
+  for (const epoch of committees.keys()) {
+    seeds.set(epoch, await input.contracts.table.seedOf(epoch));
+  }
+  const bySlot = new Map<bigint, Array<{ tree: bigint; record: Uint8Array }>>();
+  for (const e of events) {
+    if (e.name !== "RootProofAccepted" || !finalizedAt.has(e.slot)) continue;
+    const list = bySlot.get(e.slot) ?? [];
+    list.push({ tree: e.tree, record: getBytes(e.record) });
+    bySlot.set(e.slot, list);
+  }
+  const credited = new Set<string>();
+  for (const [slot, roots] of bySlot) {
+    const committee = committees.get(epochOfSlot(params.slotClock, slot)) ?? [];
+    let paid = roots.filter((r) => !rejected.has(`${slot}:${r.tree}`));
+    const nodes = 2 * options.leaves - 1;
+    const perNode = paid.length > 0 ? paid[0].record.length / nodes : 1;
+    if (rules.name === "rankedProofs" && paid.length > 0) {
+      const epochSeed = seeds.get(epochOfSlot(params.slotClock, slot));
+      if (epochSeed !== undefined) {
+        const scored = paid.map((r) =>
+          recordScore(
+            blockSeed(epochSeed, slot),
+            committee,
+            options.leaves,
+            r.record,
+            options.proofsPerNode,
+            POLICY_SETTINGS[options.policy].proverBurnBps,
+          ),
+        );
+        const winner = rankedWinner(
+          scored.map((x) => x.total),
+          scored.map((x) => x.rejectedNode === 0),
+        );
+        paid = winner < paid.length ? [paid[winner]] : [];
+      }
+    }
+    for (const { record } of paid) {
+      record.forEach((byte, i) => {
+        const node = Math.floor(i / perNode) + 1;
+        if (byte < committee.length) credited.add(`${slot}:${node}:${byte}`);
+      });
+    }
+  }
+  let redundant = 0;
+  for (const client of input.provers) {
+    for (const { slot, node, member } of client.computed) {
+      if (!credited.has(`${slot}:${node}:${member}`)) redundant++;
+    }
+  }
+  return redundant;
+}
+
+/** Everything the conservation checks read besides the events. */
+interface ConservationInput {
+  contracts: ProtocolContracts;
+  params: ProtocolParams;
+  deployedAfter: number;
+  provers: readonly string[];
+  sequencer: string;
+  deployer: string;
+}
+
+/**
+ * The report's token conservation checks, from chain state and the run's events so far (the
+ * report runs them once at the end; `checkEveryBlock` after every mined L1 block).
+ */
+export async function conservation(
+  input: ConservationInput,
+  events: readonly ChainEvent[],
+): Promise<{ checks: Record<string, boolean>; burned: bigint; held: bigint }> {
+  const { contracts, params } = input;
+  let funded = 0n;
+  let claimedTotal = 0n;
+  let slashedTotal = 0n;
+  let reporterRewards = 0n;
+  for (const e of events) {
+    if (e.name === "PoolFunded") funded += e.amount;
+    else if (e.name === "Claimed") claimedTotal += e.proving + e.sequencing + e.submitting;
+    else if (e.name === "Slashed") slashedTotal += e.amount;
+    else if (e.name === "ReporterRewarded") reporterRewards += e.amount;
+  }
   const { token, table, rewards } = contracts;
   // Everyone who staked or holds tokens since the deployment, not only the run's own clients
   // (on an existing deployment, other accounts may hold minted tokens or stake).
@@ -559,11 +803,7 @@ async function buildReport(input: ReportInput): Promise<SimReport> {
   const registered = await table.queryFilter(table.filters.OperatorRegistered(), since);
   const received = await token.queryFilter(token.filters.Transfer(), since);
   const operators = [
-    ...new Set([
-      ...input.provers.map((p) => p.address),
-      input.sequencer.address,
-      ...registered.map((e) => e.args.operator),
-    ]),
+    ...new Set([...input.provers, input.sequencer, ...registered.map((e) => e.args.operator)]),
   ];
   const accounts = [
     ...new Set([...operators, input.deployer, ...received.map((e) => e.args.to)]),
@@ -596,50 +836,5 @@ async function buildReport(input: ReportInput): Promise<SimReport> {
       (await token.balanceOf(params.slashSink)) === slashedTotal - reporterRewards + burned,
     "supply = sum of holders": (await token.totalSupply()) === balances,
   };
-  const totals: TotalsReport = {
-    rewardsFunded: funded.toString(),
-    rewardsClaimed: claimedTotal.toString(),
-    burned: burned.toString(),
-    heldByContracts: held.toString(),
-    slashed: slashedTotal.toString(),
-    conserved: Object.values(checks).every(Boolean),
-    checks,
-  };
-
-  const gasSums = new Map<string, { gas: bigint; count: number }>();
-  const transactions: Record<string, number> = {};
-  const failedTransactions: Record<string, number> = {};
-  let protocolGas = 0n;
-  for (const o of input.outcomes) {
-    if (!o.ok) {
-      const key = `${o.op}: ${o.error ?? "failed"}`;
-      failedTransactions[key] = (failedTransactions[key] ?? 0) + 1;
-      continue;
-    }
-    transactions[o.op] = (transactions[o.op] ?? 0) + 1;
-    const sum = gasSums.get(o.op) ?? { gas: 0n, count: 0 };
-    sum.gas += o.gasUsed;
-    sum.count++;
-    gasSums.set(o.op, sum);
-    if (!SETUP_OPS.has(o.op)) protocolGas += o.gasUsed;
-  }
-  const gas: Record<string, number> = {};
-  for (const [op, { gas: total, count }] of [...gasSums].sort(([a], [b]) => a.localeCompare(b))) {
-    gas[op] = Math.round(Number(total) / count);
-  }
-  return {
-    params: optionsReport(options),
-    blocks,
-    provers,
-    totals,
-    gas,
-    stats: {
-      transactions,
-      failedTransactions,
-      gasPerBlock: Math.round(Number(protocolGas) / options.blocks),
-      l1Blocks: input.l1Blocks,
-      seconds: input.seconds,
-      messages: { sent: input.network.sent, dropped: input.network.dropped },
-    },
-  };
+  return { checks, burned, held };
 }

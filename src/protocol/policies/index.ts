@@ -3,7 +3,11 @@
  * built from the deployment's policy parameters. The prover client and the simulator get their
  * rules here.
  */
+import { rankedProofsRules } from "./rankedProofs.js";
+import { siblingCoverRules } from "./siblingCover.js";
+import { sortedRoundsRules } from "./sortedRounds.js";
 import { stripedRules } from "./striped.js";
+import { vrfPathRules } from "./vrfPath.js";
 import type { AssignmentPolicyRules, PolicyName } from "./types.js";
 
 /** Every policy's parameters (each policy reads its own). */
@@ -38,7 +42,13 @@ export function policyRules(
   switch (name) {
     case "striped":
       return stripedRules({ burnUnprovenShare: params.burnUnprovenShare });
-    default:
-      throw new Error(`policy ${name} has no rules yet`);
+    case "vrfPath":
+      return vrfPathRules;
+    case "sortedRounds":
+      return sortedRoundsRules(params.roundHeight);
+    case "rankedProofs":
+      return rankedProofsRules(params.proofsPerNode, params.maxRoots, params.feeBurnBps);
+    case "siblingCover":
+      return siblingCoverRules;
   }
 }
