@@ -159,7 +159,7 @@ function generateVectors(): Vectors {
     ["single node, h = 1 (the root is round 0)", 1, 3, 1],
     ["16 leaves, h = 2, 32 members (the spec's example)", 2, 32, 16],
     ["16 leaves, h = 2, 5 members (ranks wrap)", 2, 5, 16],
-    ["32 leaves, h = 3, 12 members (two sequencer levels)", 3, 12, 32],
+    ["16 leaves, h = 3, 12 members (two sequencer levels)", 3, 12, 16],
     ["8 leaves, h = 2, 1 member", 2, 1, 8],
     ["4 leaves, h = 4 (no rounds: only PROPOSER)", 4, 6, 4],
   ];
@@ -169,10 +169,10 @@ function generateVectors(): Vectors {
     const honest = honestRecord(rules, block);
     const records = [
       withByte(honest, 2 * leafCount - 1, NONE),
-      honest,
       honestRecord(rules, block, true),
+      honest,
       withByte(honest, 1, PROPOSER),
-      withByte(honest, leafCount, (honest[leafCount - 1] + 1) % 256),
+      withByte(honest, leafCount, m),
     ];
     const provers = BigInt(1000 + prng.int(1_000_000));
     return {
