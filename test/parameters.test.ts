@@ -34,6 +34,8 @@ import {
   UINT256_MAX,
   validateParameters,
   ZERO_ADDRESS,
+  POLICY_SECTION,
+  policyParametersOf,
 } from "../src/protocol/parameters.js";
 import type {
   BlockLifecycle,
@@ -221,6 +223,7 @@ async function start(step: Step, file: ParametersFile, d: Deployed): Promise<Att
           dataTimeout: int(file, bl, "dataTimeout"),
           faultToleranceBps: int(file, bl, "faultToleranceBps"),
           feeSplitScoring: flag(file, bl, "feeSplitScoring"),
+          policy: str(file, bl, "policy"),
         })
         .then(async (c) => {
           d.lifecycle = await c.waitForDeployment();
@@ -342,6 +345,7 @@ const PR = "TestProverRewards";
 const IWS = "TestInvalidWorkSlasher";
 const PS = "TestProverSystem";
 const G = "$global";
+const AP = POLICY_SECTION;
 
 /** A check: `enforced` is `[step, error]`; `base` holds valid changes made first. */
 function check(
@@ -524,6 +528,8 @@ describe("Parameters: structure and types", function () {
     let removed = 0;
     for (const [section, values] of Object.entries(local)) {
       for (const key of Object.keys(values)) {
+        // The striped policy reads none of the other policies' keys (see the policy tests).
+        if (section === AP && key !== "name") continue;
         const issues = validateParameters(edit(local, { [section]: { [key]: undefined } }));
         const label = `${section}.${key}:\n${describeIssues(issues)}`;
         expect(issues, label).to.not.be.empty;
@@ -544,7 +550,7 @@ describe("Parameters: structure and types", function () {
         removed++;
       }
     }
-    expect(removed).to.equal(36);
+    expect(removed).to.equal(38);
   });
 
   it("reports unknown keys (with the key meant or the module that reads them) and unknown sections", function () {
@@ -780,5 +786,108 @@ describe("Parameters: differential against the constructors", function () {
     // Both sides of the equivalence were exercised.
     expect(valid, "valid rounds").to.be.at.least(5);
     expect(invalid, "invalid rounds").to.be.at.least(5);
+  });
+});
+
+describe("Parameters: the AssignmentPolicy section", function () {
+  /** local.json with the named policy. */
+  const named = (name: string, extra: Record<string, Raw | undefined> = {}) =>
+    edit(local, { [AP]: { name, ...extra } });
+
+  it("local.json and sepolia.json name striped with the lifecycle's policy at zero", function () {
+    for (const file of [local, sepolia]) {
+      expect(policyParametersOf(file)).to.deep.equal({
+        name: "striped",
+        roundHeight: 2n,
+        proofsPerNode: 3n,
+        maxRoots: 3n,
+        uncleReward: 10n * 10n ** 18n,
+      });
+      expect(file[BL].policy).to.equal(ZERO_ADDRESS);
+    }
+  });
+
+  it("the section is optional (striped), and every policy name validates with the file's values", function () {
+    const without = structuredClone(local);
+    delete without[AP];
+    expect(validateParameters(without)).to.deep.equal([]);
+    expect(policyParametersOf(without).name).to.equal("striped");
+    for (const name of ["striped", "vrfPath", "sortedRounds", "rankedProofs", "siblingCover"]) {
+      const file = named(name);
+      expect(
+        validateParameters(file),
+        `${name}:\n${describeIssues(validateParameters(file))}`,
+      ).to.deep.equal([]);
+    }
+  });
+
+  it("rejects an unknown name (with the name meant) and a missing name", function () {
+    const typo = validateParameters(named("vrfpath"));
+    expect(typo.map((i) => [i.module, i.key])).to.deep.equal([[AP, "name"]]);
+    expect(typo[0].message).to.include('did you mean "vrfPath"');
+    const missing = validateParameters(edit(local, { [AP]: { name: undefined } }));
+    expect(missing.map((i) => [i.module, i.key])).to.deep.equal([[AP, "name"]]);
+    expect(missing[0].message).to.match(/^missing/);
+    const unknown = validateParameters(edit(local, { [AP]: { roundHieght: 2n } }));
+    expect(unknown.map((i) => [i.module, i.key])).to.deep.equal([[AP, "roundHieght"]]);
+  });
+
+  // [name, key, rejected, accepted]
+  const bounds: Array<[string, string, bigint[], bigint[]]> = [
+    ["sortedRounds", "roundHeight", [0n, 17n, MAX], [1n, 16n]],
+    ["rankedProofs", "proofsPerNode", [0n, 9n, MAX], [1n, 8n]],
+    ["rankedProofs", "maxRoots", [0n, 17n, MAX], [1n, 16n]],
+    ["rankedProofs", "feeBurnBps", [10_001n, MAX], [0n, 10_000n]],
+    ["siblingCover", "uncleReward", [0n], [1n, MAX]],
+  ];
+  const contracts: Record<string, string> = {
+    sortedRounds: "SortedRoundsPolicy",
+    rankedProofs: "RankedProofsPolicy",
+    siblingCover: "SiblingCoverPolicy",
+  };
+  for (const [name, key, bad, good] of bounds) {
+    it(`${name}: ${key} ∈ {${bad.join(", ")}} rejected (InvalidPolicyParameter), {${good.join(", ")}} accepted; ignored under striped`, function () {
+      for (const value of bad) {
+        const issues = validateParameters(named(name, { [key]: value }));
+        expect(issues.map((i) => [i.module, i.key, i.enforcedBy])).to.deep.equal([
+          [AP, key, { contract: contracts[name], error: "InvalidPolicyParameter" }],
+        ]);
+        // Another policy does not read the key: no range check.
+        expect(validateParameters(named("striped", { [key]: value }))).to.deep.equal([]);
+      }
+      for (const value of good) {
+        const file = named(name, { [key]: value });
+        expect(validateParameters(file), describeIssues(validateParameters(file))).to.deep.equal(
+          [],
+        );
+      }
+    });
+  }
+
+  it("each policy's own keys are required when it is named; feeBurnBps is optional", function () {
+    const required: Array<[string, string]> = [
+      ["sortedRounds", "roundHeight"],
+      ["rankedProofs", "proofsPerNode"],
+      ["rankedProofs", "maxRoots"],
+      ["siblingCover", "uncleReward"],
+    ];
+    for (const [name, key] of required) {
+      const issues = validateParameters(named(name, { [key]: undefined }));
+      expect(issues.map((i) => [i.module, i.key])).to.deep.equal([[AP, key]]);
+      expect(issues[0].message).to.match(/^missing/);
+    }
+    expect(validateParameters(named("rankedProofs", { feeBurnBps: undefined }))).to.deep.equal([]);
+    expect(policyParametersOf(named("rankedProofs", { feeBurnBps: 40n })).feeBurnBps).to.equal(40n);
+  });
+
+  it("the lifecycle's policy address must stay zero when the file deploys a policy", function () {
+    const issues = validateParameters(named("vrfPath", { [BL]: undefined }));
+    expect(issues).to.deep.equal([]);
+    const set = validateParameters(edit(named("vrfPath"), { [BL]: { policy: OTHER } }));
+    expect(set.map((i) => [i.module, i.key, i.related])).to.deep.equal([[BL, "policy", ["name"]]]);
+    // Striped with an address: an existing policy contract, used as it is.
+    expect(validateParameters(edit(local, { [BL]: { policy: OTHER } }))).to.deep.equal([]);
+    const typed = validateParameters(edit(local, { [BL]: { policy: "0x12" } }));
+    expect(typed.map((i) => [i.module, i.key])).to.deep.equal([[BL, "policy"]]);
   });
 });

@@ -6,7 +6,9 @@
  *
  * The verifier is `StandInProofVerifier`, which binds a proof to its public inputs and checks
  * nothing else: replace it with a real `IProofVerifier` before securing value. Parameters come
- * from `deploy/parameters/<network>.json` under the module's id.
+ * from `deploy/parameters/<network>.json` under the module's id. `policy` is the assignment
+ * policy's address (zero: seed 000's built-in striped trees); `src/deploy/system.ts` deploys the
+ * policy the file's `AssignmentPolicy.name` names (`AssignmentPolicy.ts`) and injects its address.
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { ContractFuture, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
@@ -24,6 +26,7 @@ function blockLifecycle(m: IgnitionModuleBuilder, election: ContractFuture<strin
       dataTimeout: m.getParameter<bigint>("dataTimeout"),
       faultToleranceBps: m.getParameter<bigint>("faultToleranceBps"),
       feeSplitScoring: m.getParameter<boolean>("feeSplitScoring"),
+      policy: m.getParameter<string>("policy"),
     },
   ]);
   return { verifier, lifecycle };

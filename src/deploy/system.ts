@@ -7,10 +7,16 @@
  * order, wires the slasher roles and seeds the pool. On a real network Ignition records the
  * deployment in `deploy/deployments/chain-<id>/` (journal and `deployed_addresses.json`), which
  * is what the operator tasks read; an in-process network records nothing.
+ *
+ * A file whose `AssignmentPolicy.name` is not `striped` deploys that policy first
+ * (src/deploy/policy.ts) and passes its address as the lifecycle's `policy` parameter (the
+ * file's own value, zero, is replaced); RankedProofsPolicy's `feeBurnBps` defaults to the
+ * rewards' `proverBurnBps`.
  */
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 
+import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import { getAddress, type Provider } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
@@ -18,13 +24,22 @@ import { ProverSystemModule, TestProverSystemModule } from "../../deploy/modules
 import {
   assertValidParameters,
   familyOf,
+  MODULE_IDS,
+  POLICY_SECTION,
+  policyParametersOf,
   readParametersFile,
+  resolveParameter,
   type ModuleFamily,
+  type ParametersFile,
+  type PolicyName,
 } from "../protocol/parameters.js";
+import { deployPolicy } from "./policy.js";
 
 export interface DeployedSystem {
   family: ModuleFamily;
   moduleId: string;
+  /** The assignment policy deployed (`striped`: none; addresses.policy is then absent). */
+  policy: PolicyName;
   chainId: bigint;
   /** Contract addresses by name (token, stakeTable, election, verifier, lifecycle, rewards, slasher). */
   addresses: Record<string, string>;
@@ -77,8 +92,23 @@ export async function deploySystem(
     await clearStaleJournal(path.join(options.ignitionDir, "deployments", id), provider);
   }
   const fromBlock = (await provider.getBlockNumber()) + 1;
+  const policy = policyParametersOf(file);
+  let parameters: string | DeploymentParameters = parametersFile;
+  let policyAddress: string | undefined;
+  if (policy.name !== "striped") {
+    const burn = resolveParameter(file, MODULE_IDS[family].proverRewards, "proverBurnBps");
+    policyAddress = await deployPolicy(
+      connection,
+      policy.name,
+      { ...policy, feeBurnBps: policy.feeBurnBps ?? BigInt(String(burn).slice(0, -1)) },
+      { defaultSender: sender, deploymentId: options.deploymentId },
+    );
+    parameters = ignitionParameters(file);
+    const lifecycleId = MODULE_IDS[family].blockLifecycle;
+    parameters[lifecycleId] = { ...parameters[lifecycleId], policy: policyAddress };
+  }
   const deployOptions = {
-    parameters: parametersFile,
+    parameters,
     defaultSender: sender,
     displayUi: options.displayUi ?? false,
     // Ignition's default is chain-<id>: one deployment per chain, which the tasks read.
@@ -93,14 +123,34 @@ export async function deploySystem(
   for (const [name, contract] of Object.entries(deployed)) {
     addresses[name] = await (contract as { getAddress(): Promise<string> }).getAddress();
   }
+  if (policyAddress !== undefined) addresses.policy = policyAddress;
   return {
     family,
     moduleId,
+    policy: policy.name,
     chainId,
     addresses,
     fromBlock,
     block: await connection.ethers.provider.getBlockNumber(),
   };
+}
+
+/**
+ * The file's module sections as Ignition reads them from a file (`"32n"` strings become bigints),
+ * without the AssignmentPolicy section, which no module reads.
+ */
+export function ignitionParameters(file: ParametersFile): DeploymentParameters {
+  const out: DeploymentParameters = {};
+  for (const [section, values] of Object.entries(file)) {
+    if (section === POLICY_SECTION) continue;
+    out[section] = Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [
+        key,
+        typeof value === "string" && /^\d+n$/.test(value) ? BigInt(value.slice(0, -1)) : value,
+      ]),
+    );
+  }
+  return out;
 }
 
 /**

@@ -12,6 +12,10 @@
  * contract would revert with in `enforcedBy`), and the constraints between parameters that the
  * design relies on although no contract enforces them (no `enforcedBy`). docs/parameters.md lists
  * them all. Pure: no Hardhat import, no network.
+ *
+ * The optional `AssignmentPolicy` section (not an Ignition module: `src/deploy/policy.ts` reads it)
+ * names the deployment's assignment policy (docs/policies.md) and its parameters; a policy other
+ * than `striped` is deployed first and its address injected as the lifecycle's `policy`.
  */
 import { readFile } from "node:fs/promises";
 
@@ -64,6 +68,24 @@ export const HISTORY_SLOTS = 256n;
 export const MAX_EPOCH = (1n << 48n) - 1n;
 /** The zero address: the placeholder of the role addresses in a template file. */
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+
+/** The section naming the assignment policy (read by src/deploy/policy.ts, not by Ignition). */
+export const POLICY_SECTION = "AssignmentPolicy";
+/** The policy names, in PolicyRecord's id order (striped = 0: built in, no contract). */
+export const POLICY_NAMES = [
+  "striped",
+  "vrfPath",
+  "sortedRounds",
+  "rankedProofs",
+  "siblingCover",
+] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+/** SortedRoundsPolicy: 1 ≤ roundHeight ≤ 16 (MAX_TREE_COUNT … the deepest tree is 16 levels). */
+export const MAX_ROUND_HEIGHT = 16n;
+/** RankedProofs.MAX_PROOFS_PER_NODE. */
+export const MAX_PROOFS_PER_NODE = 8n;
+/** RankedProofs.MAX_ROOTS (tree bits of the lifecycle's provenTrees). */
+export const MAX_ROOTS = 16n;
 
 /** The modules of a deployment, in deployment order. */
 export type ModuleRole =
@@ -157,6 +179,7 @@ function moduleKeys(family: ModuleFamily, r: ModuleRole): Readonly<Record<string
         dataTimeout: uint256,
         faultToleranceBps: uint256,
         feeSplitScoring: bool,
+        policy: address,
       };
     case "proverRewards":
       return {
@@ -176,6 +199,62 @@ function moduleKeys(family: ModuleFamily, r: ModuleRole): Readonly<Record<string
   }
 }
 
+/**
+ * The keys of the `AssignmentPolicy` section. Only `name` is always required; each policy's own
+ * keys are required (and range-checked) when it is the one named; `feeBurnBps` defaults to the
+ * rewards' `proverBurnBps`.
+ */
+const POLICY_KEYS: Readonly<Record<string, Kind>> = {
+  name: text,
+  roundHeight: uint256,
+  proofsPerNode: uint256,
+  maxRoots: uint256,
+  feeBurnBps: uint256,
+  uncleReward: uint256,
+};
+
+/** The keys each named policy needs (feeBurnBps has a default). */
+const POLICY_REQUIRED: Readonly<Record<PolicyName, readonly string[]>> = {
+  striped: [],
+  vrfPath: [],
+  sortedRounds: ["roundHeight"],
+  rankedProofs: ["proofsPerNode", "maxRoots"],
+  siblingCover: ["uncleReward"],
+};
+
+/** The assignment policy a file deploys, with its constructor arguments. */
+export interface PolicyParameters {
+  name: PolicyName;
+  roundHeight?: bigint;
+  proofsPerNode?: bigint;
+  maxRoots?: bigint;
+  feeBurnBps?: bigint;
+  uncleReward?: bigint;
+}
+
+/**
+ * The `AssignmentPolicy` section as written (`striped` when absent); integers parsed, nothing
+ * checked beyond that (run {@link validateParameters} first).
+ */
+export function policyParametersOf(file: ParametersFile): PolicyParameters {
+  const section = sectionOf(file, POLICY_SECTION);
+  const name = section?.name;
+  const policy: PolicyParameters = {
+    name: (POLICY_NAMES as readonly unknown[]).includes(name) ? (name as PolicyName) : "striped",
+  };
+  for (const key of [
+    "roundHeight",
+    "proofsPerNode",
+    "maxRoots",
+    "feeBurnBps",
+    "uncleReward",
+  ] as const) {
+    const raw = section?.[key];
+    if (typeof raw === "string" && /^\d+n$/.test(raw)) policy[key] = BigInt(raw.slice(0, -1));
+  }
+  return policy;
+}
+
 /** The module ids a family deploys, in deployment order. */
 export function moduleIds(family: ModuleFamily): string[] {
   return ROLES.map((r) => MODULE_IDS[family][r]);
@@ -183,6 +262,7 @@ export function moduleIds(family: ModuleFamily): string[] {
 
 /** The parameters a module id reads, or undefined for an id of neither family. */
 export function parametersOf(moduleId: string): string[] | undefined {
+  if (moduleId === POLICY_SECTION) return Object.keys(POLICY_KEYS);
   for (const family of ["test", "production"] as const) {
     for (const r of ROLES) {
       if (MODULE_IDS[family][r] === moduleId) return Object.keys(moduleKeys(family, r));
@@ -367,6 +447,10 @@ class Resolved {
     private readonly valid: Map<string, Map<string, Value>>,
   ) {}
 
+  fileOf(): ParametersFile {
+    return this.file;
+  }
+
   id(r: ModuleRole): string {
     return MODULE_IDS[this.family][r];
   }
@@ -430,8 +514,8 @@ export function validateParameters(file: ParametersFile): ParameterIssue[] {
 
   // Sections and keys that no module reads (typos, misplaced keys, the other family's ids).
   for (const [section, content] of Object.entries(file)) {
-    if (section !== GLOBAL_SECTION && !ids.includes(section)) {
-      const hint = closest(section, [GLOBAL_SECTION, ...ids]);
+    if (section !== GLOBAL_SECTION && section !== POLICY_SECTION && !ids.includes(section)) {
+      const hint = closest(section, [GLOBAL_SECTION, ...ids, POLICY_SECTION]);
       issues.add({
         module: section,
         key: "",
@@ -451,7 +535,11 @@ export function validateParameters(file: ParametersFile): ParameterIssue[] {
       continue;
     }
     const known =
-      section === GLOBAL_SECTION ? globalKinds : new Map(Object.entries(kinds.get(section) ?? {}));
+      section === GLOBAL_SECTION
+        ? globalKinds
+        : new Map(
+            Object.entries(section === POLICY_SECTION ? POLICY_KEYS : (kinds.get(section) ?? {})),
+          );
     for (const key of Object.keys(content)) {
       if (known.has(key)) continue;
       const owners = ids.filter((id) => Object.hasOwn(kinds.get(id) ?? {}, key));
@@ -496,6 +584,7 @@ export function validateParameters(file: ParametersFile): ParameterIssue[] {
     }
   }
   for (const [key, kind] of globalKinds) parseAt(GLOBAL_SECTION, key, kind);
+  for (const [key, kind] of Object.entries(POLICY_KEYS)) parseAt(POLICY_SECTION, key, kind);
 
   // What each module resolves (own section, then $global), and the missing ones.
   const valid = new Map<string, Map<string, Value>>();
@@ -526,7 +615,92 @@ export function validateParameters(file: ParametersFile): ParameterIssue[] {
   checkRewards(v);
   checkSlasher(v);
   checkSystem(v);
+  checkPolicy(v, issues, parsed.get(POLICY_SECTION), sectionOf(file, POLICY_SECTION) !== undefined);
   return issues.list;
+}
+
+/**
+ * The `AssignmentPolicy` section: the name, the named policy's keys (required, at their
+ * constructor's boundaries: `InvalidPolicyParameter`), and the lifecycle's `policy` address,
+ * which must stay zero when the deployment deploys the policy itself.
+ */
+function checkPolicy(
+  v: Resolved,
+  issues: Issues,
+  values: Map<string, Value> | undefined,
+  present: boolean,
+): void {
+  if (!present) return;
+  const module = POLICY_SECTION;
+  const raw = values?.get("name");
+  if (values === undefined || !values.has("name")) {
+    if (!issues.list.some((i) => i.module === module && i.key === "name")) {
+      issues.add({
+        module,
+        key: "name",
+        message: `missing: ${module} needs name, one of ${POLICY_NAMES.join(", ")}`,
+      });
+    }
+    return;
+  }
+  if (!(POLICY_NAMES as readonly unknown[]).includes(raw)) {
+    const hint = closest(String(raw), POLICY_NAMES);
+    issues.add({
+      module,
+      key: "name",
+      message:
+        `name (${show(raw)}) must be one of ${POLICY_NAMES.join(", ")}` +
+        (hint !== undefined ? `; did you mean "${hint}"?` : ""),
+    });
+    return;
+  }
+  const name = raw as PolicyName;
+  const contract = `${name.charAt(0).toUpperCase()}${name.slice(1)}Policy`;
+  const error = "InvalidPolicyParameter";
+  for (const key of POLICY_REQUIRED[name]) {
+    if (!values.has(key) && sectionOf(v.fileOf(), module)?.[key] === undefined) {
+      issues.add({ module, key, message: `missing: the ${name} policy reads ${key}` });
+    }
+  }
+  const num = (key: string) => {
+    const value = values.get(key);
+    return typeof value === "bigint" ? value : undefined;
+  };
+  const range = (key: string, min: bigint, max: bigint, what: string) => {
+    const value = num(key);
+    if (value !== undefined && (value < min || value > max)) {
+      issues.add({
+        module,
+        key,
+        message: `${key} (${value}) must be in ${min} … ${max} (${what})`,
+        enforcedBy: { contract, error },
+      });
+    }
+  };
+  if (name === "sortedRounds") range("roundHeight", 1n, MAX_ROUND_HEIGHT, "levels per round");
+  if (name === "rankedProofs") {
+    range("proofsPerNode", 1n, MAX_PROOFS_PER_NODE, "proofs credited per node");
+    range("maxRoots", 1n, MAX_ROOTS, "competing roots per block");
+    range("feeBurnBps", 0n, BPS, "FEE_BURN in basis points");
+  }
+  if (name === "siblingCover" && num("uncleReward") === 0n) {
+    issues.add({
+      module,
+      key: "uncleReward",
+      message: "uncleReward (0) must be ≥ 1 token unit (paid from the pool per uncle claim)",
+      enforcedBy: { contract, error },
+    });
+  }
+  const address = v.text("blockLifecycle", "policy");
+  if (name !== "striped" && address !== undefined && address !== ZERO_ADDRESS) {
+    v.flag(
+      "blockLifecycle",
+      "policy",
+      `policy (${address}) must be the zero address when ${module}.name is ${name}: the ` +
+        `deployment deploys the ${contract} and injects its address`,
+      { related: ["name"] },
+    );
+  }
 }
 
 /** Zero addresses (placeholders, missing sinks and tokens) and the deployer's two roles. */
