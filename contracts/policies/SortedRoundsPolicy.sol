@@ -216,12 +216,13 @@ contract SortedRoundsPolicy is IAssignmentPolicy {
         for (uint256 r = 0; r < records.length; ++r) {
             PolicyRecord.checkLength(records[r], nodes);
             bool counting = credit.validRoots == 0;
-            // Per member (and PROPOSER at index m): the nodes the record credits.
-            uint256[] memory counts = counting ? new uint256[](m + 1) : new uint256[](0);
-            (uint256 badNode, uint256 badByte) = _scan(m, depth, records[r], counts);
+            // Per member (and PROPOSER at index m): the nodes the record credits (kept for the
+            // first valid record only).
+            uint256[] memory counts = new uint256[](m + 1);
+            uint256 badNode = _scan(m, depth, _offsetOf(records[r]), counts);
             if (badNode != 0) {
                 credit.rejectedNode[r] = badNode;
-                credit.rejectedMember[r] = badByte;
+                credit.rejectedMember[r] = uint8(records[r][badNode - 1]);
                 continue;
             }
             if (counting) paidCounts = counts;
@@ -229,35 +230,76 @@ contract SortedRoundsPolicy is IAssignmentPolicy {
         }
     }
 
-    /// @dev Checks every node of `record` level by level; returns the first invalid node and its
-    /// byte (0, 0 if valid). Counts each byte into `counts` (PROPOSER at index `m`) when `counts`
-    /// is not empty.
+    /// @dev The calldata offset of `data`'s first byte.
+    function _offsetOf(bytes calldata data) private pure returns (uint256 offset) {
+        assembly ("memory-safe") {
+            offset := data.offset
+        }
+    }
+
+    /// @dev Checks every node of `record` level by level; returns the first invalid node (0 if
+    /// valid); `offset` is the record's calldata offset. Counts each node into `counts` (m + 1
+    /// words; PROPOSER at index m).
     function _scan(
         uint256 m,
         uint256 depth,
-        bytes calldata record,
+        uint256 offset,
         uint256[] memory counts
-    ) private view returns (uint256, uint256) {
-        bool counting = counts.length != 0;
+    ) private view returns (uint256) {
         for (uint256 d = 0; d <= depth; ++d) {
             Level memory lv = _level(m, depth, d);
             uint256 width = 1 << d;
-            for (uint256 j = 0; j < width; ++j) {
-                uint256 b;
-                assembly ("memory-safe") {
-                    b := byte(0, calldataload(add(record.offset, sub(add(width, j), 1))))
+            uint256 bad = _scanLevel(m, counts, offset + width - 1, width, lv);
+            if (bad != 0) return width + bad - 1;
+        }
+        return 0;
+    }
+
+    /// @dev One level of {_scan}: the `width` bytes at calldata offset `start`. A round node `j`
+    /// allows ranks `(2k) mod size` and `(2k + 1) mod size`, `k = j >> shift` (nobody if `size`
+    /// is 0); a sequencer node allows PROPOSER or a rank below `size`. Returns `j + 1` of the
+    /// first invalid node (0 if none). Every byte counted is below `m` or PROPOSER (counted at
+    /// index `m`), so every write to `counts` (m + 1 words) is in bounds.
+    function _scanLevel(
+        uint256 m,
+        uint256[] memory counts,
+        uint256 start,
+        uint256 width,
+        Level memory lv
+    ) private pure returns (uint256 bad) {
+        bool sequencerLevel = lv.sequencerLevel;
+        uint256 shift = lv.shift;
+        uint256 size = lv.size;
+        assembly ("memory-safe") {
+            let countsData := add(counts, 0x20)
+            for {
+                let j := 0
+            } lt(j, width) {
+                j := add(j, 1)
+            } {
+                let b := byte(0, calldataload(add(start, j)))
+                let ok := 0
+                switch sequencerLevel
+                case 0 {
+                    if size {
+                        let k2 := shl(1, shr(shift, j))
+                        ok := or(eq(b, mod(k2, size)), eq(b, mod(add(k2, 1), size)))
+                    }
                 }
-                bool ok;
-                if (lv.sequencerLevel) {
-                    ok = b == PolicyRecord.PROPOSER || b < lv.size;
-                } else if (lv.size != 0) {
-                    uint256 k2 = (j >> lv.shift) << 1;
-                    ok = b == k2 % lv.size || b == (k2 + 1) % lv.size;
+                default {
+                    ok := or(eq(b, 0xfe), lt(b, size))
                 }
-                if (!ok) return (width + j, b);
-                if (counting) ++counts[b == PolicyRecord.PROPOSER ? m : b];
+                if iszero(ok) {
+                    bad := add(j, 1)
+                    break
+                }
+                let index := b
+                if eq(b, 0xfe) {
+                    index := m
+                }
+                let slot := add(countsData, shl(5, index))
+                mstore(slot, add(mload(slot), 1))
             }
         }
-        return (0, 0);
     }
 }

@@ -145,12 +145,13 @@ contract VrfPathPolicy is IAssignmentPolicy {
         for (uint256 r = 0; r < records.length; ++r) {
             PolicyRecord.checkLength(records[r], nodes);
             bool counting = credit.validRoots == 0;
-            // Per member (and NONE at index m): the nodes the record credits.
-            uint256[] memory counts = counting ? new uint256[](m + 1) : new uint256[](0);
-            (uint256 badNode, uint256 badByte) = _scan(leaves, depth, records[r], counts);
+            // Per member (and NONE at index m): the nodes the record credits (kept for the first
+            // valid record only).
+            uint256[] memory counts = new uint256[](m + 1);
+            uint256 badNode = _scan(leaves, depth, _offsetOf(records[r]), counts);
             if (badNode != 0) {
                 credit.rejectedNode[r] = badNode;
-                credit.rejectedMember[r] = badByte;
+                credit.rejectedMember[r] = uint8(records[r][badNode - 1]);
                 continue;
             }
             if (counting) paidCounts = counts;
@@ -158,34 +159,70 @@ contract VrfPathPolicy is IAssignmentPolicy {
         }
     }
 
-    /// @dev Checks every node of `record` level by level; returns the first invalid node and its
-    /// byte (0, 0 if valid). Counts each byte into `counts` (NONE at index `leaves.length`) when
-    /// `counts` is not empty.
+    /// @dev The calldata offset of `data`'s first byte.
+    function _offsetOf(bytes calldata data) private pure returns (uint256 offset) {
+        assembly ("memory-safe") {
+            offset := data.offset
+        }
+    }
+
+    /// @dev Checks every node of `record` level by level; returns the first invalid node (0 if
+    /// valid); `offset` is the record's calldata offset. Counts each node into `counts` (m + 1
+    /// words; NONE at index m).
     function _scan(
         uint256[] memory leaves,
         uint256 depth,
-        bytes calldata record,
+        uint256 offset,
         uint256[] memory counts
-    ) private pure returns (uint256, uint256) {
-        bool counting = counts.length != 0;
-        uint256 m = leaves.length;
+    ) private pure returns (uint256) {
+        uint256 rootByte;
+        assembly ("memory-safe") {
+            rootByte := byte(0, calldataload(offset))
+        }
+        if (rootByte == PolicyRecord.NONE) return 1;
         for (uint256 d = 0; d <= depth; ++d) {
             uint256 width = 1 << d;
-            uint256 shift = depth - d;
-            for (uint256 j = 0; j < width; ++j) {
-                uint256 b;
-                assembly ("memory-safe") {
-                    b := byte(0, calldataload(add(record.offset, sub(add(width, j), 1))))
+            uint256 bad = _scanLevel(leaves, counts, offset + width - 1, width, depth - d);
+            if (bad != 0) return width + bad - 1;
+        }
+        return 0;
+    }
+
+    /// @dev One level of {_scan}: the `width` bytes at calldata offset `start`, node `j` allowed
+    /// if NONE or a member whose leaf `>> shift` is `j`. Returns `j + 1` of the first invalid
+    /// node (0 if none). `counts` has `leaves.length + 1` words, so every write is in bounds.
+    function _scanLevel(
+        uint256[] memory leaves,
+        uint256[] memory counts,
+        uint256 start,
+        uint256 width,
+        uint256 shift
+    ) private pure returns (uint256 bad) {
+        assembly ("memory-safe") {
+            let m := mload(leaves)
+            let leavesData := add(leaves, 0x20)
+            let countsData := add(counts, 0x20)
+            let noneSlot := add(countsData, shl(5, m))
+            for {
+                let j := 0
+            } lt(j, width) {
+                j := add(j, 1)
+            } {
+                let b := byte(0, calldataload(add(start, j)))
+                let slot := noneSlot
+                if iszero(eq(b, 0xff)) {
+                    if iszero(lt(b, m)) {
+                        bad := add(j, 1)
+                        break
+                    }
+                    if iszero(eq(shr(shift, mload(add(leavesData, shl(5, b)))), j)) {
+                        bad := add(j, 1)
+                        break
+                    }
+                    slot := add(countsData, shl(5, b))
                 }
-                if (b == PolicyRecord.NONE) {
-                    if (d == 0) return (1, b);
-                    if (counting) ++counts[m];
-                } else {
-                    if (b >= m || leaves[b] >> shift != j) return (width + j, b);
-                    if (counting) ++counts[b];
-                }
+                mstore(slot, add(mload(slot), 1))
             }
         }
-        return (0, 0);
     }
 }
