@@ -129,15 +129,28 @@ describe("sim compare", function () {
     });
 
     it("prefers the report's redundantChunks and uncleRewards when present", function () {
-      const report = Object.assign(fixture(), { redundantChunks: 17, uncleRewards: 4 });
+      const report: SimReport = {
+        ...fixture(),
+        redundantChunks: 17,
+        uncleRewards: { count: 4, amount: (40n * E18).toString() },
+      };
       const m = computeMetrics(report, "siblingCover");
       expect(m.policy).to.equal("siblingCover");
       expect(m.redundantChunks).to.equal(17);
       expect(m.redundantSource).to.equal("report");
       expect(m.uncleRewards).to.equal(4);
-      const amount = Object.assign(fixture(), { uncleRewards: { count: 2, amount: "5" } });
-      expect(computeMetrics(amount).uncleRewards).to.equal(2);
-      expect(computeMetrics(amount).uncleRewardAmount).to.equal("5");
+      expect(m.uncleRewardAmount).to.equal((40n * E18).toString());
+      const result: CompareResult = {
+        workload: { ...DEFAULT_OPTIONS, provers: 4, blocks: 3 },
+        runs: [{ policy: "siblingCover", options: DEFAULT_OPTIONS, metrics: m, report }],
+        skipped: [],
+        token: { decimals: 18, symbol: "tPST" },
+        seconds: 1,
+      };
+      const row = formatCompareTable(result).split("\n")[2];
+      expect(row).to.match(/^siblingCover\s+2\/3\s+0\s+1\s+17\s+0\.222\s+50\.0%\s+40\.0%/);
+      expect(row).to.contain("4 (40.00)");
+      expect(formatCompareTable(result)).not.to.contain("approximation");
     });
 
     it("is 0, not NaN, with nothing claimed", function () {
@@ -171,10 +184,10 @@ describe("sim compare", function () {
     this.timeout(120_000);
     let result: CompareResult;
     let dir: string;
-    // seed000 and whichever of the other compared policies (or seed 001 / 002) this build has.
-    const available = (POLICIES as readonly string[]).filter((p) => p !== "seed000");
-    const others = COMPARE_POLICIES.filter((p) => available.includes(p));
-    const policies = ["seed000", others[0] ?? "seed001", "notAPolicy"];
+    // Every compared policy this build has (at least seed000 and one more), then an unknown one.
+    const known = COMPARE_POLICIES.filter((p) => (POLICIES as readonly string[]).includes(p));
+    const policies = [...(known.length >= 2 ? known : ["seed000", "seed001"]), "notAPolicy"];
+    const ran = policies.slice(0, -1);
     const workload: SimOptions = {
       ...DEFAULT_OPTIONS,
       provers: 8,
@@ -197,7 +210,7 @@ describe("sim compare", function () {
     });
 
     it("runs every known policy once, in order, and skips the unknown one visibly", function () {
-      expect(result.runs.map((r) => r.policy)).to.deep.equal(policies.slice(0, 2));
+      expect(result.runs.map((r) => r.policy)).to.deep.equal(ran);
       expect(result.skipped.map((s) => s.policy)).to.deep.equal(["notAPolicy"]);
       expect(formatCompareTable(result)).to.contain("skipped notAPolicy");
     });
@@ -257,7 +270,7 @@ describe("sim compare", function () {
         runs: { policy: string; metrics: { honestGini: number } }[];
         skipped: { policy: string }[];
       };
-      expect(json.runs.map((r) => r.policy)).to.deep.equal(policies.slice(0, 2));
+      expect(json.runs.map((r) => r.policy)).to.deep.equal(ran);
       expect(json.workload.provers).to.equal(8);
       expect(json.skipped[0].policy).to.equal("notAPolicy");
       const md = await readFile(paths.markdown, "utf8");

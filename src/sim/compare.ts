@@ -53,6 +53,7 @@ export const COMPARE_POLICIES = [
 /** The default workload: about 10 s per policy on a 2-core machine. */
 export const COMPARE_DEFAULTS: SimOptions = {
   ...DEFAULT_OPTIONS,
+  seed: 5,
   provers: 32,
   blocks: 16,
   committeeSize: 32,
@@ -95,9 +96,9 @@ export interface PolicyMetrics {
   protocolGasPerBlock: number;
   slashes: number;
   slashedAmount: string;
-  /** Uncle rewards as the report gives them (count), or null when it has none. */
+  /** Uncle reward claims paid (siblingCover), or null when the report has none. */
   uncleRewards: number | null;
-  /** Uncle rewards paid, wei, when the report gives an amount. */
+  /** Uncle rewards paid, wei, or null when the report has none. */
   uncleRewardAmount: string | null;
   conserved: boolean;
   seconds: number;
@@ -125,13 +126,6 @@ export interface CompareResult {
 // Metrics
 // ---------------------------------------------------------------------------------------------
 
-function bigintField(value: unknown): bigint | null {
-  if (typeof value === "bigint") return value;
-  if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
-  if (typeof value === "string" && /^\d+$/.test(value)) return BigInt(value);
-  return null;
-}
-
 /** `num / den` in [0, 1] (0 when den is 0), exact enough for a share. */
 function share(num: bigint, den: bigint): number {
   if (den <= 0n) return 0;
@@ -153,31 +147,13 @@ export function approximateRedundantChunks(report: SimReport): number {
   return Math.max(0, positions - credited);
 }
 
-/** Reads the report's uncle rewards: a count, an amount, or an object with either. */
-function uncleFields(value: unknown): { count: number | null; amount: string | null } {
-  if (value === undefined || value === null) return { count: null, amount: null };
-  if (typeof value === "number") return { count: value, amount: null };
-  if (typeof value === "string")
-    return { count: null, amount: bigintField(value)?.toString() ?? null };
-  if (typeof value === "object") {
-    const o = value as Record<string, unknown>;
-    const count =
-      typeof o.count === "number" ? o.count : typeof o.claims === "number" ? o.claims : null;
-    const amount = bigintField(o.amount ?? o.paid ?? o.total);
-    return { count, amount: amount?.toString() ?? null };
-  }
-  return { count: null, amount: null };
-}
-
 /** The comparison's figures of one run, all from its report. */
 export function computeMetrics(
   report: SimReport,
   policy: string = String(report.params.policy),
 ): PolicyMetrics {
   const blocks = summarizeBlocks(report);
-  const extra = report as unknown as Record<string, unknown>;
-  const reported = extra.redundantChunks;
-  const redundantFromReport = typeof reported === "number" && Number.isFinite(reported);
+  const reported = report.redundantChunks;
 
   const proverRewards = report.provers.map((p) => BigInt(p.rewardsClaimed));
   const proverTotal = proverRewards.reduce((a, b) => a + b, 0n);
@@ -189,7 +165,6 @@ export function computeMetrics(
   for (const [op, count] of Object.entries(report.stats.transactions)) {
     allGas += (report.gas[op] ?? 0) * count;
   }
-  const uncles = uncleFields(extra.uncleRewards);
   const honest = honestRewards(report);
   return {
     policy,
@@ -197,8 +172,8 @@ export function computeMetrics(
     proven: blocks.counts.proven,
     timedOut: blocks.counts.timedOut,
     pruned: blocks.counts.pruned,
-    redundantChunks: redundantFromReport ? reported : approximateRedundantChunks(report),
-    redundantSource: redundantFromReport ? "report" : "approximation",
+    redundantChunks: reported ?? approximateRedundantChunks(report),
+    redundantSource: reported === undefined ? "approximation" : "report",
     honestGini: gini(honest),
     honestProvers: honest.length,
     largestShare: share(largest, proverTotal),
@@ -209,8 +184,8 @@ export function computeMetrics(
     protocolGasPerBlock: report.stats.gasPerBlock,
     slashes: report.provers.reduce((sum, p) => sum + p.slashReasons.length, 0),
     slashedAmount: report.totals.slashed,
-    uncleRewards: uncles.count,
-    uncleRewardAmount: uncles.amount,
+    uncleRewards: report.uncleRewards?.count ?? null,
+    uncleRewardAmount: report.uncleRewards?.amount ?? null,
     conserved: report.totals.conserved,
     seconds: report.stats.seconds,
   };
@@ -311,13 +286,12 @@ function columns(token: TokenFormat): Column[] {
     { header: "slashes", cell: (m) => String(m.slashes) },
     { header: `slashed (${token.symbol})`, cell: (m) => amount(m.slashedAmount) },
     {
-      header: "uncle rewards",
+      header: `uncle rewards (${token.symbol})`,
       cell: (m) =>
-        m.uncleRewards !== null
-          ? String(m.uncleRewards)
-          : m.uncleRewardAmount !== null
-            ? amount(m.uncleRewardAmount)
-            : "-",
+        m.uncleRewards === null
+          ? "-"
+          : `${m.uncleRewards}` +
+            (m.uncleRewardAmount === null ? "" : ` (${amount(m.uncleRewardAmount)})`),
     },
   ];
 }
