@@ -192,7 +192,7 @@ interface IProverRewards {
     /// @param committee The epoch's committee in rank order.
     /// @param finalRecord The record of the root that finalized the block.
     /// @param proof The proof of `node`, checked by the lifecycle's verifier against
-    /// `unclePublicInputs(slot, node, memberIndex)`.
+    /// `unclePublicInputs(slot, node, msg.sender)`.
     /// @return paid The amount paid.
     function claimUncle(
         uint256 slot,

@@ -276,7 +276,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         if (_uncleClaimed[key]) revert UncleAlreadyClaimed(slot, node, memberIndex);
         _checkFinalRecord(slot, finalRecord);
         ISiblingCoverPolicy(address(POLICY)).checkUncle(ctx, finalRecord, node, memberIndex);
-        if (!LIFECYCLE.VERIFIER().verify(unclePublicInputs(slot, node, memberIndex), proof)) {
+        if (!LIFECYCLE.VERIFIER().verify(unclePublicInputs(slot, node, msg.sender), proof)) {
             revert InvalidUncleProof(slot, node, memberIndex);
         }
         _uncleClaimed[key] = true;
@@ -320,16 +320,16 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     }
 
     /// @notice The hash of the public inputs an uncle proof of `node` in `slot`'s block by
-    /// committee member `member` (index) must verify against (bound to the block and claimant).
+    /// committee member `member` must verify against (bound to the block and the claimant).
     /// @param slot The block's slot.
     /// @param node The heap node.
-    /// @param member The claimant's committee index.
+    /// @param member The claimant's address.
     /// @return `keccak256(abi.encode(UNCLE_PROOF_DOMAIN, chainid, lifecycle, blockCommitment,
     /// node, member))`.
     function unclePublicInputs(
         uint256 slot,
         uint256 node,
-        uint256 member
+        address member
     ) public view returns (bytes32) {
         return
             keccak256(

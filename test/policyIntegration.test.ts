@@ -1,0 +1,456 @@
+/**
+ * Policy hooks of the core contracts: a BlockLifecycle with a policy caches the policy's tree
+ * count, hands every accepted root to `acceptRoot` (with the block's context and the `first`
+ * flag), and ProverRewards settles its blocks through `settleBlock` (amounts, proposer, pool and
+ * burn where they belong; a split that does not add up reverts). Uncle rewards (`claimUncle`)
+ * belong to siblingCover deployments only. MockAssignmentPolicy (contracts/test) drives the
+ * mechanics; the real SiblingCoverPolicy runs the uncle claim end to end. Token conservation is
+ * checked after every settlement and claim.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { blockSeed } from "../src/protocol/assignment.js";
+import { proofWindow, standInProof } from "../src/protocol/lifecycle.js";
+import { proverTable } from "../src/protocol/policies/siblingCover.js";
+import type { MockAssignmentPolicy } from "../typechain-types/index.js";
+import { firstOpenSlot, mineTo } from "./helpers/lifecycle.js";
+import {
+  deploySettledRewards,
+  expectRewardsConserved,
+  provableBlock,
+  rewardAccounts,
+  settle,
+  submitRecord,
+  type RewardsFixture,
+} from "./helpers/rewards.js";
+import { UNIT, nextBlockNumber } from "./helpers/stakeTable.js";
+
+const { ethers, networkHelpers } = await network.create();
+const mine = (n: number) => networkHelpers.mine(n);
+
+const SIBLING_COVER = 4n;
+const VRF_PATH = 1n;
+/** The committee's share of a block in the tests: 70% of the 1000-token reward. */
+const PROVERS = 700n * UNIT;
+const BURN = "0x000000000000000000000000000000000000dEaD";
+
+interface MockFixture extends RewardsFixture {
+  mock: MockAssignmentPolicy;
+}
+
+async function withMock(id: bigint): Promise<MockFixture> {
+  const mock = await ethers.deployContract("MockAssignmentPolicy", [id]);
+  const fx = await deploySettledRewards(ethers, mine, { policy: await mock.getAddress() });
+  return { ...fx, mock };
+}
+
+async function mockFixture() {
+  return withMock(SIBLING_COVER);
+}
+
+async function vrfPathMockFixture() {
+  return withMock(VRF_PATH);
+}
+
+async function stripedFixture() {
+  return deploySettledRewards(ethers, mine);
+}
+
+async function siblingCoverFixture() {
+  const policy = await ethers.deployContract("SiblingCoverPolicy", [10n * UNIT]);
+  const fx = await deploySettledRewards(ethers, mine, { policy: await policy.getAddress() });
+  return { ...fx, policy };
+}
+
+/** An arbitrary record the mock accepts (it checks nothing by default). */
+const RECORD = new Uint8Array([0, 1, 2, 3, 0, 1, 2]);
+
+function credit(overrides: {
+  amounts?: bigint[];
+  proposer?: bigint;
+  toPool?: bigint;
+  burned?: bigint;
+  credited?: bigint;
+  validRoots?: bigint;
+  rejectedNode?: bigint[];
+  rejectedMember?: bigint[];
+}) {
+  return {
+    amounts: overrides.amounts ?? [0n, 0n, 0n, 0n],
+    proposer: overrides.proposer ?? 0n,
+    toPool: overrides.toPool ?? 0n,
+    burned: overrides.burned ?? 0n,
+    credited: overrides.credited ?? 0n,
+    validRoots: overrides.validRoots ?? 0n,
+    rejectedNode: overrides.rejectedNode ?? [0n],
+    rejectedMember: overrides.rejectedMember ?? [0n],
+  };
+}
+
+/** A final block at `slot` whose root `record` is tree 0's, submitted by the first member. */
+async function finalBlock(fx: RewardsFixture, record: Uint8Array = RECORD) {
+  const slot = await firstOpenSlot(fx, ethers);
+  const shape = await provableBlock(fx, ethers, slot);
+  await submitRecord(fx, slot, 0, record);
+  return { slot, shape };
+}
+
+describe("Policies: BlockLifecycle hooks", function () {
+  it("caches the policy's tree count per epoch and reports the policy and its id", async function () {
+    const fx = await networkHelpers.loadFixture(mockFixture);
+    expect(await fx.lifecycle.POLICY()).to.equal(await fx.mock.getAddress());
+    expect(await fx.lifecycle.policyId()).to.equal(SIBLING_COVER);
+    expect(await fx.rewards.POLICY()).to.equal(await fx.mock.getAddress());
+    await fx.mock.setTreeCount(3);
+    const slot = await firstOpenSlot(fx, ethers);
+    await provableBlock(fx, ethers, slot);
+    // The election's min(c, m) is 2; the policy's count wins.
+    expect((await fx.lifecycle.epochContext(fx.epoch)).treeCount).to.equal(3n);
+    // A striped deployment: id 0, no policy.
+    const striped = await networkHelpers.loadFixture(stripedFixture);
+    expect(await striped.lifecycle.policyId()).to.equal(0n);
+    expect(await striped.lifecycle.POLICY()).to.equal(ethers.ZeroAddress);
+  });
+
+  it("rejects a tree count outside 1..16 (InvalidPolicyTreeCount) and a policy with id 0", async function () {
+    const fx = await networkHelpers.loadFixture(mockFixture);
+    await fx.mock.setTreeCount(17);
+    const slot = await firstOpenSlot(fx, ethers);
+    await expect(provableBlock(fx, ethers, slot))
+      .to.be.revertedWithCustomError(fx.lifecycle, "InvalidPolicyTreeCount")
+      .withArgs(17n);
+    const zero = await ethers.deployContract("MockAssignmentPolicy", [0n]);
+    const factory = await ethers.getContractFactory("BlockLifecycle");
+    await expect(
+      factory.deploy({
+        election: await fx.election.getAddress(),
+        verifier: await fx.verifier.getAddress(),
+        slotLength: 4n,
+        proposalPhase: 2n,
+        dataTimeout: 3n,
+        faultToleranceBps: 3_333n,
+        feeSplitScoring: false,
+        policy: await zero.getAddress(),
+      }),
+    )
+      .to.be.revertedWithCustomError(fx.lifecycle, "InvalidPolicy")
+      .withArgs(await zero.getAddress());
+  });
+
+  it("calls acceptRoot with the block's context and the first flag; InvalidTree still checked first", async function () {
+    const fx = await networkHelpers.loadFixture(mockFixture);
+    const slot = await firstOpenSlot(fx, ethers);
+    const shape = await provableBlock(fx, ethers, slot);
+    const block = await fx.lifecycle.getBlock(slot);
+    const epochSeed = (await fx.lifecycle.epochContext(fx.epoch)).seed;
+    await expect(submitRecord(fx, slot, 2, RECORD))
+      .to.be.revertedWithCustomError(fx.lifecycle, "InvalidTree")
+      .withArgs(2n, 2n);
+    await expect(submitRecord(fx, slot, 1, RECORD))
+      .to.emit(fx.lifecycle, "BlockFinalized")
+      .withArgs(slot, 1n, fx.members[0].address);
+    const other = new Uint8Array([3, 3, 3]);
+    await expect(submitRecord(fx, slot, 0, other, fx.members[2].signer))
+      .to.emit(fx.mock, "RootAcceptedByPolicy")
+      .withArgs(await fx.lifecycle.getAddress(), slot, 0n, false, ethers.keccak256(other));
+    expect(await fx.mock.acceptCount()).to.equal(2n);
+    const [first, second] = [await fx.mock.acceptCall(0), await fx.mock.acceptCall(1)];
+    expect(first.caller).to.equal(await fx.lifecycle.getAddress());
+    expect(first.block_.slot).to.equal(slot);
+    expect(first.block_.seed).to.equal(blockSeed(epochSeed, slot));
+    expect(first.block_.seed).to.equal(shape.seed);
+    expect(first.block_.committeeSize).to.equal(4n);
+    expect(first.block_.treeCount).to.equal(2n);
+    expect(first.block_.leafCount).to.equal(block.leafCount);
+    expect(first.block_.proposer).to.equal(block.proposer);
+    expect([first.tree, first.first, first.recordHash]).to.deep.equal([
+      1n,
+      true,
+      ethers.keccak256(RECORD),
+    ]);
+    expect([second.tree, second.first]).to.deep.equal([0n, false]);
+    // The lifecycle's own checks still apply: the tree is proven once.
+    await expect(submitRecord(fx, slot, 0, RECORD))
+      .to.be.revertedWithCustomError(fx.lifecycle, "TreeAlreadyProven")
+      .withArgs(slot, 0n);
+  });
+
+  it("the policy's rejection reverts the root proof and leaves the block pending", async function () {
+    const fx = await networkHelpers.loadFixture(mockFixture);
+    await fx.mock.setRecordLength(7);
+    const slot = await firstOpenSlot(fx, ethers);
+    await provableBlock(fx, ethers, slot);
+    await expect(submitRecord(fx, slot, 0, new Uint8Array([0, 1])))
+      .to.be.revertedWithCustomError(fx.mock, "InvalidRecordLengthMock")
+      .withArgs(2n, 7n);
+    expect((await fx.lifecycle.getBlock(slot)).status).to.equal(1n); // Proposed
+    expect(await fx.mock.acceptCount()).to.equal(0n);
+  });
+});
+
+describe("Policies: ProverRewards settlement through settleBlock", function () {
+  it("books amounts, proposer, pool and burn as the policy splits them; reports rejected records", async function () {
+    const fx = await networkHelpers.loadFixture(mockFixture);
+    const { slot } = await finalBlock(fx);
+    await submitRecord(fx, slot, 1, RECORD, fx.members[1].signer);
+    const amounts = [100n * UNIT, 200n * UNIT, 0n, 50n * UNIT];
+    await fx.mock.setCredit(
+      credit({
+        amounts,
+        proposer: 100n * UNIT,
+        toPool: 150n * UNIT,
+        burned: 100n * UNIT,
+        credited: 0b1011n,
+        validRoots: 1n,
+        rejectedNode: [0n, 3n],
+        rejectedMember: [0n, 2n],
+      }),
+    );
+    const proposer = (await fx.lifecycle.getBlock(slot)).proposer;
+    const poolBefore = await fx.rewards.pool();
+    const burnBefore = await fx.token.balanceOf(BURN);
+    const tx = await settle(fx, ethers);
+    await expect(tx).to.emit(fx.rewards, "RootRecordRejected").withArgs(slot, 1n, 3n, 2n);
+    await expect(tx)
+      .to.emit(fx.rewards, "EpochSettled")
+      .withArgs(fx.epoch, 1n, 1n, 150n * UNIT, 100n * UNIT);
+    await expect(tx)
+      .to.emit(fx.rewards, "CommitteeCredited")
+      .withArgs(fx.epoch, fx.committee, amounts);
+    for (let i = 0; i < 4; i++) {
+      expect((await fx.rewards.claimable(fx.committee[i])).proving).to.equal(amounts[i]);
+    }
+    // The proposer: its 20% sequencer share plus the policy's PROPOSER credit.
+    expect((await fx.rewards.claimable(proposer)).sequencing).to.equal(200n * UNIT + 100n * UNIT);
+    // The finalizing submitter keeps its 10%.
+    expect((await fx.rewards.claimable(fx.members[0].address)).submitting).to.equal(100n * UNIT);
+    expect(await fx.rewards.pool()).to.equal(poolBefore - 1_000n * UNIT + 150n * UNIT);
+    expect(await fx.token.balanceOf(BURN)).to.equal(burnBefore + 100n * UNIT);
+    expect(await fx.rewards.totalBurned()).to.equal(100n * UNIT);
+    await expectRewardsConserved(fx, rewardAccounts(fx));
+  });
+
+  it("reverts PolicyAccountingMismatch when the split does not add up to the committee's share", async function () {
+    const fx = await networkHelpers.loadFixture(mockFixture);
+    const { slot } = await finalBlock(fx);
+    for (const [toPool, got] of [
+      [PROVERS - 1n, PROVERS - 1n],
+      [PROVERS + 1n, PROVERS + 1n],
+    ]) {
+      await fx.mock.setCredit(credit({ toPool }));
+      await expect(settle(fx, ethers))
+        .to.be.revertedWithCustomError(fx.rewards, "PolicyAccountingMismatch")
+        .withArgs(slot, PROVERS, got);
+    }
+    await fx.mock.setCredit(credit({ amounts: [PROVERS, 0n, 0n] }));
+    await expect(settle(fx, ethers))
+      .to.be.revertedWithCustomError(fx.rewards, "PolicyCreditLengthMismatch")
+      .withArgs(slot, 4n, 3n);
+    await fx.mock.setCredit(credit({ toPool: PROVERS, rejectedNode: [] }));
+    await expect(settle(fx, ethers))
+      .to.be.revertedWithCustomError(fx.rewards, "PolicyCreditLengthMismatch")
+      .withArgs(slot, 1n, 0n);
+    expect(await fx.rewards.nextEpoch()).to.equal(fx.epoch);
+    // Unscripted, the mock returns the whole share to the pool: settles, conserved.
+    await fx.mock.setCredit(credit({ toPool: PROVERS }));
+    await settle(fx, ethers);
+    expect(await fx.rewards.nextEpoch()).to.equal(fx.epoch + 1n);
+    await expectRewardsConserved(fx, rewardAccounts(fx));
+  });
+});
+
+describe("Policies: uncle rewards (claimUncle)", function () {
+  it("a deployment of another policy rejects it: PolicyMismatch(siblingCover, configured)", async function () {
+    for (const [fixture, configured] of [
+      [stripedFixture, 0n],
+      [vrfPathMockFixture, VRF_PATH],
+    ] as const) {
+      const fx = await networkHelpers.loadFixture(fixture);
+      await expect(
+        fx.rewards.connect(fx.members[0].signer).claimUncle(1, 1, 0, fx.committee, "0x", "0x"),
+      )
+        .to.be.revertedWithCustomError(fx.rewards, "PolicyMismatch")
+        .withArgs(SIBLING_COVER, configured);
+    }
+  });
+
+  it("mechanics with the mock: final block, committee, claimant, final record, verdict, proof, replay", async function () {
+    const fx = await networkHelpers.loadFixture(mockFixture);
+    await fx.mock.setUncle(7n * UNIT, true);
+    const slot = await firstOpenSlot(fx, ethers);
+    await provableBlock(fx, ethers, slot);
+    const member = fx.members[1];
+    const proofOf = async (node: number, who = member.address) =>
+      standInProof(await fx.rewards.unclePublicInputs(slot, node, who));
+    const claim = async (node: number, proof?: string, record = RECORD, index = 1n) =>
+      fx.rewards
+        .connect(member.signer)
+        .claimUncle(slot, node, index, fx.committee, record, proof ?? (await proofOf(node)));
+    await expect(claim(2))
+      .to.be.revertedWithCustomError(fx.rewards, "UncleBlockNotFinal")
+      .withArgs(slot, 1n);
+    await submitRecord(fx, slot, 0, RECORD);
+    await expect(
+      fx.rewards
+        .connect(member.signer)
+        .claimUncle(slot, 2, 1, [...fx.committee].reverse(), RECORD, "0x"),
+    ).to.be.revertedWithCustomError(fx.rewards, "CommitteeMismatch");
+    await expect(claim(2, undefined, RECORD, 0n))
+      .to.be.revertedWithCustomError(fx.rewards, "NotCommitteeMember")
+      .withArgs(0n, member.address);
+    await expect(claim(2, undefined, RECORD, 4n))
+      .to.be.revertedWithCustomError(fx.rewards, "NotCommitteeMember")
+      .withArgs(4n, member.address);
+    const wrong = new Uint8Array([1, 1, 1, 1, 1, 1, 1]);
+    await expect(claim(2, undefined, wrong))
+      .to.be.revertedWithCustomError(fx.rewards, "FinalRecordMismatch")
+      .withArgs(slot, ethers.keccak256(RECORD), ethers.keccak256(wrong));
+    // A proof bound to another claimant does not verify.
+    await expect(claim(2, await proofOf(2, fx.members[2].address)))
+      .to.be.revertedWithCustomError(fx.rewards, "InvalidUncleProof")
+      .withArgs(slot, 2n, 1n);
+    await fx.mock.setUncle(7n * UNIT, false);
+    await expect(claim(2))
+      .to.be.revertedWithCustomError(fx.mock, "UncleNotEligible")
+      .withArgs(2n, 1n);
+    await fx.mock.setUncle(7n * UNIT, true);
+    const pool = await fx.rewards.pool();
+    await expect(claim(2))
+      .to.emit(fx.rewards, "UncleRewarded")
+      .withArgs(slot, 2n, 1n, 7n * UNIT);
+    expect(await fx.rewards.pool()).to.equal(pool - 7n * UNIT);
+    expect((await fx.rewards.claimable(member.address)).proving).to.equal(7n * UNIT);
+    expect(await fx.rewards.uncleClaimed(slot, 2, 1)).to.equal(true);
+    await expect(claim(2))
+      .to.be.revertedWithCustomError(fx.rewards, "UncleAlreadyClaimed")
+      .withArgs(slot, 2n, 1n);
+    await expectRewardsConserved(fx, rewardAccounts(fx));
+    // The balance is claimable like settled proving rewards.
+    await expect(fx.rewards.claim(member.address)).to.emit(fx.rewards, "Claimed");
+    await expectRewardsConserved(fx, rewardAccounts(fx));
+  });
+
+  it("end to end with SiblingCoverPolicy: included proofs and outsiders are not uncles; closesAt + 1 is outside the window", async function () {
+    const fx = await networkHelpers.loadFixture(siblingCoverFixture);
+    const slot = await firstOpenSlot(fx, ethers);
+    const shape = await provableBlock(fx, ethers, slot);
+    const { m, leafCount, seed } = shape;
+    const { assigned, sibling } = proverTable(m, seed, leafCount);
+    // The final record credits every node to its assigned prover, except one node that the
+    // sibling covered: that node's assigned prover is the uncle.
+    const record = new Uint8Array(2 * leafCount - 1);
+    for (let n = 1; n < 2 * leafCount; n++) record[n - 1] = assigned[n];
+    let node = 0;
+    for (let n = 1; n < 2 * leafCount && node === 0; n++) {
+      if (sibling[n] !== assigned[n]) node = n;
+    }
+    expect(node, "a node whose sibling differs from its prover").to.not.equal(0);
+    record[node - 1] = sibling[node];
+    const uncle = assigned[node];
+    const claimant = fx.members[uncle];
+    const proof = standInProof(await fx.rewards.unclePublicInputs(slot, node, claimant.address));
+    const claim = (n: number, index: number, who = claimant) =>
+      fx.rewards.connect(who.signer).claimUncle(slot, n, index, fx.committee, record, proof);
+    await submitRecord(fx, slot, 0, record);
+    const { closesAt } = proofWindow(fx.clock, slot);
+    // Credited at that node: the sibling's proof was included, no uncle.
+    const coverer = fx.members[sibling[node]];
+    await expect(
+      fx.rewards
+        .connect(coverer.signer)
+        .claimUncle(
+          slot,
+          node,
+          sibling[node],
+          fx.committee,
+          record,
+          standInProof(await fx.rewards.unclePublicInputs(slot, node, coverer.address)),
+        ),
+    )
+      .to.be.revertedWithCustomError(fx.policy, "UncleIncluded")
+      .withArgs(node, sibling[node]);
+    // Neither prover nor sibling of the node.
+    const outsider = [0, 1, 2, 3].find((i) => i !== assigned[node] && i !== sibling[node])!;
+    await expect(
+      fx.rewards
+        .connect(fx.members[outsider].signer)
+        .claimUncle(slot, node, outsider, fx.committee, record, proof),
+    )
+      .to.be.revertedWithCustomError(fx.policy, "UncleNotEligible")
+      .withArgs(node, outsider);
+    // The last block of the window pays; one later does not (checked on a snapshot).
+    await mineTo(fx, ethers, closesAt + 1n);
+    await expect(claim(node, uncle))
+      .to.be.revertedWithCustomError(fx.rewards, "UncleOutsideWindow")
+      .withArgs(slot, proofWindow(fx.clock, slot).opensAt, closesAt);
+    // A rejected claim mines nothing: the next block is still closesAt + 1.
+    expect(await nextBlockNumber(ethers)).to.equal(closesAt + 1n);
+  });
+
+  it("end to end: the claim lands at closesAt - 1 and closesAt, pays UNCLE_REWARD once", async function () {
+    const fx = await networkHelpers.loadFixture(siblingCoverFixture);
+    const slot = await firstOpenSlot(fx, ethers);
+    const { m, leafCount, seed } = await provableBlock(fx, ethers, slot);
+    const { assigned, sibling } = proverTable(m, seed, leafCount);
+    const record = new Uint8Array(2 * leafCount - 1);
+    for (let n = 1; n < 2 * leafCount; n++) record[n - 1] = assigned[n];
+    // Two uncle nodes: covered by their siblings in the final record.
+    const nodes: number[] = [];
+    for (let n = 1; n < 2 * leafCount && nodes.length < 2; n++) {
+      if (sibling[n] !== assigned[n] && n !== 1) nodes.push(n);
+    }
+    expect(nodes).to.have.length(2);
+    for (const n of nodes) record[n - 1] = sibling[n];
+    await submitRecord(fx, slot, 0, record);
+    const { closesAt } = proofWindow(fx.clock, slot);
+    const reward = await fx.policy.UNCLE_REWARD();
+    expect(reward).to.equal(10n * UNIT);
+    const poolBefore = await fx.rewards.pool();
+    const paidTo = new Map<string, bigint>();
+    for (const [i, at] of [closesAt - 1n, closesAt].entries()) {
+      const n = nodes[i];
+      const who = fx.members[assigned[n]];
+      const proof = standInProof(await fx.rewards.unclePublicInputs(slot, n, who.address));
+      await mineTo(fx, ethers, at);
+      await expect(
+        fx.rewards
+          .connect(who.signer)
+          .claimUncle(slot, n, assigned[n], fx.committee, record, proof),
+      )
+        .to.emit(fx.rewards, "UncleRewarded")
+        .withArgs(slot, n, assigned[n], reward);
+      paidTo.set(who.address, (paidTo.get(who.address) ?? 0n) + reward);
+      await expectRewardsConserved(fx, rewardAccounts(fx));
+      if (i === 0) {
+        // The same (slot, node, member) earns nothing a second time.
+        await expect(
+          fx.rewards
+            .connect(who.signer)
+            .claimUncle(slot, n, assigned[n], fx.committee, record, proof),
+        )
+          .to.be.revertedWithCustomError(fx.rewards, "UncleAlreadyClaimed")
+          .withArgs(slot, n, assigned[n]);
+        expect(await nextBlockNumber(ethers)).to.be.at.most(closesAt);
+      }
+    }
+    expect(await fx.rewards.pool()).to.equal(poolBefore - 2n * reward);
+    for (const [address, amount] of paidTo) {
+      expect((await fx.rewards.claimable(address)).proving).to.equal(amount);
+    }
+    // After the window nothing is claimable (the window is checked before the replay).
+    const n = nodes[1];
+    const who = fx.members[assigned[n]];
+    const proof = standInProof(await fx.rewards.unclePublicInputs(slot, n, who.address));
+    await expect(
+      fx.rewards.connect(who.signer).claimUncle(slot, n, assigned[n], fx.committee, record, proof),
+    ).to.be.revertedWithCustomError(fx.rewards, "UncleOutsideWindow");
+    expect(await fx.rewards.uncleClaimed(slot, n, assigned[n])).to.equal(true);
+    // Settling the epoch afterwards keeps the uncle balances and conservation.
+    await settle(fx, ethers);
+    await expectRewardsConserved(fx, rewardAccounts(fx));
+    for (const [address, amount] of paidTo) {
+      expect((await fx.rewards.claimable(address)).proving).to.be.at.least(amount);
+    }
+  });
+});
