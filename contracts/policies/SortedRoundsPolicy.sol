@@ -272,33 +272,56 @@ contract SortedRoundsPolicy is IAssignmentPolicy {
         uint256 size = lv.size;
         assembly ("memory-safe") {
             let countsData := add(counts, 0x20)
-            for {
+            switch sequencerLevel
+            case 0 {
+                // Subtree by subtree: 2^shift consecutive nodes share the pair (2k, 2k + 1) mod size.
+                let span := shl(shift, 1)
                 let j := 0
-            } lt(j, width) {
-                j := add(j, 1)
-            } {
-                let b := byte(0, calldataload(add(start, j)))
-                let ok := 0
-                switch sequencerLevel
-                case 0 {
+                for {
+                    let k := 0
+                } and(lt(j, width), iszero(bad)) {
+                    k := add(k, 1)
+                } {
+                    // With size 0 (no committee) nothing is allowed: first = second = 256.
+                    let first := 0x100
+                    let second := 0x100
                     if size {
-                        let k2 := shl(1, shr(shift, j))
-                        ok := or(eq(b, mod(k2, size)), eq(b, mod(add(k2, 1), size)))
+                        first := mod(shl(1, k), size)
+                        second := mod(add(shl(1, k), 1), size)
+                    }
+                    for {
+                        let end := add(j, span)
+                    } lt(j, end) {
+                        j := add(j, 1)
+                    } {
+                        let b := byte(0, calldataload(add(start, j)))
+                        if iszero(or(eq(b, first), eq(b, second))) {
+                            bad := add(j, 1)
+                            break
+                        }
+                        let slot := add(countsData, shl(5, b))
+                        mstore(slot, add(mload(slot), 1))
                     }
                 }
-                default {
-                    ok := or(eq(b, 0xfe), lt(b, size))
+            }
+            default {
+                for {
+                    let j := 0
+                } lt(j, width) {
+                    j := add(j, 1)
+                } {
+                    let b := byte(0, calldataload(add(start, j)))
+                    if iszero(or(eq(b, 0xfe), lt(b, size))) {
+                        bad := add(j, 1)
+                        break
+                    }
+                    let index := b
+                    if eq(b, 0xfe) {
+                        index := m
+                    }
+                    let slot := add(countsData, shl(5, index))
+                    mstore(slot, add(mload(slot), 1))
                 }
-                if iszero(ok) {
-                    bad := add(j, 1)
-                    break
-                }
-                let index := b
-                if eq(b, 0xfe) {
-                    index := m
-                }
-                let slot := add(countsData, shl(5, index))
-                mstore(slot, add(mload(slot), 1))
             }
         }
     }
