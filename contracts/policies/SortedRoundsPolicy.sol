@@ -255,73 +255,91 @@ contract SortedRoundsPolicy is IAssignmentPolicy {
         return 0;
     }
 
-    /// @dev One level of {_scan}: the `width` bytes at calldata offset `start`. A round node `j`
-    /// allows ranks `(2k) mod size` and `(2k + 1) mod size`, `k = j >> shift` (nobody if `size`
-    /// is 0); a sequencer node allows PROPOSER or a rank below `size`. Returns `j + 1` of the
-    /// first invalid node (0 if none). Every byte counted is below `m` or PROPOSER (counted at
-    /// index `m`), so every write to `counts` (m + 1 words) is in bounds.
+    /// @dev One level of {_scan}: the `width` bytes at calldata offset `start`. Returns `j + 1` of
+    /// the first invalid node (0 if none). Every byte counted is below `m` or PROPOSER (counted
+    /// at index `m`), so every write to `counts` (m + 1 words) is in bounds.
     function _scanLevel(
         uint256 m,
         uint256[] memory counts,
         uint256 start,
         uint256 width,
         Level memory lv
+    ) private pure returns (uint256) {
+        return
+            lv.sequencerLevel
+                ? _scanSequencerLevel(m, counts, start, width, lv.size)
+                : _scanRoundLevel(counts, start, width, lv.shift, lv.size);
+    }
+
+    /// @dev A round level: node `j` allows ranks `(2k) mod size` and `(2k + 1) mod size`,
+    /// `k = j >> shift` (nobody if `size` is 0), walked subtree by subtree.
+    function _scanRoundLevel(
+        uint256[] memory counts,
+        uint256 start,
+        uint256 width,
+        uint256 shift,
+        uint256 size
     ) private pure returns (uint256 bad) {
-        bool sequencerLevel = lv.sequencerLevel;
-        uint256 shift = lv.shift;
-        uint256 size = lv.size;
         assembly ("memory-safe") {
             let countsData := add(counts, 0x20)
-            switch sequencerLevel
-            case 0 {
-                // Subtree by subtree: 2^shift consecutive nodes share the pair (2k, 2k + 1) mod size.
-                let span := shl(shift, 1)
-                let j := 0
-                for {
-                    let k := 0
-                } and(lt(j, width), iszero(bad)) {
-                    k := add(k, 1)
-                } {
-                    // With size 0 (no committee) nothing is allowed: first = second = 256.
-                    let first := 0x100
-                    let second := 0x100
-                    if size {
-                        first := mod(shl(1, k), size)
-                        second := mod(add(shl(1, k), 1), size)
-                    }
-                    for {
-                        let end := add(j, span)
-                    } lt(j, end) {
-                        j := add(j, 1)
-                    } {
-                        let b := byte(0, calldataload(add(start, j)))
-                        if iszero(or(eq(b, first), eq(b, second))) {
-                            bad := add(j, 1)
-                            break
-                        }
-                        let slot := add(countsData, shl(5, b))
-                        mstore(slot, add(mload(slot), 1))
-                    }
+            // 2^shift consecutive nodes share the pair (2k, 2k + 1) mod size.
+            let span := shl(shift, 1)
+            let j := 0
+            for {
+                let k := 0
+            } and(lt(j, width), iszero(bad)) {
+                k := add(k, 1)
+            } {
+                // With size 0 (no committee) nothing is allowed: first = second = 256.
+                let first := 0x100
+                let second := 0x100
+                if size {
+                    first := mod(shl(1, k), size)
+                    second := mod(add(shl(1, k), 1), size)
                 }
-            }
-            default {
                 for {
-                    let j := 0
-                } lt(j, width) {
+                    let end := add(j, span)
+                } lt(j, end) {
                     j := add(j, 1)
                 } {
                     let b := byte(0, calldataload(add(start, j)))
-                    if iszero(or(eq(b, 0xfe), lt(b, size))) {
+                    if iszero(or(eq(b, first), eq(b, second))) {
                         bad := add(j, 1)
                         break
                     }
-                    let index := b
-                    if eq(b, 0xfe) {
-                        index := m
-                    }
-                    let slot := add(countsData, shl(5, index))
+                    let slot := add(countsData, shl(5, b))
                     mstore(slot, add(mload(slot), 1))
                 }
+            }
+        }
+    }
+
+    /// @dev A sequencer level: PROPOSER (counted at index `m`) or a rank below `size`.
+    function _scanSequencerLevel(
+        uint256 m,
+        uint256[] memory counts,
+        uint256 start,
+        uint256 width,
+        uint256 size
+    ) private pure returns (uint256 bad) {
+        assembly ("memory-safe") {
+            let countsData := add(counts, 0x20)
+            for {
+                let j := 0
+            } lt(j, width) {
+                j := add(j, 1)
+            } {
+                let b := byte(0, calldataload(add(start, j)))
+                if iszero(or(eq(b, 0xfe), lt(b, size))) {
+                    bad := add(j, 1)
+                    break
+                }
+                let index := b
+                if eq(b, 0xfe) {
+                    index := m
+                }
+                let slot := add(countsData, shl(5, index))
+                mstore(slot, add(mload(slot), 1))
             }
         }
     }
