@@ -49,7 +49,6 @@ import {
 } from "../protocol/lifecycle.js";
 import { settleableAt } from "../protocol/rewards.js";
 import { stripedRules } from "../protocol/policies/striped.js";
-import { unclePublicInputs } from "../protocol/policies/siblingCover.js";
 import {
   PolicyError,
   type AssignmentPolicyRules,
@@ -533,7 +532,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       if (work === null) continue;
       await this.prove(work, view, now);
       this.submitRoots(work, view, now, next);
-      this.claimUncles(work, view, next);
+      await this.claimUncles(work, view, next);
       await this.timeout(work, view, next);
     }
   }
@@ -922,21 +921,21 @@ export class ProverClient extends OperatorClient<ProverConfig> {
    * node I proved as its assigned prover or sibling whose output the final record credits to
    * someone else.
    */
-  private claimUncles(work: BlockWork, view: BlockView, next: bigint): void {
+  private async claimUncles(work: BlockWork, view: BlockView, next: bigint): Promise<void> {
     if (this.rules.name !== "siblingCover" || view.status !== BlockStatus.Final) return;
     if (view.finalRecord === undefined || this.fault("withhold")) return;
     if (next > proofWindow(this.params.slotClock, work.slot).closesAt) return;
     const record = getBytes(view.finalRecord);
-    const domain = { chainId: this.params.chainId, lifecycle: this.params.addresses.lifecycle };
-    const commitment = blockCommitment(view.header);
     const rewards = this.contracts.rewards.connect(this.config.wallet);
     for (const node of work.proven.keys()) {
       if (work.uncles.has(node)) continue;
       work.uncles.add(node);
       const mine = this.holdersOf(work, 0, node).find((h) => h.member === work.me);
       if (mine === undefined || record[node - 1] === mine.credit) continue;
-      const inputs = unclePublicInputs(domain, commitment, node, this.address);
-      const proof = standInProof(inputs);
+      // The contract's own view: the inputs bind the block commitment, node and member index.
+      const proof = standInProof(
+        await this.contracts.rewards.unclePublicInputs(work.slot, node, this.address),
+      );
       const { slot, me, committee } = work;
       const finalRecord = view.finalRecord;
       this.uncleClaims++;

@@ -18,7 +18,6 @@ import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { TestProverSystemModule } from "../../deploy/modules/ProverSystem.js";
-import { POLICY_MODULES } from "../../deploy/modules/AssignmentPolicy.js";
 import {
   EventFeed,
   OperatorWallet,
@@ -31,6 +30,7 @@ import {
 } from "../client/chain.js";
 import { ProverClient, type ProverBehavior } from "../client/prover.js";
 import { connectDeployment } from "../operator/deployment.js";
+import { deployPolicy } from "../deploy/policy.js";
 import { SequencerClient, type Withholding } from "../client/sequencer.js";
 import { secretKeyFromSeed, type SecretKey } from "../protocol/bls.js";
 import { blockSeed } from "../protocol/assignment.js";
@@ -188,31 +188,19 @@ async function deployForSimulation(
     connection.networkConfig.type === "http" ? `sim-${options.seed}-${Date.now()}` : undefined;
   // The assignment policy first: the lifecycle takes its address.
   const assignment = POLICY_SETTINGS[options.policy].assignment;
-  let policyAddress = ZeroAddress;
-  if (assignment !== "striped") {
-    const pp = policyParams(options);
-    const parameters: DeploymentParameters = {
-      VrfPathPolicy: {},
-      SortedRoundsPolicy: { roundHeight: BigInt(pp.roundHeight) },
-      RankedProofsPolicy: {
-        proofsPerNode: BigInt(pp.proofsPerNode),
-        maxRoots: BigInt(pp.maxRoots),
-        feeBurnBps: pp.feeBurnBps,
-      },
-      SiblingCoverPolicy: { uncleReward: pp.uncleReward },
-    };
-    const options_ = { parameters, displayUi: false, deploymentId };
-    const { ignition } = connection;
-    const deployed =
-      assignment === "vrfPath"
-        ? await ignition.deploy(POLICY_MODULES.vrfPath, options_)
-        : assignment === "sortedRounds"
-          ? await ignition.deploy(POLICY_MODULES.sortedRounds, options_)
-          : assignment === "rankedProofs"
-            ? await ignition.deploy(POLICY_MODULES.rankedProofs, options_)
-            : await ignition.deploy(POLICY_MODULES.siblingCover, options_);
-    policyAddress = await deployed.policy.getAddress();
-  }
+  const pp = policyParams(options);
+  const policyAddress = await deployPolicy(
+    connection,
+    assignment,
+    {
+      roundHeight: BigInt(pp.roundHeight),
+      proofsPerNode: BigInt(pp.proofsPerNode),
+      maxRoots: BigInt(pp.maxRoots),
+      feeBurnBps: pp.feeBurnBps,
+      uncleReward: pp.uncleReward,
+    },
+    { deploymentId },
+  );
   const deployed = await connection.ignition.deploy(TestProverSystemModule, {
     parameters: await simulationParameters(options, policyAddress),
     displayUi: false,
