@@ -803,18 +803,18 @@ export async function conservation(
       a !== params.slashSink,
   );
   const rewardsAddress = params.addresses.rewards;
-  const held = await token.balanceOf(rewardsAddress);
-  const burned = await rewards.totalBurned();
-  let claimable = 0n;
-  for (const account of accounts) {
-    const c = await rewards.claimable(account);
-    claimable += c.proving + c.sequencing + c.submitting;
-  }
-  let stakes = 0n;
-  for (const operator of operators) stakes += (await table.operatorInfo(operator)).balance;
   const holders = [...accounts, params.addresses.table, rewardsAddress, params.slashSink];
-  let balances = 0n;
-  for (const holder of holders) balances += await token.balanceOf(holder);
+  // Independent views, read concurrently.
+  const [held, burned, claimables, infos, balanceList] = await Promise.all([
+    token.balanceOf(rewardsAddress),
+    rewards.totalBurned(),
+    Promise.all(accounts.map((account) => rewards.claimable(account))),
+    Promise.all(operators.map((operator) => table.operatorInfo(operator))),
+    Promise.all(holders.map((holder) => token.balanceOf(holder))),
+  ]);
+  const claimable = claimables.reduce((a, c) => a + c.proving + c.sequencing + c.submitting, 0n);
+  const stakes = infos.reduce((a, info) => a + info.balance, 0n);
+  const balances = balanceList.reduce((a, b) => a + b, 0n);
   const checks: Record<string, boolean> = {
     "funded = claimed + burned + held": funded === claimedTotal + burned + held,
     "rewards balance = pool + pending fees + claimable":
