@@ -16,7 +16,7 @@ import { measureBls } from "./gas/bls.js";
 import { GAS_CEILINGS } from "./gas/ceilings.js";
 import { measureElection } from "./gas/election.js";
 import { measureLifecycle } from "./gas/lifecycle.js";
-import { measureRewards } from "./gas/rewards.js";
+import { measurePolicies, measureRewards } from "./gas/rewards.js";
 import { measureSlashing } from "./gas/slashing.js";
 import { measureStake } from "./gas/stake.js";
 
@@ -34,6 +34,7 @@ const measured: Record<string, number> = {
   ...(await measureElection(ethers, networkHelpers)),
   ...(await measureLifecycle(ethers, networkHelpers)),
   ...(await measureRewards(ethers, networkHelpers)),
+  ...(await measurePolicies(ethers, networkHelpers)),
   ...(await measureSlashing(ethers, networkHelpers)),
 };
 

@@ -51,6 +51,13 @@ import {
   standInRootProof,
   type TreeShape,
 } from "../../src/protocol/lifecycle.js";
+import { DEFAULT_POLICY_PARAMS, policyRules } from "../../src/protocol/policies/index.js";
+import {
+  PolicyId,
+  type AssignmentPolicyRules,
+  type PolicyBlock,
+  type PolicyName,
+} from "../../src/protocol/policies/types.js";
 import { publicKeyHash, registrationKeys } from "../../src/protocol/stake.js";
 import type {
   BlockLifecycle,
@@ -94,6 +101,9 @@ function account(label: string, ethers: HardhatEthers): Account {
   return { wallet, address: wallet.address, sk, publicKey, keyHash: publicKeyHash(publicKey) };
 }
 
+const gasUsed = async (tx: Promise<ContractTransactionResponse>, label: string) =>
+  Number((await receiptOf(label, tx)).gasUsed);
+
 function log(line: string): void {
   process.stderr.write(`rewards gas: ${line}\n`);
 }
@@ -105,15 +115,26 @@ interface System {
   rewards: ProverRewards;
 }
 
-export async function measureRewards(
+/** An assignment policy to deploy the network with (docs/policies.md); absent: striped. */
+export interface PolicyUnderTest {
+  name: PolicyName;
+  /** The policy contract and its constructor arguments. */
+  contract: string;
+  args: readonly bigint[];
+  rules: AssignmentPolicyRules;
+}
+
+/**
+ * Deploys the network (with `policy`, if given) and returns the steps of an epoch's work. Every
+ * transaction it sends is the same for every caller, so the keys are deterministic.
+ */
+async function buildProtocol(
   ethers: HardhatEthers,
   networkHelpers: NetworkHelpers,
-): Promise<Record<string, number>> {
-  const started = performance.now();
+  policy?: PolicyUnderTest,
+) {
   const [admin] = await ethers.getSigners();
   const chainId = (await ethers.provider.getNetwork()).chainId;
-  const gasUsed = async (tx: Promise<ContractTransactionResponse>, label: string) =>
-    Number((await receiptOf(label, tx)).gasUsed);
 
   // ---- Deployments and operators ------------------------------------------------------------
   const token = await deployTestToken(ethers, admin.address);
@@ -147,6 +168,10 @@ export async function measureRewards(
       slotLength: SLOT_LENGTH,
       election: await election.getAddress(),
       verifier: await verifier.getAddress(),
+      policy:
+        policy === undefined
+          ? LOCAL_LIFECYCLE_PARAMS.policy
+          : await (await ethers.deployContract(policy.contract, [...policy.args])).getAddress(),
     },
   ]);
   const rewards: ProverRewards = await ethers.deployContract("ProverRewards", [
@@ -232,6 +257,8 @@ export async function measureRewards(
       publish: 0,
       proofs: 0,
       nextReveal: 0,
+      /** Gas of each block's finalizing root proof, in slot order. */
+      firstRoots: [] as number[],
     };
     const first = epoch * slotsPerEpoch;
     // Anyone seals the committee when the epoch starts (an election transaction, like the
@@ -272,25 +299,67 @@ export async function measureRewards(
       if (avoid !== undefined && avoided === undefined)
         avoided = await avoid.pick(epoch, committee);
       const excluded = avoided !== undefined && slot < first + BigInt(avoid?.blocks ?? 0);
-      for (let tree = 0; tree < shape.c; tree++) {
-        const record =
-          excluded && avoided !== undefined
-            ? participationRecordAvoiding(shape, tree, committee.indexOf(avoided))
-            : participationRecord(shape, tree);
+      const block =
+        policy === undefined ? undefined : await policyBlockOf(system, epoch, slot, committee);
+      const trees = block === undefined ? shape.c : block.treeCount;
+      for (let tree = 0; tree < trees; tree++) {
+        let record: Uint8Array;
+        if (policy !== undefined && block !== undefined) {
+          record = honestRecord(policy.rules, block, tree);
+        } else if (excluded && avoided !== undefined) {
+          record = participationRecordAvoiding(shape, tree, committee.indexOf(avoided));
+        } else {
+          record = participationRecord(shape, tree);
+        }
         const header = blockHeaderOf(slot, await lifecycle.getBlock(slot));
         const domain = { chainId, lifecycle: await lifecycle.getAddress() };
         const { proof } = standInRootProof(domain, header, tree, record, admin.address);
-        totals.proofs += await gasUsed(
+        const gas = await gasUsed(
           lifecycle.submitRootProof(slot, tree, record, proof),
           "root proof",
         );
+        totals.proofs += gas;
+        if (tree === 0) totals.firstRoots.push(gas);
       }
     }
     return totals;
   };
 
+  return {
+    system,
+    admin,
+    operators,
+    sequencers,
+    settle,
+    runEpoch,
+    slotsPerEpoch,
+    lap1: (await table.currentEpoch()) + LOCAL_STAKE_PARAMS.activationLag,
+  };
+}
+
+/** Lap 2's cost per block: (reveal + proposals + publications + root proofs + settlement) / 32. */
+function perBlockOf(
+  totals: { reveal: number; propose: number; publish: number; proofs: number; seal: number },
+  settle: number,
+  blocks: number,
+): { perBlock: number; withSeal: number } {
+  const total = totals.reveal + totals.propose + totals.publish + totals.proofs + settle;
+  return {
+    perBlock: Math.ceil(total / blocks),
+    withSeal: Math.ceil((total + totals.seal) / blocks),
+  };
+}
+
+export async function measureRewards(
+  ethers: HardhatEthers,
+  networkHelpers: NetworkHelpers,
+): Promise<Record<string, number>> {
+  const started = performance.now();
+  const { system, operators, sequencers, settle, runEpoch, slotsPerEpoch, lap1 } =
+    await buildProtocol(ethers, networkHelpers);
+  const { election, rewards } = system;
+  void operators;
   // ---- Lap 1 (epoch A) and the empty epochs up to lap 2 -------------------------------------
-  const lap1 = (await table.currentEpoch()) + LOCAL_STAKE_PARAMS.activationLag;
   const lap2 = lap1 + HISTORY_SLOTS / slotsPerEpoch;
   const lap1Slot = lap1 * slotsPerEpoch;
   const lap1Totals = await runEpoch(lap1, Number(slotsPerEpoch), (slot) =>
@@ -335,10 +404,7 @@ export async function measureRewards(
   // Lap 2's settlement, measured: its blocks' windows closed during A + 9.
   const lap2Settle = await settle(lap2);
   const blocks = Number(slotsPerEpoch);
-  const perBlockTotal =
-    lap2Totals.reveal + lap2Totals.propose + lap2Totals.publish + lap2Totals.proofs + lap2Settle;
-  const perBlock = Math.ceil(perBlockTotal / blocks);
-  const perBlockWithSeal = Math.ceil((perBlockTotal + lap2Totals.seal) / blocks);
+  const { perBlock, withSeal: perBlockWithSeal } = perBlockOf(lap2Totals, lap2Settle, blocks);
   log(
     `lap 2 per block: reveal ${lap2Totals.reveal / blocks}, seal ${lap2Totals.seal / blocks}` +
       `, propose ${lap2Totals.propose / blocks}, publish ${lap2Totals.publish / blocks}` +
@@ -367,6 +433,9 @@ export async function measureRewards(
   return {
     "protocol.perBlock": perBlock,
     "protocol.perBlock.withSeal": perBlockWithSeal,
+    // The same run's numbers under the policy keys, to compare with measurePolicies'.
+    "protocol.perBlock.striped": perBlock,
+    "proof.submitRoot.first.striped": lap2Totals.firstRoots[1],
     "rewards.settleEpoch.n32b32": lap2Settle,
     "rewards.settle.perBlock": Math.ceil(lap2Settle / blocks),
     "rewards.claim.after1": after1,
@@ -399,4 +468,99 @@ async function shapeOfSeed(system: System, epoch: bigint, slot: bigint): Promise
     leafCount: LOCAL_ELECTION_PARAMS.leafCount,
     seed: ctx.seed,
   };
+}
+
+/** The policy context of `slot`'s block (which must exist), as the lifecycle passes it. */
+async function policyBlockOf(
+  system: System,
+  epoch: bigint,
+  slot: bigint,
+  committee: readonly string[],
+): Promise<PolicyBlock> {
+  const [shape, context, b] = await Promise.all([
+    shapeOf(system, epoch, slot),
+    system.lifecycle.epochContext(epoch),
+    system.lifecycle.getBlock(slot),
+  ]);
+  return {
+    slot,
+    seed: shape.seed,
+    committee,
+    treeCount: Number(context.treeCount),
+    leafCount: shape.leafCount,
+    proposer: b.proposer,
+  };
+}
+
+/** The record of an honest network: every node credited to its preferred holders. */
+function honestRecord(rules: AssignmentPolicyRules, block: PolicyBlock, tree: number): Uint8Array {
+  const credits = new Map<number, number[]>();
+  for (let node = 1; node < 2 * block.leafCount; node++) {
+    const holders = rules.holders(block, tree, node).map((h) => h.credit);
+    credits.set(node, rules.id === PolicyId.rankedProofs ? holders : holders.slice(0, 1));
+  }
+  return rules.encodeRecord(block, tree, credits);
+}
+
+/**
+ * `proof.submitRoot.first.<policy>` and `protocol.perBlock.<policy>` for the four policy
+ * contracts: the same network, operators and lap-2 epoch as {@link measureRewards}, deployed with
+ * the policy (local parameters: h = 2, P = 3, 3 competing roots, uncle reward 10 tokens), every
+ * root proof carrying an honest record built from the policy's TypeScript rules. A block takes
+ * the policy's tree count of roots (1, or 3 competing roots for rankedProofs). The first-root key
+ * is the finalizing root of lap 2's second block, as for `.striped`. Per block is the reveal
+ * batch / 32 plus (proposals + publications + root proofs + settlement) / blocks run.
+ */
+/**
+ * Blocks per epoch in the rankedProofs run. Its settlement scores three competing roots of 93
+ * proofs per block, about 500k gas per block: a 32-block epoch's settlement (about 16.5M) does
+ * not fit the 2^24 transaction gas cap, so this run proves 16 blocks per epoch (README, Gas).
+ */
+const RANKED_BLOCKS = 16;
+
+export async function measurePolicies(
+  ethers: HardhatEthers,
+  networkHelpers: NetworkHelpers,
+): Promise<Record<string, number>> {
+  const started = performance.now();
+  const params = { ...DEFAULT_POLICY_PARAMS, feeBurnBps: LOCAL_REWARDS_PARAMS.proverBurnBps };
+  const policies: PolicyUnderTest[] = [
+    { name: "vrfPath", contract: "VrfPathPolicy", args: [] },
+    { name: "sortedRounds", contract: "SortedRoundsPolicy", args: [BigInt(params.roundHeight)] },
+    {
+      name: "rankedProofs",
+      contract: "RankedProofsPolicy",
+      args: [BigInt(params.proofsPerNode), BigInt(params.maxRoots), params.feeBurnBps],
+    },
+    { name: "siblingCover", contract: "SiblingCoverPolicy", args: [params.uncleReward] },
+  ].map((p) => ({
+    ...p,
+    name: p.name as PolicyName,
+    rules: policyRules(p.name as PolicyName, params),
+  }));
+  const keys: Record<string, number> = {};
+  for (const policy of policies) {
+    const { settle, runEpoch, slotsPerEpoch, sequencers, lap1 } = await buildProtocol(
+      ethers,
+      networkHelpers,
+      policy,
+    );
+    const lap2 = lap1 + HISTORY_SLOTS / slotsPerEpoch;
+    const blocks = policy.name === "rankedProofs" ? RANKED_BLOCKS : Number(slotsPerEpoch);
+    await runEpoch(lap1, blocks, () => sequencers[0]);
+    await settle(lap1);
+    const totals = await runEpoch(lap2, blocks, () => sequencers[0]);
+    const settled = await settle(lap2);
+    // The reveal batch elects the committee for the whole epoch: its cost is spread over the
+    // epoch's 32 slots whatever the number of blocks run, as in `protocol.perBlock`.
+    const perBlock = Math.ceil(
+      totals.reveal / Number(slotsPerEpoch) +
+        (totals.propose + totals.publish + totals.proofs + settled) / blocks,
+    );
+    keys[`protocol.perBlock.${policy.name}`] = perBlock;
+    keys[`proof.submitRoot.first.${policy.name}`] = totals.firstRoots[1];
+    log(`${policy.name}: per block ${perBlock}, first root ${totals.firstRoots[1]}`);
+  }
+  log(`policies done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return keys;
 }
