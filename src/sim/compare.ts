@@ -55,7 +55,7 @@ export const COMPARE_DEFAULTS: SimOptions = {
   ...DEFAULT_OPTIONS,
   seed: 5,
   provers: 32,
-  blocks: 16,
+  blocks: 12,
   committeeSize: 32,
   offline: 0.1,
   byzantine: 0.05,
