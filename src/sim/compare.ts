@@ -572,10 +572,12 @@ export interface CompareConfig {
 export const COMPARE_USAGE = `Usage: npm run sim -- compare [workload options] [--policies a,b,...]
                            [--json FILE] [--html FILE] [--markdown FILE]
 
-Runs one workload once per policy (${COMPARE_POLICIES.join(", ")}), every run with the same
-options except the policy, and prints a table. Defaults: --provers ${COMPARE_DEFAULTS.provers} --blocks ${COMPARE_DEFAULTS.blocks} --offline ${COMPARE_DEFAULTS.offline}
---byzantine ${COMPARE_DEFAULTS.byzantine} --slow ${COMPARE_DEFAULTS.slow} --withholding ${COMPARE_DEFAULTS.withholding}; other workload options as for a single run (no --policy, no --network).
-Writes ${DEFAULT_COMPARE_PATHS.json}, ${DEFAULT_COMPARE_PATHS.html} and ${DEFAULT_COMPARE_PATHS.markdown} unless told otherwise.`;
+Runs one workload once per policy (${COMPARE_POLICIES.join(", ")}),
+every run with the same options except the policy, and prints a table (docs/simulation-compare.md).
+Default workload: --provers ${COMPARE_DEFAULTS.provers} --blocks ${COMPARE_DEFAULTS.blocks} --seed ${COMPARE_DEFAULTS.seed} --offline ${COMPARE_DEFAULTS.offline} --byzantine ${COMPARE_DEFAULTS.byzantine}
+--slow ${COMPARE_DEFAULTS.slow} --withholding ${COMPARE_DEFAULTS.withholding}; the other workload options are those of a single run
+(below; no --policy, no --network). Writes ${DEFAULT_COMPARE_PATHS.json}, ${DEFAULT_COMPARE_PATHS.html}
+and ${DEFAULT_COMPARE_PATHS.markdown} unless told otherwise.`;
 
 /** Parses the compare flags; the workload flags are those of a single run. */
 export function parseCompareOptions(argv: readonly string[]): CompareConfig {
