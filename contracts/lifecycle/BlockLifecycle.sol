@@ -263,12 +263,9 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     ) external {
         Header memory header = _header(slot);
         (bool first, Timing memory timing) = _checkProvable(slot, tree, header);
-        if (address(POLICY) == address(0)) {
-            _checkRecordRoot(slot, tree, 1 << header.leafLog2, timing.rootProvers, record);
-        } else {
-            _acceptPolicyRoot(slot, tree, header, first, record);
-        }
-        bytes32 recordHash = _verifyRoot(slot, tree, header, record, proof);
+        bytes32 recordHash = address(POLICY) == address(0)
+            ? _verifyRoot(slot, tree, header, timing.rootProvers, record, proof)
+            : _verifyPolicyRoot(slot, tree, header, first, record, proof);
         uint256 epoch = epochOfSlot(slot);
         _rootDigests[epoch] = RootDigest.extend(
             _rootDigests[epoch],
@@ -742,15 +739,33 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         }
     }
 
-    /// @dev Checks the proof against the public inputs; returns the record's hash. (The record's
-    /// shape and root are checked before: {_checkRecordRoot} or the policy's acceptRoot.)
+    /// @dev Checks the participation record's shape and root and the proof against the public
+    /// inputs; returns the record's hash.
     function _verifyRoot(
         uint256 slot,
         uint256 tree,
         Header memory header,
+        uint64 rootProvers,
         bytes calldata record,
         bytes calldata proof
     ) private view returns (bytes32 recordHash) {
+        _checkRecordRoot(slot, tree, 1 << header.leafLog2, rootProvers, record);
+        recordHash = keccak256(record);
+        bytes32 inputs = _rootPublicInputs(slot, header, tree, recordHash, msg.sender);
+        if (!VERIFIER.verify(inputs, proof)) revert InvalidRootProof(slot, tree);
+    }
+
+    /// @dev {_verifyRoot} under the policy: the policy checks the record ({_acceptPolicyRoot}),
+    /// then the proof is checked against the public inputs; returns the record's hash.
+    function _verifyPolicyRoot(
+        uint256 slot,
+        uint256 tree,
+        Header memory header,
+        bool first,
+        bytes calldata record,
+        bytes calldata proof
+    ) private returns (bytes32 recordHash) {
+        _acceptPolicyRoot(slot, tree, header, first, record);
         recordHash = keccak256(record);
         bytes32 inputs = _rootPublicInputs(slot, header, tree, recordHash, msg.sender);
         if (!VERIFIER.verify(inputs, proof)) revert InvalidRootProof(slot, tree);

@@ -205,6 +205,8 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         address[] calldata committee,
         RootEntry[] calldata roots
     ) external nonReentrant {
+        // The policy path is a function of its own; the striped one below is unchanged.
+        if (address(POLICY) != address(0)) return _settlePolicyEpoch(epoch, committee, roots);
         if (epoch != nextEpoch) revert EpochNotNext(epoch, nextEpoch);
         uint256 opensAt = settleableAt(epoch);
         if (block.number < opensAt) revert EpochNotClosed(epoch, opensAt);
@@ -219,9 +221,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
             // are dead once it is settled; rewinding the free memory pointer keeps memory, whose
             // cost grows quadratically, at one block's worth instead of the whole epoch's.
             uint256 freeMemory = _freeMemoryPointer();
-            start = address(POLICY) == address(0)
-                ? _settleBlock(tally, roots, start)
-                : _settlePolicyBlock(tally, committee, roots, start);
+            start = _settleBlock(tally, roots, start);
             _rewindFreeMemoryPointer(freeMemory);
         }
         _checkDigest(epoch, tally.entries);
@@ -388,7 +388,12 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     ) private returns (uint256 end) {
         RootEntry calldata first = roots[start];
         uint256 slot = first.slot;
-        end = _blockEnd(tally, roots, start);
+        if (slot < tally.firstSlot || slot >= tally.firstSlot + SLOTS_PER_EPOCH) {
+            revert RootOutsideEpoch(slot, tally.epoch);
+        }
+        if (start != 0 && slot <= roots[start - 1].slot) revert RootsOutOfOrder(start);
+        end = start + 1;
+        while (end < roots.length && roots[end].slot == slot) ++end;
         (uint256 treeShare, uint256 nodeShare) = _payBlock(tally, first);
         uint256 leafCount = (first.record.length + 1) / 2;
         uint256[][] memory perms = ParticipationRecord.levelPermutations(
@@ -418,6 +423,34 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         while (end < roots.length && roots[end].slot == slot) ++end;
     }
 
+    /// @dev {settleEpoch} under the policy: the same checks, then every block through
+    /// {_settlePolicyBlock} (rewinding the free memory pointer after each, as the striped loop
+    /// does), the same digest check, fee sweep, committee credit and close.
+    function _settlePolicyEpoch(
+        uint256 epoch,
+        address[] calldata committee,
+        RootEntry[] calldata roots
+    ) private {
+        if (epoch != nextEpoch) revert EpochNotNext(epoch, nextEpoch);
+        uint256 opensAt = settleableAt(epoch);
+        if (block.number < opensAt) revert EpochNotClosed(epoch, opensAt);
+        IBlockLifecycle.EpochContext memory context = LIFECYCLE.epochContext(epoch);
+        bytes32 given = committee.length == 0 ? bytes32(0) : keccak256(abi.encode(committee));
+        if (given != context.commitment) revert CommitteeMismatch(epoch, context.commitment, given);
+        if (context.size == 0 && roots.length != 0) revert RootsWithoutCommittee(epoch);
+        Tally memory tally = _newTally(epoch, context, roots.length);
+        uint256 start = 0;
+        while (start < roots.length) {
+            uint256 freeMemory = _freeMemoryPointer();
+            start = _settlePolicyBlock(tally, committee, roots, start);
+            _rewindFreeMemoryPointer(freeMemory);
+        }
+        _checkDigest(epoch, tally.entries);
+        _sweepFees(tally);
+        if (tally.blocksPaid != 0) _creditCommittee(tally, committee);
+        _close(tally);
+    }
+
     /// @dev Settles the block of `roots[start]` under the policy: pays the block as for striped
     /// trees, then applies `POLICY.settleBlock`'s split of the committee share; returns the end
     /// of the block's roots.
@@ -430,11 +463,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         end = _blockEnd(tally, roots, start);
         RootEntry calldata first = roots[start];
         uint256 provers = _takeBlock(tally, first);
-        bytes[] memory records = new bytes[](end - start);
-        for (uint256 i = start; i < end; ++i) {
-            _recordEntry(tally, roots, i, start);
-            records[i - start] = roots[i].record;
-        }
+        bytes[] memory records = _recordPolicyEntries(tally, roots, start, end);
         IAssignmentPolicy.BlockCredit memory credit = POLICY.settleBlock(
             _policyContext(tally, first),
             committee,
@@ -442,6 +471,35 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
             provers
         );
         _applyCredit(tally, roots, start, end, credit, provers);
+    }
+
+    /// @dev The policy path's {_recordEntry} for the block's roots `roots[start .. end)`;
+    /// returns the records.
+    function _recordPolicyEntries(
+        Tally memory tally,
+        RootEntry[] calldata roots,
+        uint256 start,
+        uint256 end
+    ) private pure returns (bytes[] memory records) {
+        records = new bytes[](end - start);
+        for (uint256 i = start; i < end; ++i) {
+            RootEntry calldata root = roots[i];
+            uint256 sequence = root.sequence;
+            if (
+                sequence >= tally.entries.length ||
+                tally.entries[sequence] != bytes32(0) ||
+                (i != start && sequence <= roots[i - 1].sequence)
+            ) revert InvalidRootSequence(i, sequence);
+            tally.entries[sequence] = RootDigest.entryHash(
+                root.slot,
+                root.tree,
+                root.proposer,
+                root.feeSplitBps,
+                root.submitter,
+                keccak256(root.record)
+            );
+            records[i - start] = root.record;
+        }
     }
 
     /// @dev The policy's view of `first`'s block. The leaf count comes from the lifecycle's
@@ -587,17 +645,41 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         Tally memory tally,
         RootEntry calldata first
     ) private returns (uint256 treeShare, uint256 nodeShare) {
-        uint256 provers = _takeBlock(tally, first);
+        BlockPayout memory payout;
+        payout.reward = BLOCK_REWARD < tally.poolLeft ? BLOCK_REWARD : tally.poolLeft;
+        tally.poolLeft -= payout.reward;
+        payout.fees = _fees[first.slot];
+        if (payout.fees != 0) {
+            delete _fees[first.slot];
+            tally.feesTaken += payout.fees;
+        }
+        (payout.sequencer, payout.submitter, payout.provers, payout.burned) = RewardSplit
+            .blockShares(
+                payout.reward + payout.fees,
+                first.feeSplitBps,
+                FEE_SPLIT,
+                PROVER_BPS,
+                SUBMITTER_BPS,
+                PROVER_BURN_BPS
+            );
+        // Amounts stay far below 2^128: the token supply bounds them.
+        if (payout.sequencer != 0) _payouts[first.proposer].sequencing += uint128(payout.sequencer);
+        if (payout.submitter != 0)
+            _payouts[first.submitter].submitting += uint128(payout.submitter);
+        tally.burned += payout.burned;
+        ++tally.blocksPaid;
         (treeShare, nodeShare) = RewardSplit.treeShares(
-            provers,
+            payout.provers,
             tally.treeCount,
             (first.record.length + 1) / 2
         );
-        tally.toPool += provers - treeShare * tally.treeCount;
+        tally.toPool += payout.provers - treeShare * tally.treeCount;
+        emit BlockSettled(first.slot, first.proposer, first.submitter, payout);
     }
 
     /// @dev Takes the block's reward from the pool and its fees, pays the proposer and the
     /// submitter of `first` (the finalizing proof); returns the committee's share.
+    /// The policy path's copy of {_payBlock} without the striped tree shares.
     function _takeBlock(Tally memory tally, RootEntry calldata first) private returns (uint256) {
         BlockPayout memory payout;
         payout.reward = BLOCK_REWARD < tally.poolLeft ? BLOCK_REWARD : tally.poolLeft;
