@@ -7,8 +7,16 @@
  * mechanics; the real SiblingCoverPolicy runs the uncle claim end to end. Token conservation is
  * checked after every settlement and claim.
  */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
 import { expect } from "chai";
 import { network } from "hardhat";
+
+import { deployPolicy } from "../src/deploy/policy.js";
+import { deploySystem } from "../src/deploy/system.js";
 
 import { blockSeed } from "../src/protocol/assignment.js";
 import { proofWindow, standInProof } from "../src/protocol/lifecycle.js";
@@ -26,7 +34,8 @@ import {
 } from "./helpers/rewards.js";
 import { UNIT, nextBlockNumber } from "./helpers/stakeTable.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const mine = (n: number) => networkHelpers.mine(n);
 
 const SIBLING_COVER = 4n;
@@ -451,6 +460,68 @@ describe("Policies: uncle rewards (claimUncle)", function () {
     await expectRewardsConserved(fx, rewardAccounts(fx));
     for (const [address, amount] of paidTo) {
       expect((await fx.rewards.claimable(address)).proving).to.be.at.least(amount);
+    }
+  });
+});
+
+describe("Policies: deployment (deploySystem with an AssignmentPolicy section)", function () {
+  const local = path.join(
+    path.dirname(fileURLToPath(import.meta.url)),
+    "..",
+    "deploy",
+    "parameters",
+    "local.json",
+  );
+  let work: string;
+
+  before(async function () {
+    work = await mkdtemp(path.join(tmpdir(), "policy-deploy-"));
+  });
+
+  after(async function () {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  /** local.json with `AssignmentPolicy.name` = `name` and the rewards' FEE_BURN at 500 bps. */
+  async function fileNaming(name: string): Promise<string> {
+    const file = JSON.parse(await readFile(local, "utf8")) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    file.AssignmentPolicy.name = name;
+    file.TestProverRewards.proverBurnBps = "500n";
+    const out = path.join(work, `${name}.json`);
+    await writeFile(out, JSON.stringify(file));
+    return out;
+  }
+
+  it("striped deploys no policy contract", async function () {
+    expect(await deployPolicy(connection, "striped", {})).to.equal(ethers.ZeroAddress);
+  });
+
+  it("deploys the named policy first and wires its address into the lifecycle and rewards", async function () {
+    for (const [name, id] of [
+      ["vrfPath", 1n],
+      ["rankedProofs", 3n],
+    ] as const) {
+      const deployed = await deploySystem(connection, await fileNaming(name), {
+        deploymentId: `policy-${name}`,
+      });
+      expect(deployed.policy).to.equal(name);
+      const policy = deployed.addresses.policy;
+      expect(policy).to.be.a("string").and.not.equal(ethers.ZeroAddress);
+      const lifecycle = await ethers.getContractAt("BlockLifecycle", deployed.addresses.lifecycle);
+      const rewards = await ethers.getContractAt("ProverRewards", deployed.addresses.rewards);
+      expect(await lifecycle.POLICY()).to.equal(policy);
+      expect(await lifecycle.policyId()).to.equal(id);
+      expect(await rewards.POLICY()).to.equal(policy);
+      if (name === "rankedProofs") {
+        const ranked = await ethers.getContractAt("RankedProofsPolicy", policy);
+        // feeBurnBps defaults to the rewards' proverBurnBps; the others come from the file.
+        expect(await ranked.FEE_BURN_BPS()).to.equal(500n);
+        expect(await ranked.PROOFS_PER_NODE()).to.equal(3n);
+        expect(await ranked.MAX_ROOTS()).to.equal(3n);
+      }
     }
   });
 });
