@@ -106,7 +106,11 @@ export interface AssignmentPolicyRules {
    * (node -> credit bytes of the proofs included there; every policy but rankedProofs takes one
    * per node). Nodes missing from the map are credited NONE.
    */
-  encodeRecord(block: PolicyBlock, tree: number, credits: ReadonlyMap<number, readonly number[]>): Uint8Array;
+  encodeRecord(
+    block: PolicyBlock,
+    tree: number,
+    credits: ReadonlyMap<number, readonly number[]>,
+  ): Uint8Array;
   /** The contract's `acceptRoot` check; throws a PolicyError. */
   checkRoot(block: PolicyBlock, tree: number, record: Uint8Array): void;
   /** The contract's `settleBlock`. */
