@@ -81,6 +81,7 @@ function credit(overrides: {
   toPool?: bigint;
   burned?: bigint;
   credited?: bigint;
+  assigned?: bigint;
   validRoots?: bigint;
   rejectedNode?: bigint[];
   rejectedMember?: bigint[];
@@ -91,6 +92,7 @@ function credit(overrides: {
     toPool: overrides.toPool ?? 0n,
     burned: overrides.burned ?? 0n,
     credited: overrides.credited ?? 0n,
+    assigned: overrides.assigned ?? overrides.credited ?? 0n,
     validRoots: overrides.validRoots ?? 0n,
     rejectedNode: overrides.rejectedNode ?? [0n],
     rejectedMember: overrides.rejectedMember ?? [0n],
@@ -523,5 +525,42 @@ describe("Policies: deployment (deploySystem with an AssignmentPolicy section)",
         expect(await ranked.MAX_ROOTS()).to.equal(3n);
       }
     }
+  });
+});
+
+describe("Policies: inactivity counts only assigned work", function () {
+  async function mockWithInactivity() {
+    const mock = await ethers.deployContract("MockAssignmentPolicy", [VRF_PATH]);
+    const fx = await deploySettledRewards(ethers, mine, {
+      policy: await mock.getAddress(),
+      config: { inactivityThreshold: 1n, inactivitySlash: 10n * UNIT },
+    });
+    return { ...fx, mock };
+  }
+
+  it("an uncredited member the policy gave no work keeps its streak; an assigned one misses", async function () {
+    const fx = await networkHelpers.loadFixture(mockWithInactivity);
+    await finalBlock(fx);
+    // Member 0 credited; members 1 and 2 assigned but not credited; member 3 not assigned (a
+    // sortedRounds rank above the largest round, say).
+    await fx.mock.setCredit(
+      credit({
+        amounts: [PROVERS, 0n, 0n, 0n],
+        credited: 0b0001n,
+        assigned: 0b0111n,
+        validRoots: 1n,
+      }),
+    );
+    await settle(fx, ethers);
+    const state = async (i: number) => fx.rewards.inactivityOf(fx.members[i].address);
+    expect(await state(0)).to.deep.equal([0n, 0n]);
+    // k = 1: each assigned miss owes a slash at once.
+    expect(await state(1)).to.deep.equal([0n, 1n]);
+    expect(await state(2)).to.deep.equal([0n, 1n]);
+    expect(await state(3)).to.deep.equal([0n, 0n]);
+    await expect(fx.rewards.slashInactive(fx.members[3].address))
+      .to.be.revertedWithCustomError(fx.rewards, "NoPendingSlash")
+      .withArgs(fx.members[3].address);
+    await expectRewardsConserved(fx, rewardAccounts(fx));
   });
 });

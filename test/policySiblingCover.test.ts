@@ -52,6 +52,7 @@ interface CreditJson {
   toPool: string;
   burned: string;
   credited: string;
+  assigned: string;
   validRoots: number;
   rejectedNode: number[];
   rejectedMember: number[];
@@ -115,6 +116,7 @@ interface ChainCredit {
   toPool: bigint;
   burned: bigint;
   credited: bigint;
+  assigned: bigint;
   validRoots: bigint;
   rejectedNode: bigint[];
   rejectedMember: bigint[];
@@ -127,6 +129,7 @@ function fromChain(c: ChainCredit): BlockCredit {
     toPool: c.toPool,
     burned: c.burned,
     credited: c.credited,
+    assigned: c.assigned,
     validRoots: Number(c.validRoots),
     rejectedNode: c.rejectedNode.map(Number),
     rejectedMember: c.rejectedMember.map(Number),
@@ -140,6 +143,7 @@ function fromJson(c: CreditJson): BlockCredit {
     toPool: BigInt(c.toPool),
     burned: BigInt(c.burned),
     credited: BigInt(c.credited),
+    assigned: BigInt(c.assigned),
     validRoots: c.validRoots,
     rejectedNode: c.rejectedNode,
     rejectedMember: c.rejectedMember,

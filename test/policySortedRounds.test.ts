@@ -41,6 +41,7 @@ interface CreditJson {
   toPool: string;
   burned: string;
   credited: string;
+  assigned: string;
   validRoots: number;
   rejectedNode: number[];
   rejectedMember: number[];
@@ -128,6 +129,7 @@ function creditJson(c: BlockCredit): CreditJson {
     toPool: String(c.toPool),
     burned: String(c.burned),
     credited: String(c.credited),
+    assigned: String(c.assigned),
     validRoots: c.validRoots,
     rejectedNode: c.rejectedNode,
     rejectedMember: c.rejectedMember,
@@ -224,6 +226,7 @@ describe("SortedRoundsPolicy (seed 001, option 2)", function () {
       toPool: c.toPool,
       burned: c.burned,
       credited: c.credited,
+      assigned: c.assigned,
       validRoots: Number(c.validRoots),
       rejectedNode: c.rejectedNode.map(Number),
       rejectedMember: c.rejectedMember.map(Number),

@@ -52,6 +52,10 @@ interface IAssignmentPolicy {
         uint256 burned;
         /// Bitmap of the committee indices the paid records credit (activity for inactivity).
         uint256 credited;
+        /// Bitmap of the committee indices the policy assigned work in this block: the members
+        /// that could have been credited. Inactivity counts a miss only for an assigned member
+        /// that no paid record credits (sortedRounds' unranked members are never assigned).
+        uint256 assigned;
         /// How many records passed the policy's check.
         uint256 validRoots;
         /// Per record: the first node that failed the check (0 if valid).

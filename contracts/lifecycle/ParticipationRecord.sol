@@ -107,6 +107,40 @@ library ParticipationRecord {
         }
     }
 
+    /// @notice The members the striped assignment gives work in a block: the provers of every
+    /// position `(d, j)` of every tree, as a bitmap. The leaf level's positions
+    /// `(j + t * s) mod m` (`j < L`, `t < c`) are `c` runs of `L` from `0, s, .., (c - 1) s`;
+    /// once `L >= s + m mod c` they cover the whole committee, which is the common case and
+    /// costs nothing. Otherwise every level's positions are mapped through its permutation.
+    /// @param perms The block's {levelPermutations} (the root level may be empty).
+    /// @param m Committee size.
+    /// @param c Tree count of the block, at most `m`.
+    /// @param seed The block seed (draws the root level if `perms[0]` is empty).
+    /// @return assigned Bit `x` set iff member `x` proves some position.
+    function assignedMembers(
+        uint256[][] memory perms,
+        uint256 m,
+        uint256 c,
+        bytes32 seed
+    ) internal pure returns (uint256 assigned) {
+        uint256 stride = m / c;
+        uint256 leafCount = 1 << (perms.length - 1);
+        if (leafCount >= stride + (m % c)) {
+            return m >= 256 ? type(uint256).max : (uint256(1) << m) - 1;
+        }
+        for (uint256 level = 0; level < perms.length; ++level) {
+            uint256[] memory perm = perms[level];
+            if (perm.length == 0) {
+                perm = new uint256[](m);
+                TreeAssignment.fillLevelPermutation(perm, seed, 0);
+            }
+            uint256 width = 1 << level;
+            for (uint256 t = 0; t < c; ++t) {
+                for (uint256 j = 0; j < width; ++j) assigned |= 1 << perm[(j + t * stride) % m];
+            }
+        }
+    }
+
     /// @notice The first node of `record` (tree `tree`) credited to a member that was not
     /// assigned it, and that member; `(0, 0)` if the record is valid. Reverts only if the length
     /// is not `2L - 1` for the `L` of `perms`.

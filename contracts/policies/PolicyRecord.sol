@@ -35,6 +35,13 @@ library PolicyRecord {
         }
     }
 
+    /// @notice The bitmap of the first `count` committee indices (`count` at most 256).
+    /// @param count How many indices.
+    /// @return Bits `0 .. count - 1` set.
+    function lowMembers(uint256 count) internal pure returns (uint256) {
+        return count >= 256 ? type(uint256).max : (uint256(1) << count) - 1;
+    }
+
     /// @notice Reverts with `IBlockLifecycle.InvalidRecordLength` unless `record` has `expected`
     /// bytes.
     /// @param record The record.

@@ -187,6 +187,8 @@ library SiblingCover {
             leafCount
         );
         uint256 nodes = 2 * leafCount - 1;
+        // The leaves' provers build every node (merges and covers are theirs too).
+        for (uint256 n = leafCount; n < 2 * leafCount; ++n) credit.assigned |= 1 << assigned[n];
         credit.amounts = new uint256[](committee.length);
         credit.rejectedNode = new uint256[](records.length);
         credit.rejectedMember = new uint256[](records.length);

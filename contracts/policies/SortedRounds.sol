@@ -79,6 +79,24 @@ library SortedRounds {
         return rounds == 0 ? 0 : roundSize(depth, h, m, rounds - 1);
     }
 
+    /// @notice How many of the lowest ranks some round elects: `max_r s_r` (0 with no rounds).
+    /// Ranks from there on are elected but never get work.
+    /// @param depth The leaves' depth D.
+    /// @param h The round height.
+    /// @param m The committee size.
+    /// @return ranks The number of ranks with work.
+    function assignedRanks(
+        uint256 depth,
+        uint256 h,
+        uint256 m
+    ) internal pure returns (uint256 ranks) {
+        uint256 rounds = roundCount(depth, h);
+        for (uint256 r = 0; r < rounds; ++r) {
+            uint256 s = roundSize(depth, h, m, r);
+            if (s > ranks) ranks = s;
+        }
+    }
+
     /// @notice Whether record byte `b` may stand at node `(d, j)`.
     /// @param depth The leaves' depth D.
     /// @param h The round height.

@@ -83,6 +83,11 @@ contract SortedRoundsPolicy is IAssignmentPolicy {
         credit.rejectedMember = new uint256[](count);
         credit.toPool = provers;
 
+        // Only the ranks some round elects get work: ranks at or above the largest round's size
+        // are elected but never assigned, so they never count as inactive.
+        credit.assigned = PolicyRecord.lowMembers(
+            SortedRounds.assignedRanks(depth, roundHeight, m)
+        );
         uint256[] memory paidCounts = _checkRecords(m, depth, nodes, records, credit);
         if (credit.validRoots == 0) return credit;
 

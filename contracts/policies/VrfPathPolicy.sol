@@ -59,6 +59,8 @@ contract VrfPathPolicy is IAssignmentPolicy {
         credit.rejectedNode = new uint256[](count);
         credit.rejectedMember = new uint256[](count);
         credit.toPool = provers;
+        // Every member has a path, so every member could have been credited.
+        credit.assigned = PolicyRecord.lowMembers(m);
         if (count == 0) return credit;
 
         uint256[] memory leaves = new uint256[](m);

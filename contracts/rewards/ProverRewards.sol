@@ -121,6 +121,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         uint256 rootsCredited;
         uint256[] amounts;
         uint256[] credited;
+        uint256[] assigned;
         bytes32[] entries;
     }
 
@@ -376,6 +377,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         tally.poolLeft = pool;
         tally.amounts = new uint256[](context.size);
         tally.credited = new uint256[](SLOTS_PER_EPOCH);
+        tally.assigned = new uint256[](SLOTS_PER_EPOCH);
         tally.entries = new bytes32[](rootCount);
     }
 
@@ -403,8 +405,28 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
             true
         );
         (uint256 proven, uint256 bitmap) = _creditRoots(tally, roots, start, end, perms, nodeShare);
-        tally.credited[slot - tally.firstSlot] = bitmap;
+        if (bitmap != 0) _recordActivity(tally, slot, bitmap, perms);
         _returnShares(tally, treeShare, nodeShare * (2 * leafCount - 1), proven);
+    }
+
+    /// @dev Books a striped block's activity: who its valid records credit, and who the
+    /// assignment gave work (the only members inactivity counts).
+    function _recordActivity(
+        Tally memory tally,
+        uint256 slot,
+        uint256 credited,
+        uint256[][] memory perms
+    ) private pure {
+        uint256 b = slot - tally.firstSlot;
+        tally.credited[b] = credited;
+        tally.assigned[b] =
+            credited |
+            ParticipationRecord.assignedMembers(
+                perms,
+                tally.amounts.length,
+                tally.treeCount,
+                TreeAssignment.blockSeed(tally.epochSeed, slot)
+            );
     }
 
     /// @dev Checks that `roots[start]` is in the epoch and after the previous block; returns the
@@ -553,7 +575,10 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         }
         tally.toPool += credit.toPool;
         tally.burned += credit.burned;
-        tally.credited[slot - tally.firstSlot] = credit.credited;
+        if (credit.credited != 0) {
+            tally.credited[slot - tally.firstSlot] = credit.credited;
+            tally.assigned[slot - tally.firstSlot] = credit.credited | credit.assigned;
+        }
         tally.rootsCredited += credit.validRoots;
         for (uint256 j = 0; j < n; ++j) {
             if (credit.rejectedNode[j] != 0) {
@@ -805,7 +830,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         uint256 everyBlock = type(uint256).max;
         bool anyBlock = false;
         for (uint256 b = 0; b < tally.credited.length; ++b) {
-            if (tally.credited[b] != 0) {
+            if (tally.assigned[b] != 0) {
                 everyBlock &= tally.credited[b];
                 anyBlock = true;
             }
@@ -816,7 +841,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
             ProverAccount memory account = _provers[member];
             uint256 pendingBefore = account.pendingSlashes;
             if ((everyBlock >> i) & 1 == 1) account.missStreak = 0;
-            else if (INACTIVITY_THRESHOLD != 0) _advanceStreak(account, tally.credited, i);
+            else if (INACTIVITY_THRESHOLD != 0) _advanceStreak(account, tally, i);
             // Amounts stay far below 2^128: the token supply bounds them.
             account.proving += uint128(tally.amounts[i]);
             _provers[member] = account;
@@ -828,18 +853,21 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     }
 
     /// @dev Walks the epoch's finalized blocks in slot order: a block crediting member `index`
-    /// resets its streak, any other adds one, and the k-th miss in a row owes a slash.
+    /// resets its streak, one that assigned it work and credits it not adds one, and the k-th
+    /// miss in a row owes a slash. Blocks that gave it no work leave the streak as it is.
     function _advanceStreak(
         ProverAccount memory account,
-        uint256[] memory credited,
+        Tally memory tally,
         uint256 index
     ) private view {
         uint256 streak = account.missStreak;
         uint256 pending = account.pendingSlashes;
+        uint256[] memory credited = tally.credited;
+        uint256[] memory assigned = tally.assigned;
         for (uint256 b = 0; b < credited.length; ++b) {
-            uint256 bitmap = credited[b];
-            if (bitmap == 0) continue; // no finalized block in this slot
-            if ((bitmap >> index) & 1 == 1) {
+            // No paid block in this slot, or no work for the member in it.
+            if ((assigned[b] >> index) & 1 == 0) continue;
+            if ((credited[b] >> index) & 1 == 1) {
                 streak = 0;
             } else if (++streak == INACTIVITY_THRESHOLD) {
                 ++pending;

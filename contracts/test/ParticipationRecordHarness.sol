@@ -30,6 +30,27 @@ contract ParticipationRecordHarness {
         ParticipationRecord.check(record, m, c, leafCount, seed, tree);
     }
 
+    /// @notice See {ParticipationRecord.assignedMembers}, for all levels drawn here.
+    /// @param m Committee size.
+    /// @param c Tree count of the block, at most `m`.
+    /// @param leafCount Leaves L per tree.
+    /// @param seed The block seed.
+    /// @return The bitmap of members with work.
+    function assignedMembers(
+        uint256 m,
+        uint256 c,
+        uint256 leafCount,
+        bytes32 seed
+    ) external pure returns (uint256) {
+        return
+            ParticipationRecord.assignedMembers(
+                ParticipationRecord.levelPermutations(m, seed, leafCount, true),
+                m,
+                c,
+                seed
+            );
+    }
+
     /// @notice See {ProposalScore.scoreOf}.
     /// @param epochSeed The seed of the slot's epoch.
     /// @param slot The slot.

@@ -177,3 +177,13 @@ export function assignment(m: number, seed: string, c: number, leafCount: number
   }
   return out;
 }
+
+/**
+ * `ParticipationRecord.assignedMembers`: the members the striped assignment gives work in a block
+ * (the prover of some position of some tree), as a bitmap. Inactivity counts only these.
+ */
+export function assignedMembers(m: number, seed: string, c: number, leafCount: number): bigint {
+  let bitmap = 0n;
+  for (const member of assignment(m, seed, c, leafCount)) bitmap |= 1n << BigInt(member);
+  return bitmap;
+}

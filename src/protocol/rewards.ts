@@ -7,7 +7,7 @@
  */
 import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
 
-import { blockSeed } from "./assignment.js";
+import { assignedMembers, blockSeed } from "./assignment.js";
 import { checkParticipation, proofWindow, type SlotClock } from "./lifecycle.js";
 
 const abi = AbiCoder.defaultAbiCoder();
@@ -209,6 +209,7 @@ export function settleEpochModel(input: EpochSettlementInput): EpochSettlement {
   const amounts = new Array<bigint>(m).fill(0n);
   const chunks = new Array<bigint>(m).fill(0n);
   const credited = new Map<bigint, bigint>(); // slot -> bitmap
+  const assigned = new Map<bigint, bigint>(); // slot -> members given work (paid blocks only)
   const fees = new Map(input.fees);
   let poolLeft = input.pool;
   for (let start = 0; start < roots.length; ) {
@@ -251,7 +252,10 @@ export function settleEpochModel(input: EpochSettlementInput): EpochSettlement {
         bitmap |= 1n << BigInt(member);
       }
     }
-    credited.set(first.slot, bitmap);
+    if (bitmap !== 0n) {
+      credited.set(first.slot, bitmap);
+      assigned.set(first.slot, bitmap | assignedMembers(m, shape.seed, input.treeCount, leafCount));
+    }
     out.returnedToPool += (treeShare - nodeShare * BigInt(2 * leafCount - 1)) * proven;
     const unproven = (c - proven) * treeShare;
     if (params.burnUnprovenShare) out.burned += unproven;
@@ -265,7 +269,7 @@ export function settleEpochModel(input: EpochSettlementInput): EpochSettlement {
       out.returnedToPool += left;
     }
   }
-  if (out.blocksPaid > 0) creditCommittee(input, out, amounts, chunks, credited);
+  if (out.blocksPaid > 0) creditCommittee(input, out, amounts, chunks, credited, assigned);
   out.poolAfter = poolLeft + out.returnedToPool;
   return out;
 }
@@ -276,17 +280,19 @@ function creditCommittee(
   amounts: readonly bigint[],
   chunks: readonly bigint[],
   credited: ReadonlyMap<bigint, bigint>,
+  assigned: ReadonlyMap<bigint, bigint>,
 ): void {
   const k = input.params.inactivityThreshold;
-  const finalized = [...credited.entries()]
-    .filter(([, bitmap]) => bitmap !== 0n)
+  const paid = [...assigned.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([, bitmap]) => bitmap);
+    .map(([slot, work]) => ({ work, bitmap: credited.get(slot) ?? 0n }));
   input.committee.forEach((member, i) => {
     const before = input.inactivity.get(member) ?? { missStreak: 0n, pendingSlashes: 0n };
     let { missStreak, pendingSlashes } = before;
     if (k !== 0n) {
-      for (const bitmap of finalized) {
+      for (const { work, bitmap } of paid) {
+        // Blocks that gave the member no work leave its streak as it is.
+        if (((work >> BigInt(i)) & 1n) === 0n) continue;
         if ((bitmap >> BigInt(i)) & 1n) missStreak = 0n;
         else if (++missStreak === k) {
           pendingSlashes++;

@@ -21,6 +21,7 @@ import {
   type PolicyBlock,
   PolicyError,
   PolicyId,
+  lowMembers,
 } from "./types.js";
 
 const abi = AbiCoder.defaultAbiCoder();
@@ -223,10 +224,15 @@ export const siblingCoverRules: AssignmentPolicyRules = {
       toPool: 0n,
       burned: 0n,
       credited: 0n,
+      assigned: 0n,
       validRoots: 0,
       rejectedNode: [],
       rejectedMember: [],
     };
+    // The leaves' provers build every node (merges and covers are theirs too).
+    for (let n = block.leafCount; n < 2 * block.leafCount; n++) {
+      credit.assigned |= 1n << BigInt(assigned[n]);
+    }
     const share = provers / BigInt(nodes);
     let paidTotal = 0n;
     let paid = false;

@@ -22,6 +22,7 @@ import {
   type PolicyBlock,
   PolicyId,
   PROPOSER,
+  lowMembers,
 } from "./types.js";
 import {
   checkCommittee,
@@ -70,6 +71,16 @@ export function roundSize(depth: number, h: number, m: number, r: number): numbe
 }
 
 /** `s_(R-1)`, or 0 if there are no rounds. */
+/**
+ * `SortedRounds.assignedRanks`: how many of the lowest ranks some round elects, `max_r s_r` (0
+ * with no rounds). Ranks from there on are elected but never get work.
+ */
+export function assignedRanks(depth: number, h: number, m: number): number {
+  let ranks = 0;
+  for (let r = 0; r < roundCount(depth, h); r++) ranks = Math.max(ranks, roundSize(depth, h, m, r));
+  return ranks;
+}
+
 export function lastRoundSize(depth: number, h: number, m: number): number {
   const rounds = roundCount(depth, h);
   return rounds === 0 ? 0 : roundSize(depth, h, m, rounds - 1);
@@ -152,6 +163,7 @@ export function settleSortedRounds(
     toPool: provers,
     burned: 0n,
     credited: 0n,
+    assigned: lowMembers(assignedRanks(depth, h, m)),
     validRoots: 0,
     rejectedNode: new Array<number>(records.length).fill(0),
     rejectedMember: new Array<number>(records.length).fill(0),

@@ -58,6 +58,11 @@ export interface BlockCredit {
   burned: bigint;
   /** Bitmap of credited committee indices. */
   credited: bigint;
+  /**
+   * Bitmap of the committee indices the policy gave work in the block (who could have been
+   * credited). Inactivity counts a miss only for an assigned member no paid record credits.
+   */
+  assigned: bigint;
   validRoots: number;
   /** Per record: first failing node (0 if valid) and the byte found there. */
   rejectedNode: number[];
@@ -72,6 +77,11 @@ export class PolicyError extends Error {
   ) {
     super(`${errorName}(${args.join(", ")})`);
   }
+}
+
+/** The bitmap of the first `count` committee indices (`PolicyRecord.lowMembers`). */
+export function lowMembers(count: number): bigint {
+  return (1n << BigInt(Math.min(count, 256))) - 1n;
 }
 
 /** `floor(log2(node))` for a heap index >= 1. */

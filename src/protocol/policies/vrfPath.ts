@@ -21,6 +21,7 @@ import {
   PolicyError,
   type PolicyBlock,
   PolicyId,
+  lowMembers,
 } from "./types.js";
 
 const abi = AbiCoder.defaultAbiCoder();
@@ -142,6 +143,8 @@ export function settleVrfPath(
     toPool: provers,
     burned: 0n,
     credited: 0n,
+    // Every member has a path, so every member could have been credited.
+    assigned: lowMembers(m),
     validRoots: 0,
     rejectedNode: new Array<number>(records.length).fill(0),
     rejectedMember: new Array<number>(records.length).fill(0),
