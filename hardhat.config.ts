@@ -21,6 +21,25 @@ const compiler = {
   },
 };
 
+/**
+ * The chain the tests, the gas report and the simulator run on: Osaka (Fusaka), which mainnet and
+ * Sepolia run since December 2025, with its 60M block gas limit and the EIP-7825 per-transaction
+ * gas cap of 2^24 = 16,777,216 (a transaction asking for more is refused).
+ * `hardhat test --coverage` instruments the bytecode, which costs extra gas; only there are the
+ * two limits lifted, as Hardhat itself does when they are not set explicitly.
+ */
+export const L1_HARDFORK = "osaka";
+export const BLOCK_GAS_LIMIT = 60_000_000;
+export const TRANSACTION_GAS_CAP = 16_777_216;
+const coverage = process.argv.includes("--coverage");
+const inProcessL1 = {
+  type: "edr-simulated",
+  chainType: "l1",
+  hardfork: L1_HARDFORK,
+  blockGasLimit: coverage ? false : BLOCK_GAS_LIMIT,
+  transactionGasCap: coverage ? false : TRANSACTION_GAS_CAP,
+} as const;
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin],
   // Operator tasks: register, status, reveal, exit, claim (tasks/index.ts, docs/operators.md).
@@ -41,11 +60,12 @@ export default defineConfig({
     outDir: "typechain-types",
   },
   networks: {
-    hardhat: {
-      type: "edr-simulated",
-      chainType: "l1",
-      hardfork: "prague",
-    },
+    // The one in-process network: `network.create()` / `network.connect()` with no name (tests,
+    // `npm run gas`, `npm run sim`, the main job) connect to `default`, `hardhat node` runs `node`,
+    // and `hardhat` is kept as a name for the same chain (the deploy dry run uses it).
+    default: inProcessL1,
+    node: inProcessL1,
+    hardhat: inProcessL1,
     localhost: {
       type: "http",
       chainType: "l1",
