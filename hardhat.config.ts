@@ -1,3 +1,5 @@
+// Runs first: one clear line and exit 1 on an unsupported Node or a half-done install.
+import "./scripts/check-node.mjs";
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
