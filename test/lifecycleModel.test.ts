@@ -11,7 +11,7 @@ import { expect } from "chai";
 import { getBytes, keccak256, toUtf8Bytes, TypedDataEncoder } from "ethers";
 import { network } from "hardhat";
 
-import { assignedMembers, blockSeed, MAX_TREE_COUNT } from "../src/protocol/assignment.js";
+import { blockSeed, expectedProvers, MAX_TREE_COUNT } from "../src/protocol/assignment.js";
 import {
   BLOCK_DOMAIN,
   blockCommitment,
@@ -359,22 +359,27 @@ describe("BlockLifecycle model (TS == Solidity)", function () {
   });
 
   describe("participation records (ParticipationRecordHarness)", function () {
-    it("assignedMembers: TS and Solidity name the same members with work, 150 random shapes, both paths", async function () {
+    it("expectedProvers: TS and Solidity name the same members below intact nodes, 150 random records with covers", async function () {
       const prng = new Prng(0xa551);
       let partial = 0;
       for (let i = 0; i < 150; i++) {
         const m = 1 + prng.int(i % 3 === 0 ? 255 : 64);
         const c = 1 + prng.int(Math.min(m, MAX_TREE_COUNT));
         const leafCount = prng.pick([1, 2, 4, 8, 16, 32]);
-        const seed = randomBytes32(prng);
-        const want = assignedMembers(m, seed, c, leafCount);
-        if (want !== (1n << BigInt(m)) - 1n) partial++;
-        const got = await harness.assignedMembers(m, c, leafCount, seed);
-        expect(got, `m=${m} c=${c} L=${leafCount}`).to.equal(want);
+        const shape = { m, c, leafCount, seed: randomBytes32(prng) };
+        const tree = prng.int(c);
+        // Mostly the tree's own outputs, sometimes a cover from another tree.
+        const record = participationRecord(shape, tree, () =>
+          prng.next() < 0.8 ? tree : prng.int(c),
+        );
+        const want = expectedProvers(m, shape.seed, c, leafCount, tree, record);
+        const whole = participationRecord(shape, tree, () => tree);
+        if (want !== expectedProvers(m, shape.seed, c, leafCount, tree, whole)) partial++;
+        const got = await harness.expectedProvers(record, m, c, leafCount, shape.seed, tree);
+        expect(got, `m=${m} c=${c} L=${leafCount} tree=${tree}`).to.equal(want);
       }
-      // Both the full-coverage shortcut and the per-level walk were exercised.
+      // Covers cut some subtrees out.
       expect(partial).to.be.greaterThan(10);
-      expect(partial).to.be.lessThan(150);
     });
 
     it("accepts exactly the records TS accepts and names the same (node, member): 250 random shapes, valid and mutated", async function () {

@@ -274,3 +274,34 @@ describe("Policy scenarios (whole network under every assignment policy)", funct
     });
   }
 });
+
+describe("Policy scenarios: inactivity with k = 1 counts only assigned work", function () {
+  // k = 1 is the harshest threshold: a single counted miss owes a slash. Backups, ranks no round
+  // elects and members whose leaf a lower index shares get no work of their own, so they must
+  // never owe one; the offline prover still does wherever it was assigned.
+  const offlineSlashed: string[] = [];
+  // seed000 itself never slashes liveness (k = 0); seed001 runs the same striped trees with k.
+  const runs = SCENARIOS.map((s) =>
+    s.policy === "seed000" ? { ...s, policy: "seed001" as Policy } : s,
+  );
+  for (const { policy, seed } of runs) {
+    it(`${policy}: no honest prover owes an inactivity slash`, async function () {
+      const connection = await network.create();
+      connections.push(connection);
+      const result = await runSimulation({ ...SMALL, policy, seed, k: 1 }, connection);
+      for (const p of result.report.provers) {
+        if (p.behavior === "honest") {
+          expect(p.slashReasons, `${policy} ${p.address}`).to.deep.equal([]);
+        }
+        if (p.behavior === "offline" && p.slashReasons.includes("inactivity")) {
+          offlineSlashed.push(policy);
+        }
+      }
+      expect(result.report.totals.honestSlashed).to.equal(0);
+      expect(result.report.totals.conserved).to.equal(true);
+    });
+  }
+  it("the rule still bites: the offline prover owes inactivity slashes under some policy", function () {
+    expect(offlineSlashed.length).to.be.greaterThan(0);
+  });
+});

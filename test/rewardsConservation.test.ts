@@ -1155,9 +1155,21 @@ class Sequence {
     let record = participationRecord(shape, tree);
     let kind = "honest";
     const r = this.rng.next();
-    if (r < 0.35) {
+    // Every other run of 4 slots has an offline member, left out of every tree's record of its
+    // blocks: it misses them wherever it was expected (so inactivity slashes happen). Otherwise
+    // some records leave out a random member, whom the other trees' records usually credit.
+    const run = b.slot / 4n;
+    const roots = new Set(
+      Array.from({ length: shape.c }, (_, t) => participationRecord(shape, t)[0]),
+    );
+    const candidates = Array.from({ length: shape.m }, (_, i) => i).filter((i) => !roots.has(i));
+    const offline =
+      run % 2n === 0n && candidates.length > 0
+        ? candidates[Number((run / 2n) % BigInt(candidates.length))]
+        : null;
+    if (offline !== null || r < 0.35) {
       try {
-        record = recordWithout(shape, tree, this.rng.int(shape.m));
+        record = recordWithout(shape, tree, offline ?? this.rng.int(shape.m));
         kind = "withoutMember";
       } catch {
         // the excluded member is the root's prover, or every tree needs it: stay honest
@@ -1498,7 +1510,7 @@ describe("ProverRewards: token conservation under seeded random action sequences
         timeout: 3,
         prune: 3,
         slash: 5,
-        // Small trees (L <= 4) leave members without work, which never miss: fewer slashes.
+        // Only expected members miss (the runs' offline members): fewer than before.
         slashInactive: 2,
         depositFees: 10,
         fund: 3,

@@ -86,6 +86,7 @@ function fixture(): SimReport {
       slashed: (200n * E18).toString(),
       conserved: true,
       checks: {},
+      honestSlashed: 0,
     },
     gas: { "block.propose": 100, "setup.mint": 50 },
     stats: {

@@ -126,6 +126,7 @@ function fixture(): SimReport {
       slashed: (25n * E18).toString(),
       conserved: true,
       checks: { rewards: true, supply: true },
+      honestSlashed: 0,
     },
     gas: { "protocol.propose": 120_000, claim: 52_619, "protocol.rootProof": 59_700.4 },
     stats: {

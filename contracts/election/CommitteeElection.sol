@@ -189,6 +189,11 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
     ///
     /// A failed check is attributed: each reveal is then verified alone and the first bad one
     /// is named in {RevealRejected}.
+    ///
+    /// Griefing. A reveal already made for the epoch (for instance copied out of this pending
+    /// batch and sent alone with a higher tip, or repeated within the batch) is skipped: it
+    /// changes nothing, is listed in {RevealedBatch}'s `skipped`, and is left out of the
+    /// combination, so the rest is still verified with one pairing and the batch lands.
     function revealBatch(
         uint256 epoch,
         G1Point[] calldata publicKeys,
@@ -207,13 +212,20 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
         }
         // One call for the whole batch: the per-call overhead is paid once.
         uint256[] memory stakes = STAKE_TABLE.stakesAt(operators, epoch);
-        uint256[] memory admitted = _admitBatch(ctx, keyHashes, operators, stakes, vrfProofs);
+        (uint256[] memory admitted, uint256[] memory skipped) = _admitBatch(
+            ctx,
+            keyHashes,
+            operators,
+            stakes,
+            vrfProofs
+        );
         _rounds[ctx.slot].size = uint16(ctx.size);
         // One event for the batch (a rank carries its operator in its low 160 bits).
-        emit RevealedBatch(epoch, admitted);
+        emit RevealedBatch(epoch, admitted, skipped);
 
-        if (!_batchVerifies(ctx.message, publicKeys, vrfProofs)) {
-            _locateInvalidProof(epoch, publicKeys, vrfProofs);
+        if (skipped.length == count) return; // nothing new: no pairing to check
+        if (!_batchVerifies(ctx.message, publicKeys, vrfProofs, _unskipped(count, skipped))) {
+            _locateInvalidProof(epoch, publicKeys, vrfProofs, skipped);
         }
     }
 
@@ -596,18 +608,26 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
     }
 
     /// @dev The checks and committee updates of a batch, in order; `ctx.size` follows the
-    /// heap. Returns the admitted ranks.
+    /// heap. Returns the admitted ranks and the (ascending) indices of reveals already made.
     function _admitBatch(
         Context memory ctx,
         bytes32[] memory keyHashes,
         address[] memory operators,
         uint256[] memory stakes,
         G2Point[] calldata vrfProofs
-    ) private returns (uint256[] memory admitted) {
+    ) private returns (uint256[] memory admitted, uint256[] memory skipped) {
         CommitteeHeap.Heap storage heap = _heaps[ctx.slot];
         admitted = new uint256[](operators.length);
+        skipped = new uint256[](operators.length);
         uint256 admittedCount = 0;
+        uint256 skippedCount = 0;
         for (uint256 i = 0; i < operators.length; ++i) {
+            // A key with a reveal for this epoch already (a copy sent ahead of the batch, or an
+            // earlier entry of it) is skipped, not rejected: the batch must not hinge on it.
+            if (_revealers[keyHashes[i]].lastEpoch == ctx.epoch) {
+                skipped[skippedCount++] = i;
+                continue;
+            }
             uint256 rank = _admitOne(
                 ctx,
                 heap,
@@ -620,9 +640,10 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
             // A rank carries a nonzero operator, so 0 means "outranked".
             if (rank != 0) admitted[admittedCount++] = rank;
         }
-        // Assembly: shrink the array to the admitted prefix without copying it.
+        // Assembly: shrink the arrays to their filled prefixes without copying them.
         assembly ("memory-safe") {
             mstore(admitted, admittedCount)
+            mstore(skipped, skippedCount)
         }
     }
 
@@ -733,7 +754,8 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
     function _batchVerifies(
         bytes memory message,
         G1Point[] calldata publicKeys,
-        G2Point[] calldata vrfProofs
+        G2Point[] calldata vrfProofs,
+        uint256[] memory order
     ) private view returns (bool) {
         bytes32 callHash;
         // Assembly: hash the calldata in free memory without allocating it, so that the MSM
@@ -747,46 +769,62 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
         (bool ok, G1Point memory keySum, G2Point memory proofSum) = _combine(
             digest,
             publicKeys,
-            vrfProofs
+            vrfProofs,
+            order
         );
         if (!ok) return false;
         G2Point memory h = BLS.hashToG2(message, bytes(DST_VRF));
         return BLS.pairing2(keySum, h, BLS.negG1Generator(), proofSum);
     }
 
-    /// @dev `sum r_i pk_i` and `sum r_i sig_i` with `r_i` from `digest`; `ok` is false if a
-    /// point was rejected by the precompiles.
+    /// @dev `sum r_i pk_i` and `sum r_i sig_i` over the batch indices `order` (ascending), with
+    /// `r_i` from `digest`; `ok` is false if a point was rejected by the precompiles.
     function _combine(
         bytes32 digest,
         G1Point[] calldata publicKeys,
-        G2Point[] calldata vrfProofs
+        G2Point[] calldata vrfProofs,
+        uint256[] memory order
     ) private view returns (bool ok, G1Point memory keySum, G2Point memory proofSum) {
-        uint256 count = publicKeys.length;
         // Assembly: the MSM inputs are interleaved (point, scalar) records copied straight from
         // calldata into free memory, which is cheaper than building struct arrays. Each MSM
         // call gets at most its undiscounted price, so a bad point costs that, not all gas.
+        // Entry k of the MSMs is batch index order[k].
         assembly ("memory-safe") {
             let g1 := mload(0x40)
-            let g2 := add(g1, mul(count, 160))
+            let g2 := add(g1, mul(mload(order), 160))
             for {
-                let i := 0
-            } lt(i, count) {
-                i := add(i, 1)
+                let k := 0
+            } lt(k, mload(order)) {
+                k := add(k, 1)
             } {
+                let i := mload(add(order, shl(5, add(k, 1))))
                 mstore(0x00, digest)
                 mstore(0x20, i)
                 let r := or(shr(128, keccak256(0x00, 0x40)), shl(127, 1))
-                let p1 := add(g1, mul(i, 160))
-                calldatacopy(p1, add(publicKeys.offset, mul(i, 128)), 128)
-                mstore(add(p1, 128), r)
-                let p2 := add(g2, mul(i, 288))
-                calldatacopy(p2, add(vrfProofs.offset, mul(i, 256)), 256)
-                mstore(add(p2, 256), r)
+                calldatacopy(add(g1, mul(k, 160)), add(publicKeys.offset, mul(i, 128)), 128)
+                mstore(add(g1, add(mul(k, 160), 128)), r)
+                calldatacopy(add(g2, mul(k, 288)), add(vrfProofs.offset, mul(i, 256)), 256)
+                mstore(add(g2, add(mul(k, 288), 256)), r)
             }
+            let count := mload(order)
             ok := and(
                 staticcall(add(mul(count, 12000), 5000), 0x0c, g1, mul(count, 160), keySum, 128),
                 staticcall(add(mul(count, 22500), 5000), 0x0e, g2, mul(count, 288), proofSum, 256)
             )
+        }
+    }
+
+    /// @dev The batch indices below `count` not in `skipped` (both ascending).
+    function _unskipped(
+        uint256 count,
+        uint256[] memory skipped
+    ) private pure returns (uint256[] memory order) {
+        order = new uint256[](count - skipped.length);
+        uint256 nextSkip = 0;
+        uint256 k = 0;
+        for (uint256 i = 0; i < count; ++i) {
+            if (nextSkip < skipped.length && skipped[nextSkip] == i) ++nextSkip;
+            else order[k++] = i;
         }
     }
 
@@ -795,9 +833,15 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
     function _locateInvalidProof(
         uint256 epoch,
         G1Point[] calldata publicKeys,
-        G2Point[] calldata vrfProofs
+        G2Point[] calldata vrfProofs,
+        uint256[] memory skipped
     ) private view {
+        uint256 nextSkip = 0;
         for (uint256 i = 0; i < publicKeys.length; ++i) {
+            if (nextSkip < skipped.length && skipped[nextSkip] == i) {
+                ++nextSkip;
+                continue;
+            }
             try this.verifyVrfProof(epoch, publicKeys[i], vrfProofs[i]) returns (bool valid) {
                 if (!valid) {
                     address operator = STAKE_TABLE.operatorOfKey(_hashCalldata(publicKeys[i]));

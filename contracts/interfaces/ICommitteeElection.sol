@@ -74,9 +74,12 @@ interface ICommitteeElection {
     /// reveal).
     event Revealed(uint256 indexed epoch, address indexed operator, uint256 rank);
     /// @notice A batch admitted these ranks to the committee of `epoch`, in batch order; each
-    /// rank carries its operator in its low 160 bits. One event per batch instead of one per
-    /// reveal saves about 1.4k gas per reveal.
-    event RevealedBatch(uint256 indexed epoch, uint256[] ranks);
+    /// rank carries its operator in its low 160 bits. `skipped` lists the batch indices of
+    /// reveals already made for `epoch` (by an earlier transaction or earlier in the batch):
+    /// they change nothing and are left out of the batch's pairing, so a copied reveal sent
+    /// ahead of the batch cannot make it revert. One event per batch instead of one per reveal
+    /// saves about 1.4k gas per reveal.
+    event RevealedBatch(uint256 indexed epoch, uint256[] ranks, uint256[] skipped);
     /// @notice A reveal in a batch did not make the committee (it was full with better ranks);
     /// nothing was recorded for it (a later reveal of it would be outranked again: the cutoff
     /// only falls).

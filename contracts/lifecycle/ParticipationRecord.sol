@@ -107,37 +107,41 @@ library ParticipationRecord {
         }
     }
 
-    /// @notice The members the striped assignment gives work in a block: the provers of every
-    /// position `(d, j)` of every tree, as a bitmap. The leaf level's positions
-    /// `(j + t * s) mod m` (`j < L`, `t < c`) are `c` runs of `L` from `0, s, .., (c - 1) s`;
-    /// once `L >= s + m mod c` they cover the whole committee, which is the common case and
-    /// costs nothing. Otherwise every level's positions are mapped through its permutation.
+    /// @notice The members a valid record of tree `tree` shows were expected to work: the
+    /// tree's own prover of every node whose ancestors the record credits to their own provers
+    /// (the root always is). Below a node credited to another tree's prover (a cover), the
+    /// cover's own subtree was used, so the tree's own provers there may have done their work
+    /// unused: inactivity does not count them for this tree. Returns a bitmap.
+    /// @param record A valid record of tree `tree` (`2L - 1` bytes).
     /// @param perms The block's {levelPermutations} (the root level may be empty).
-    /// @param m Committee size.
     /// @param c Tree count of the block, at most `m`.
-    /// @param seed The block seed (draws the root level if `perms[0]` is empty).
-    /// @return assigned Bit `x` set iff member `x` proves some position.
-    function assignedMembers(
+    /// @param tree The record's tree.
+    /// @return expected Bit `x` set iff member `x` is tree `tree`'s own prover of an intact node.
+    function expectedProvers(
+        bytes calldata record,
         uint256[][] memory perms,
-        uint256 m,
         uint256 c,
-        bytes32 seed
-    ) internal pure returns (uint256 assigned) {
-        uint256 stride = m / c;
-        uint256 leafCount = 1 << (perms.length - 1);
-        if (leafCount >= stride + (m % c)) {
-            return m >= 256 ? type(uint256).max : (uint256(1) << m) - 1;
-        }
-        for (uint256 level = 0; level < perms.length; ++level) {
-            uint256[] memory perm = perms[level];
-            if (perm.length == 0) {
-                perm = new uint256[](m);
-                TreeAssignment.fillLevelPermutation(perm, seed, 0);
-            }
-            uint256 width = 1 << level;
-            for (uint256 t = 0; t < c; ++t) {
-                for (uint256 j = 0; j < width; ++j) assigned |= 1 << perm[(j + t * stride) % m];
-            }
+        uint256 tree
+    ) internal pure returns (uint256 expected) {
+        uint256 nodes = record.length;
+        uint256 m = perms[perms.length - 1].length;
+        uint256 offset = tree * (m / c);
+        // Bit n: node n is intact (its ancestors are credited to their own provers).
+        uint256[] memory intact = new uint256[]((nodes >> 8) + 1);
+        intact[0] = 2; // the root
+        expected = uint256(1) << uint8(record[0]);
+        uint256 level = 1;
+        for (uint256 n = 2; n <= nodes; ++n) {
+            if (n == uint256(1) << (level + 1)) ++level;
+            uint256 parent = n >> 1;
+            if ((intact[parent >> 8] >> (parent & 255)) & 1 == 0) continue;
+            // The parent's own prover: the root's byte, else its level's permutation entry.
+            uint256 parentOwn = parent == 1
+                ? uint8(record[0])
+                : perms[level - 1][((parent - (uint256(1) << (level - 1))) + offset) % m];
+            if (uint8(record[parent - 1]) != parentOwn) continue;
+            intact[n >> 8] |= uint256(1) << (n & 255);
+            expected |= uint256(1) << perms[level][((n - (uint256(1) << level)) + offset) % m];
         }
     }
 

@@ -79,21 +79,23 @@ library SortedRounds {
         return rounds == 0 ? 0 : roundSize(depth, h, m, rounds - 1);
     }
 
-    /// @notice How many of the lowest ranks some round elects: `max_r s_r` (0 with no rounds).
-    /// Ranks from there on are elected but never get work.
+    /// @notice The ranks that prove some subtree first: rank `(2k) mod s_r` of each subtree `k`
+    /// of each round `r`, as a bitmap. The second rank of a pair is a backup, which starts only
+    /// when the first fails (so an honest backup may do nothing), and ranks from `max_r s_r` on
+    /// are elected but never get work: inactivity counts neither. Sequencer levels add nobody:
+    /// their first holder is a last-round first rank.
     /// @param depth The leaves' depth D.
     /// @param h The round height.
     /// @param m The committee size.
-    /// @return ranks The number of ranks with work.
-    function assignedRanks(
-        uint256 depth,
-        uint256 h,
-        uint256 m
-    ) internal pure returns (uint256 ranks) {
+    /// @return ranks The bitmap of first ranks.
+    function firstRanks(uint256 depth, uint256 h, uint256 m) internal pure returns (uint256 ranks) {
         uint256 rounds = roundCount(depth, h);
         for (uint256 r = 0; r < rounds; ++r) {
             uint256 s = roundSize(depth, h, m, r);
-            if (s > ranks) ranks = s;
+            uint256 subtrees = uint256(1) << topDepth(depth, h, r);
+            // (2k) mod s repeats with period at most s.
+            uint256 distinct = subtrees < s ? subtrees : s;
+            for (uint256 k = 0; k < distinct; ++k) ranks |= uint256(1) << ((2 * k) % s);
         }
     }
 

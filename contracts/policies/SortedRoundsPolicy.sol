@@ -83,11 +83,9 @@ contract SortedRoundsPolicy is IAssignmentPolicy {
         credit.rejectedMember = new uint256[](count);
         credit.toPool = provers;
 
-        // Only the ranks some round elects get work: ranks at or above the largest round's size
-        // are elected but never assigned, so they never count as inactive.
-        credit.assigned = PolicyRecord.lowMembers(
-            SortedRounds.assignedRanks(depth, roundHeight, m)
-        );
+        // Only a pair's first rank starts at once; backups and ranks no round elects never count
+        // as inactive.
+        credit.assigned = SortedRounds.firstRanks(depth, roundHeight, m);
         uint256[] memory paidCounts = _checkRecords(m, depth, nodes, records, credit);
         if (credit.validRoots == 0) return credit;
 

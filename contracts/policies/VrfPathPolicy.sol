@@ -59,14 +59,13 @@ contract VrfPathPolicy is IAssignmentPolicy {
         credit.rejectedNode = new uint256[](count);
         credit.rejectedMember = new uint256[](count);
         credit.toPool = provers;
-        // Every member has a path, so every member could have been credited.
-        credit.assigned = PolicyRecord.lowMembers(m);
         if (count == 0) return credit;
 
         uint256[] memory leaves = new uint256[](m);
         for (uint256 i = 0; i < m; ++i) {
             leaves[i] = VrfPath.leafFromBits(VrfPath.pathWord(block_.seed, committee[i]), depth);
         }
+        credit.assigned = _firstOnLeaf(leaves, block_.leafCount);
         uint256[] memory paidCounts = _checkRecords(leaves, depth, nodes, records, credit);
         if (credit.validRoots == 0) return credit;
 
@@ -81,6 +80,23 @@ contract VrfPathPolicy is IAssignmentPolicy {
             paid += amount;
         }
         credit.toPool = provers - paid;
+    }
+
+    /// @dev The members that hold some node first (holders go in committee order): those whose
+    /// leaf no lower index shares. A member sharing its leaf with a lower index shares every
+    /// node of its path with it, so it is only ever a backup and inactivity does not count it.
+    function _firstOnLeaf(
+        uint256[] memory leaves,
+        uint256 leafCount
+    ) private pure returns (uint256 assigned) {
+        uint256[] memory seen = new uint256[]((leafCount + 255) / 256);
+        for (uint256 i = 0; i < leaves.length; ++i) {
+            uint256 leaf = leaves[i];
+            uint256 bit = uint256(1) << (leaf & 255);
+            if (seen[leaf >> 8] & bit != 0) continue;
+            seen[leaf >> 8] |= bit;
+            assigned |= uint256(1) << i;
+        }
     }
 
     /// @notice The leaf member `member`'s path reaches in a block with seed `seed`.

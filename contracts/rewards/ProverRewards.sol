@@ -404,29 +404,8 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
             leafCount,
             true
         );
-        (uint256 proven, uint256 bitmap) = _creditRoots(tally, roots, start, end, perms, nodeShare);
-        if (bitmap != 0) _recordActivity(tally, slot, bitmap, perms);
+        uint256 proven = _creditRoots(tally, roots, start, end, perms, nodeShare);
         _returnShares(tally, treeShare, nodeShare * (2 * leafCount - 1), proven);
-    }
-
-    /// @dev Books a striped block's activity: who its valid records credit, and who the
-    /// assignment gave work (the only members inactivity counts).
-    function _recordActivity(
-        Tally memory tally,
-        uint256 slot,
-        uint256 credited,
-        uint256[][] memory perms
-    ) private pure {
-        uint256 b = slot - tally.firstSlot;
-        tally.credited[b] = credited;
-        tally.assigned[b] =
-            credited |
-            ParticipationRecord.assignedMembers(
-                perms,
-                tally.amounts.length,
-                tally.treeCount,
-                TreeAssignment.blockSeed(tally.epochSeed, slot)
-            );
     }
 
     /// @dev Checks that `roots[start]` is in the epoch and after the previous block; returns the
@@ -644,8 +623,9 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         _provers[msg.sender].proving += uint128(paid);
     }
 
-    /// @dev Records and credits the block's roots `roots[start .. end)`; returns how many were
-    /// valid and the members they credit (a bitmap).
+    /// @dev Records and credits the block's roots `roots[start .. end)` and books the block's
+    /// activity (who the valid records credit, and who they show was expected to work); returns
+    /// how many were valid.
     function _creditRoots(
         Tally memory tally,
         RootEntry[] calldata roots,
@@ -653,14 +633,27 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         uint256 end,
         uint256[][] memory perms,
         uint256 nodeShare
-    ) private returns (uint256 proven, uint256 bitmap) {
+    ) private returns (uint256 proven) {
+        uint256 bitmap;
+        uint256 expected;
         for (uint256 i = start; i < end; ++i) {
             _recordEntry(tally, roots, i, start);
-            (bool valid, uint256 members) = _creditRoot(tally, roots[i], perms, nodeShare);
+            (bool valid, uint256 members, uint256 workers) = _creditRoot(
+                tally,
+                roots[i],
+                perms,
+                nodeShare
+            );
             if (valid) {
                 ++proven;
                 bitmap |= members;
+                expected |= workers;
             }
+        }
+        if (bitmap != 0) {
+            uint256 b = roots[start].slot - tally.firstSlot;
+            tally.credited[b] = bitmap;
+            tally.assigned[b] = bitmap | expected;
         }
     }
 
@@ -759,14 +752,15 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     }
 
     /// @dev Credits `nodeShare` per node of a valid record to its members; returns whether the
-    /// record was valid and the set of members it credits (a bitmap). An invalid one is reported
+    /// record was valid, the set of members it credits and the set it shows were expected to
+    /// work (bitmaps; {ParticipationRecord.expectedProvers}). An invalid one is reported
     /// and earns nothing.
     function _creditRoot(
         Tally memory tally,
         RootEntry calldata root,
         uint256[][] memory perms,
         uint256 nodeShare
-    ) private returns (bool valid, uint256 members) {
+    ) private returns (bool valid, uint256 members, uint256 expected) {
         uint256 node;
         uint256 member;
         (node, member, members) = ParticipationRecord.tally(
@@ -779,10 +773,16 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         );
         if (node != 0) {
             emit RootRecordRejected(root.slot, root.tree, node, member);
-            return (false, 0);
+            return (false, 0, 0);
         }
         ++tally.rootsCredited;
-        return (true, members);
+        expected = ParticipationRecord.expectedProvers(
+            root.record,
+            perms,
+            tally.treeCount,
+            root.tree
+        );
+        return (true, members, expected);
     }
 
     /// @dev Sends the rounding dust of each credited tree to the pool, and the share of each tree

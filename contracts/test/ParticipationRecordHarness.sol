@@ -30,24 +30,28 @@ contract ParticipationRecordHarness {
         ParticipationRecord.check(record, m, c, leafCount, seed, tree);
     }
 
-    /// @notice See {ParticipationRecord.assignedMembers}, for all levels drawn here.
+    /// @notice See {ParticipationRecord.expectedProvers}, with the levels drawn here.
+    /// @param record A valid record of tree `tree`.
     /// @param m Committee size.
     /// @param c Tree count of the block, at most `m`.
     /// @param leafCount Leaves L per tree.
     /// @param seed The block seed.
-    /// @return The bitmap of members with work.
-    function assignedMembers(
+    /// @param tree The record's tree.
+    /// @return The bitmap of members expected to work.
+    function expectedProvers(
+        bytes calldata record,
         uint256 m,
         uint256 c,
         uint256 leafCount,
-        bytes32 seed
+        bytes32 seed,
+        uint256 tree
     ) external pure returns (uint256) {
         return
-            ParticipationRecord.assignedMembers(
+            ParticipationRecord.expectedProvers(
+                record,
                 ParticipationRecord.levelPermutations(m, seed, leafCount, true),
-                m,
                 c,
-                seed
+                tree
             );
     }
 

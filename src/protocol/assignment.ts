@@ -179,11 +179,33 @@ export function assignment(m: number, seed: string, c: number, leafCount: number
 }
 
 /**
- * `ParticipationRecord.assignedMembers`: the members the striped assignment gives work in a block
- * (the prover of some position of some tree), as a bitmap. Inactivity counts only these.
+ * `ParticipationRecord.expectedProvers`: the members a valid record of tree `tree` shows were
+ * expected to work, as a bitmap: the tree's own prover of every node whose ancestors the record
+ * credits to their own provers (the root always is). Below a cover (a node credited to another
+ * tree's prover) the cover's own subtree was used, so the tree's own provers there may have done
+ * their work unused; inactivity does not count them for this tree.
  */
-export function assignedMembers(m: number, seed: string, c: number, leafCount: number): bigint {
-  let bitmap = 0n;
-  for (const member of assignment(m, seed, c, leafCount)) bitmap |= 1n << BigInt(member);
-  return bitmap;
+export function expectedProvers(
+  m: number,
+  seed: string,
+  c: number,
+  leafCount: number,
+  tree: number,
+  record: Uint8Array,
+): bigint {
+  const own = assignment(m, seed, c, leafCount);
+  const nodes = 2 * leafCount - 1;
+  const base = tree * nodes;
+  const intact = new Array<boolean>(nodes + 1).fill(false);
+  intact[1] = true;
+  let expected = 1n << BigInt(record[0]);
+  for (let n = 2; n <= nodes; n++) {
+    const parent = n >> 1;
+    if (!intact[parent]) continue;
+    const parentOwn = parent === 1 ? record[0] : own[base + parent - 1];
+    if (record[parent - 1] !== parentOwn) continue;
+    intact[n] = true;
+    expected |= 1n << BigInt(own[base + n - 1]);
+  }
+  return expected;
 }

@@ -358,6 +358,9 @@ export function participationRecordAvoiding(
     throw new Error(`member ${byTree[tree][0]} is tree ${tree}'s root`);
   }
   return participationRecord(shape, tree, (node) => {
+    // The tree's own prover where it is not excluded (as an honest parent prefers), else the
+    // first tree whose prover is not.
+    if (!skip.includes(byTree[tree][node - 1])) return tree;
     const t = byTree.findIndex((r) => !skip.includes(r[node - 1]));
     if (t < 0) throw new Error(`every tree assigns node ${node} to an excluded member`);
     return t;

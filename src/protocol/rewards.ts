@@ -7,7 +7,7 @@
  */
 import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
 
-import { assignedMembers, blockSeed } from "./assignment.js";
+import { blockSeed, expectedProvers } from "./assignment.js";
 import { checkParticipation, proofWindow, type SlotClock } from "./lifecycle.js";
 
 const abi = AbiCoder.defaultAbiCoder();
@@ -237,6 +237,7 @@ export function settleEpochModel(input: EpochSettlementInput): EpochSettlement {
     };
     let proven = 0n;
     let bitmap = 0n;
+    let expected = 0n;
     for (let i = start; i < end; i++) {
       const record = getBytes(roots[i].record);
       const failure = checkParticipation(shape, Number(roots[i].tree), record);
@@ -246,6 +247,14 @@ export function settleEpochModel(input: EpochSettlementInput): EpochSettlement {
       }
       proven++;
       out.rootsCredited++;
+      expected |= expectedProvers(
+        m,
+        shape.seed,
+        input.treeCount,
+        leafCount,
+        Number(roots[i].tree),
+        record,
+      );
       for (const member of record) {
         amounts[member] += nodeShare;
         chunks[member] += 1n;
@@ -254,7 +263,7 @@ export function settleEpochModel(input: EpochSettlementInput): EpochSettlement {
     }
     if (bitmap !== 0n) {
       credited.set(first.slot, bitmap);
-      assigned.set(first.slot, bitmap | assignedMembers(m, shape.seed, input.treeCount, leafCount));
+      assigned.set(first.slot, bitmap | expected);
     }
     out.returnedToPool += (treeShare - nodeShare * BigInt(2 * leafCount - 1)) * proven;
     const unproven = (c - proven) * treeShare;

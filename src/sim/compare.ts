@@ -101,6 +101,8 @@ export interface PolicyMetrics {
   /** Uncle rewards paid, wei, or null when the report has none. */
   uncleRewardAmount: string | null;
   conserved: boolean;
+  /** Honest provers slashed (must be 0). */
+  honestSlashed: number;
   seconds: number;
 }
 
@@ -187,6 +189,7 @@ export function computeMetrics(
     uncleRewards: report.uncleRewards?.count ?? null,
     uncleRewardAmount: report.uncleRewards?.amount ?? null,
     conserved: report.totals.conserved,
+    honestSlashed: report.totals.honestSlashed,
     seconds: report.stats.seconds,
   };
 }
@@ -364,6 +367,8 @@ function notes(result: CompareResult): string[] {
   const unconserved = result.runs.filter((r) => !r.metrics.conserved).map((r) => r.policy);
   if (unconserved.length > 0)
     lines.push(`TOKEN ACCOUNTING NOT CONSERVED: ${unconserved.join(", ")}`);
+  const unfair = result.runs.filter((r) => r.metrics.honestSlashed > 0).map((r) => r.policy);
+  if (unfair.length > 0) lines.push(`HONEST PROVERS SLASHED: ${unfair.join(", ")}`);
   return lines;
 }
 
@@ -652,5 +657,7 @@ export async function runCompare(argv: readonly string[]): Promise<void> {
   const { readChartJs } = await import("./html.js");
   await writeCompareOutputs(result, config, await readChartJs());
   console.log(`written: ${config.json}, ${config.html}, ${config.markdown}`);
-  if (result.runs.some((r) => !r.metrics.conserved)) process.exitCode = 1;
+  if (result.runs.some((r) => !r.metrics.conserved || r.metrics.honestSlashed > 0)) {
+    process.exitCode = 1;
+  }
 }

@@ -77,6 +77,8 @@ export interface TotalsReport {
   conserved: boolean;
   /** The individual checks behind `conserved`, for diagnosis. */
   checks: Record<string, boolean>;
+  /** Honest provers slashed for anything (the protocol's promise: always 0). */
+  honestSlashed: number;
 }
 
 /** Every option's value; bigints as decimal strings. */

@@ -631,6 +631,8 @@ async function buildReport(input: ReportInput): Promise<SimReport> {
     slashed: slashedTotal.toString(),
     conserved: Object.values(checks).every(Boolean),
     checks,
+    honestSlashed: provers.filter((p) => p.behavior === "honest" && p.slashReasons.length > 0)
+      .length,
   };
 
   // Uncle rewards (siblingCover) and redundant work.

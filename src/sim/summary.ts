@@ -284,6 +284,9 @@ export function formatSummary(report: SimReport, token: TokenFormat): string {
     ),
   );
   out.push(`  conserved: ${totals.conserved ? "yes" : "NO"}`);
+  out.push(
+    `  honest provers slashed: ${totals.honestSlashed}${totals.honestSlashed === 0 ? "" : " (PROTOCOL FAULT)"}`,
+  );
   const failedChecks = Object.entries(totals.checks)
     .filter(([, ok]) => !ok)
     .map(([name]) => name);

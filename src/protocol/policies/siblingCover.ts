@@ -21,7 +21,6 @@ import {
   type PolicyBlock,
   PolicyError,
   PolicyId,
-  lowMembers,
 } from "./types.js";
 
 const abi = AbiCoder.defaultAbiCoder();

@@ -22,7 +22,6 @@ import {
   type PolicyBlock,
   PolicyId,
   PROPOSER,
-  lowMembers,
 } from "./types.js";
 import {
   checkCommittee,
@@ -72,12 +71,17 @@ export function roundSize(depth: number, h: number, m: number, r: number): numbe
 
 /** `s_(R-1)`, or 0 if there are no rounds. */
 /**
- * `SortedRounds.assignedRanks`: how many of the lowest ranks some round elects, `max_r s_r` (0
- * with no rounds). Ranks from there on are elected but never get work.
+ * `SortedRounds.firstRanks`: the ranks that prove some subtree first, `(2k) mod s_r` for every
+ * subtree `k` of every round `r`, as a bitmap. Second ranks are backups (they start only when the
+ * first fails) and ranks no round elects get no work: inactivity counts neither.
  */
-export function assignedRanks(depth: number, h: number, m: number): number {
-  let ranks = 0;
-  for (let r = 0; r < roundCount(depth, h); r++) ranks = Math.max(ranks, roundSize(depth, h, m, r));
+export function firstRanks(depth: number, h: number, m: number): bigint {
+  let ranks = 0n;
+  for (let r = 0; r < roundCount(depth, h); r++) {
+    const s = roundSize(depth, h, m, r);
+    const distinct = Math.min(2 ** topDepth(depth, h, r), s);
+    for (let k = 0; k < distinct; k++) ranks |= 1n << BigInt((2 * k) % s);
+  }
   return ranks;
 }
 
@@ -163,7 +167,7 @@ export function settleSortedRounds(
     toPool: provers,
     burned: 0n,
     credited: 0n,
-    assigned: lowMembers(assignedRanks(depth, h, m)),
+    assigned: firstRanks(depth, h, m),
     validRoots: 0,
     rejectedNode: new Array<number>(records.length).fill(0),
     rejectedMember: new Array<number>(records.length).fill(0),

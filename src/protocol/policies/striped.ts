@@ -16,7 +16,7 @@
  *   unproven trees (or, with `burnUnprovenShare`, burned) and rejected records go to the pool.
  *   `records[t]` is tree `t`'s record; an empty array means the tree was not proven.
  */
-import { assignedMembers, assignment } from "../assignment.js";
+import { assignment, expectedProvers } from "../assignment.js";
 import { checkParticipation, type TreeShape } from "../lifecycle.js";
 import { treeShares } from "../rewards.js";
 import {
@@ -102,7 +102,7 @@ export function stripedRules(options: StripedOptions = {}): AssignmentPolicyRule
         toPool: provers - treeShare * c,
         burned: 0n,
         credited: 0n,
-        assigned: assignedMembers(m, block.seed, block.treeCount, block.leafCount),
+        assigned: 0n,
         validRoots: 0,
         rejectedNode: [],
         rejectedMember: [],
@@ -119,6 +119,14 @@ export function stripedRules(options: StripedOptions = {}): AssignmentPolicyRule
           return;
         }
         credit.validRoots++;
+        credit.assigned |= expectedProvers(
+          m,
+          block.seed,
+          block.treeCount,
+          block.leafCount,
+          tree,
+          record,
+        );
         for (const member of record) {
           credit.amounts[member] += nodeShare;
           credit.credited |= 1n << BigInt(member);

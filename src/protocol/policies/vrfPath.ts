@@ -21,7 +21,6 @@ import {
   PolicyError,
   type PolicyBlock,
   PolicyId,
-  lowMembers,
 } from "./types.js";
 
 const abi = AbiCoder.defaultAbiCoder();
@@ -143,14 +142,20 @@ export function settleVrfPath(
     toPool: provers,
     burned: 0n,
     credited: 0n,
-    // Every member has a path, so every member could have been credited.
-    assigned: lowMembers(m),
+    assigned: 0n,
     validRoots: 0,
     rejectedNode: new Array<number>(records.length).fill(0),
     rejectedMember: new Array<number>(records.length).fill(0),
   };
   if (records.length === 0) return credit;
   const leaves = memberLeaves(block);
+  // Holders go in committee order: a member whose leaf a lower index shares is only a backup.
+  const seen = new Set<number>();
+  leaves.forEach((leaf, i) => {
+    if (seen.has(leaf)) return;
+    seen.add(leaf);
+    credit.assigned |= 1n << BigInt(i);
+  });
   let paidCounts: number[] | null = null;
   records.forEach((record, r) => {
     checkLength(record, nodes);
