@@ -2,11 +2,12 @@
 // anything is installed. Two uses:
 //   - `preinstall` (node scripts/check-node.mjs): npm itself must run on Node >= 22.13, or it skips
 //     Hardhat's native EDR binary (whose `engines` says node >= 22) and the install half-works.
-//     npm's own Node is read from npm_config_user_agent, since the preinstall's `node` may already
-//     be the project's Node 24 from node_modules/.bin.
+//     npm's own Node is read from npm_node_execpath, since the preinstall's `node` may already be
+//     the project's Node 24 from node_modules/.bin.
 //   - imported first by hardhat.config.ts (every `hardhat …`, `npm test`, `npm run sim`, the tsx
 //     scripts): the running Node is >= 22.13 and EDR's native binary loads.
 // Either failure prints one line saying what to run, and exits 1.
+import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,12 +31,15 @@ const self = fileURLToPath(import.meta.url);
 const asPreinstall = process.argv[1] !== undefined && path.resolve(process.argv[1]) === self;
 
 if (asPreinstall) {
-  const agent = process.env.npm_config_user_agent ?? "";
-  const npmNode = /\bnode\/(v?[\d.]+)/.exec(agent)?.[1] ?? process.versions.node;
+  // npm exports the Node it runs on as npm_node_execpath (npm_config_user_agent is no use: a
+  // nested npm, as under `npx -p node@24 -- npm ci`, inherits the outer one's).
+  const npmNodePath = process.env.npm_node_execpath;
+  const npmNode =
+    npmNodePath === undefined || npmNodePath === process.execPath
+      ? process.versions.node
+      : execFileSync(npmNodePath, ["-p", "process.versions.node"], { encoding: "utf8" }).trim();
   if (!supported(npmNode)) {
-    fail(
-      `npm is running on Node ${npmNode.replace(/^v/, "")}, which cannot install Hardhat 3: ${FIX}.`,
-    );
+    fail(`npm is running on Node ${npmNode}, which cannot install Hardhat 3: ${FIX}.`);
   }
 } else {
   if (!supported(process.versions.node)) {
