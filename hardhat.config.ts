@@ -61,6 +61,12 @@ export default defineConfig({
   typechain: {
     outDir: "typechain-types",
   },
+  // hardhat-verify (in the toolbox): `npm run deploy -- --network sepolia --yes --verify` verifies
+  // every deployed contract on Etherscan; the API key comes from the Hardhat keystore
+  // (`npx hardhat keystore set ETHERSCAN_API_KEY`) or the environment.
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
+  },
   networks: {
     // The one in-process network: `network.create()` / `network.connect()` with no name (tests,
     // `npm run gas`, `npm run sim`, the main job) connect to `default`, `hardhat node` runs `node`,

@@ -17,7 +17,9 @@ import path from "node:path";
 import { HDNodeWallet, Mnemonic } from "ethers";
 import hre, { network } from "hardhat";
 
+import { UsageError } from "../src/cli.js";
 import { OperatorWallet } from "../src/client/chain.js";
+import { BLOCKS_HELP, parseBlocksArguments } from "../src/deploy/cli.js";
 import { loadDeployment } from "../src/operator/deployment.js";
 import { readKeyFile } from "../src/operator/keys.js";
 import { DEFAULT_OPTIONS } from "../src/sim/options.js";
@@ -27,13 +29,19 @@ import { defaultKeyFile } from "../tasks/register.js";
 
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 
-const argv = process.argv.slice(2);
-let blocks = 6;
-for (let i = 0; i < argv.length; i++) {
-  if (argv[i] === "--blocks") blocks = Number(argv[++i]);
-  else throw new Error(`unknown argument ${argv[i]}\nusage: npm run blocks -- [--blocks <n>]`);
+let blocks: number;
+try {
+  const parsed = parseBlocksArguments(process.argv.slice(2));
+  if (parsed.help) {
+    console.log(BLOCKS_HELP);
+    process.exit(0);
+  }
+  blocks = parsed.blocks;
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  console.error(`${error.message}\n\n${BLOCKS_HELP}`);
+  process.exit(2);
 }
-if (!Number.isSafeInteger(blocks) || blocks < 1) throw new Error("--blocks must be at least 1");
 
 const connection = await network.create("localhost");
 try {

@@ -6,6 +6,7 @@
  *   npm run deploy -- --network sepolia --dry-run    # validate and rehearse; send nothing
  *   npm run deploy -- --network sepolia --yes        # deploy to Sepolia
  *   npm run deploy -- --network localhost --parameters deploy/parameters/my.json
+ *   npm run deploy -- --network sepolia --yes --verify   # then verify every contract on Etherscan
  *
  * The parameters file defaults to deploy/parameters/<network>.json (local.json for localhost).
  * `--dry-run` checks the network's configuration (its RPC URL and deployer key resolve, from the
@@ -21,36 +22,9 @@ import hre, { network } from "hardhat";
 
 import { deploySystem, type DeployedSystem } from "../src/deploy/system.js";
 
-const USAGE =
-  "usage: npm run deploy -- [--network <name>] [--parameters <file>] [--dry-run] [--yes]";
-
-interface DeployArguments {
-  network: string;
-  parameters?: string;
-  dryRun: boolean;
-  yes: boolean;
-}
-
-function parseArguments(argv: string[]): DeployArguments {
-  const args: DeployArguments = { network: "localhost", dryRun: false, yes: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (flag === "--network") args.network = value();
-    else if (flag === "--parameters") args.parameters = value();
-    else if (flag === "--dry-run") args.dryRun = true;
-    else if (flag === "--yes") args.yes = true;
-    else if (flag === "--help" || flag === "-h") {
-      console.log(USAGE);
-      process.exit(0);
-    } else throw new Error(`unknown argument ${flag}\n${USAGE}`);
-  }
-  return args;
-}
+import { DEPLOY_HELP, parseDeployArguments } from "../src/deploy/cli.js";
+import { verifyDeployment } from "../src/deploy/verify.js";
+import { UsageError } from "../src/cli.js";
 
 /** deploy/parameters/<network>.json, with localhost's file being local.json. */
 export function defaultParametersFile(root: string, networkName: string): string {
@@ -85,8 +59,21 @@ async function deployerKey(networkName: string): Promise<string> {
   return config.accounts[0].getHexString();
 }
 
+/** hardhat.config.ts's Etherscan API key (configVariable ETHERSCAN_API_KEY), resolved now. */
+async function etherscanApiKey(): Promise<string> {
+  const key = hre.config.verify.etherscan.apiKey;
+  if (key === undefined || !hre.config.verify.etherscan.enabled) {
+    throw new Error("--verify needs verify.etherscan in hardhat.config.ts");
+  }
+  return key.get();
+}
+
 async function main(): Promise<void> {
-  const args = parseArguments(process.argv.slice(2));
+  const args = parseDeployArguments(process.argv.slice(2));
+  if (args.help) {
+    console.log(DEPLOY_HELP);
+    return;
+  }
   const parameters = args.parameters ?? defaultParametersFile(hre.config.paths.root, args.network);
   if (args.dryRun) {
     const key = await deployerKey(args.network);
@@ -107,6 +94,14 @@ async function main(): Promise<void> {
     try {
       const deployed = await deploySystem(connection, parameters);
       printDeployment(deployed, false);
+      if (args.verify) {
+        // The key must resolve now (keystore or environment); the real run verifies each of these.
+        await etherscanApiKey();
+        console.log(
+          `--verify: the real run verifies these ${Object.keys(deployed.addresses).length} ` +
+            "contracts on Etherscan (ETHERSCAN_API_KEY resolves).",
+        );
+      }
       console.log("Dry run passed: the parameters are valid and every deployment step ran.");
     } finally {
       await connection.close();
@@ -126,12 +121,29 @@ async function main(): Promise<void> {
       ignitionDir: hre.config.paths.ignition,
     });
     printDeployment(deployed, connection.networkConfig.type === "http");
+    if (args.verify) {
+      if (connection.networkConfig.type !== "http" || chainId === 31337n) {
+        throw new Error(
+          "--verify needs a public chain with a block explorer (e.g. --network sepolia)",
+        );
+      }
+      await etherscanApiKey();
+      const dir = path.join(hre.config.paths.ignition, "deployments", `chain-${chainId}`);
+      const { planned, verified } = await verifyDeployment(hre, dir);
+      console.log(`Verified ${verified} of ${planned.length} contracts on Etherscan.`);
+      if (verified < planned.length) process.exitCode = 1;
+    }
   } finally {
     await connection.close();
   }
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`${error.message}\n\n${DEPLOY_HELP}`);
+    process.exitCode = 2;
+    return;
+  }
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
 });

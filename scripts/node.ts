@@ -10,6 +10,8 @@
  */
 import hre, { network } from "hardhat";
 
+import { UsageError } from "../src/cli.js";
+import { NODE_HELP, parseNodeArguments } from "../src/deploy/cli.js";
 import { startLocalNode } from "../src/deploy/localNode.js";
 import { deploySystem } from "../src/deploy/system.js";
 
@@ -17,24 +19,18 @@ import { deploySystem } from "../src/deploy/system.js";
 const FUNDED_ACCOUNTS = 9;
 const FUNDED_AMOUNT = 1000n * 10n ** 18n;
 
-const USAGE = "usage: npm run node -- [--port <n>] [--parameters <file>] [--exit]";
-
-function parseArguments(argv: string[]) {
-  const args = { port: 8545, parameters: "deploy/parameters/local.json", exit: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === "--port") args.port = Number(argv[++i]);
-    else if (flag === "--parameters") args.parameters = argv[++i] ?? "";
-    else if (flag === "--exit") args.exit = true;
-    else throw new Error(`unknown argument ${flag}\n${USAGE}`);
-  }
-  if (!Number.isSafeInteger(args.port) || args.port <= 0 || args.port > 65535) {
-    throw new Error(`--port is not a port\n${USAGE}`);
-  }
-  return args;
+let args: ReturnType<typeof parseNodeArguments>;
+try {
+  args = parseNodeArguments(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  console.error(`${error.message}\n\n${NODE_HELP}`);
+  process.exit(2);
 }
-
-const args = parseArguments(process.argv.slice(2));
+if (args.help) {
+  console.log(NODE_HELP);
+  process.exit(0);
+}
 console.log(`Starting hardhat node on 127.0.0.1:${args.port} ...`);
 const node = await startLocalNode({ root: hre.config.paths.root, port: args.port });
 let stopping = false;

@@ -19,11 +19,13 @@ import { HDNodeWallet, Mnemonic } from "ethers";
 import { createHardhatRuntimeEnvironment } from "hardhat/hre";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
+import type { VerifyContractArgs } from "@nomicfoundation/hardhat-verify/verify";
 
 import userConfig from "../hardhat.config.js";
 import { OperatorWallet, type ProtocolContracts } from "../src/client/chain.js";
 import { startLocalNode, type LocalNode } from "../src/deploy/localNode.js";
 import { deploySystem, type DeployedSystem } from "../src/deploy/system.js";
+import { verifyDeployment } from "../src/deploy/verify.js";
 import { loadDeployment } from "../src/operator/deployment.js";
 import { readKeyFile } from "../src/operator/keys.js";
 import type { OperatorStatusReport } from "../src/operator/status.js";
@@ -107,6 +109,29 @@ describe("end to end: hardhat node, Ignition, operator tasks, clients, claims", 
     contracts = await loadDeployment(work, 31337n, owner);
     expect(await contracts.table.getAddress()).to.equal(deployed.addresses.stakeTable);
     expect(await contracts.rewards.pool()).to.be.greaterThan(0n);
+  });
+
+  it("plans an Etherscan verification for every contract Ignition recorded (npm run deploy --verify)", async function () {
+    const dir = path.join(work, "deployments", "chain-31337");
+    const calls: VerifyContractArgs[] = [];
+    const { planned, verified } = await verifyDeployment(hre, dir, {
+      verify: async (args) => {
+        calls.push(args);
+        return true;
+      },
+      log: () => {},
+    });
+    expect(verified).to.equal(planned.length);
+    expect(calls.every((c) => c.provider === "etherscan")).to.equal(true);
+    const addresses = new Set(calls.map((c) => c.address.toLowerCase()));
+    for (const [name, address] of Object.entries(deployed.addresses)) {
+      expect(addresses.has(address.toLowerCase()), `${name} is verified`).to.equal(true);
+    }
+    const rewards = calls.find(
+      (c) => c.address.toLowerCase() === deployed.addresses.rewards.toLowerCase(),
+    );
+    expect(rewards?.contract).to.equal("contracts/rewards/ProverRewards.sol:ProverRewards");
+    expect(rewards?.constructorArgs?.length).to.be.greaterThan(0);
   });
 
   it("registers 8 operators through the register task, each with a generated BLS key", async function () {
@@ -270,7 +295,12 @@ describe("end to end: hardhat node, Ignition, operator tasks, clients, claims", 
     const run = (env: Record<string, string>) =>
       spawnSync(
         process.execPath,
-        [tsx, "scripts/deploy.ts", "--network", "sepolia", "--dry-run", "--parameters", file],
+        [
+          tsx,
+          "scripts/deploy.ts",
+          ...["--network", "sepolia", "--dry-run", "--parameters", file],
+          ...(env.VERIFY === "1" ? ["--verify"] : []),
+        ],
         {
           cwd: root,
           encoding: "utf8",
@@ -287,5 +317,13 @@ describe("end to end: hardhat node, Ignition, operator tasks, clients, claims", 
     expect(ok.stdout).to.include("Dry run passed");
     const missing = run({ SEPOLIA_RPC_URL: "http://127.0.0.1:9" });
     expect(missing.status).to.not.equal(0);
+    const withVerify = run({
+      SEPOLIA_RPC_URL: "http://127.0.0.1:9",
+      SEPOLIA_PRIVATE_KEY: deployer.privateKey,
+      ETHERSCAN_API_KEY: "dry-run-key",
+      VERIFY: "1",
+    });
+    expect(withVerify.status, withVerify.stderr + withVerify.stdout).to.equal(0);
+    expect(withVerify.stdout).to.match(/--verify: the real run verifies these \d+ contracts/);
   });
 });
