@@ -4,6 +4,7 @@
  * `deploy/parameters/local.json`).
  */
 import type { ByzantineFault } from "../client/prover.js";
+import { helpText, numberOption, parseCli, UsageError, type OptionSpec } from "../cli.js";
 import type { PolicyParams } from "../protocol/policies/index.js";
 import type { PolicyName } from "../protocol/policies/types.js";
 
@@ -284,104 +285,236 @@ export function validateOptions(o: SimOptions): void {
   effectiveK(o);
 }
 
-const FLAGS: Record<string, keyof SimOptions> = {
-  provers: "provers",
-  blocks: "blocks",
-  n: "committeeSize",
-  c: "trees",
-  L: "leaves",
-  W: "window",
-  byzantine: "byzantine",
-  "byzantine-fault": "byzantineFault",
-  offline: "offline",
-  "offline-rate": "offlineRate",
-  slow: "slow",
-  withholding: "withholding",
-  "withholding-subset": "withholdingSubset",
-  asynchrony: "asynchrony",
-  latency: "latency",
-  drop: "drop",
-  "proving-time": "provingTime",
-  k: "k",
-  policy: "policy",
-  "round-height": "roundHeight",
-  "proofs-per-node": "proofsPerNode",
-  "max-roots": "maxRoots",
-  "uncle-reward": "uncleReward",
-  seed: "seed",
-  network: "network",
-  json: "json",
-  html: "html",
-};
+/** One command-line option of a single run: its flag, the SimOptions key and its help line. */
+interface SimFlag {
+  flag: string;
+  key: keyof SimOptions;
+  value: string;
+  description: string;
+  default?: string;
+  /** Kept as a string (the rest are numbers). */
+  string?: true;
+}
 
-const STRING_OPTIONS = new Set<keyof SimOptions>([
-  "byzantineFault",
-  "policy",
-  "network",
-  "json",
-  "html",
-]);
+const d = DEFAULT_OPTIONS;
+/** The options of a single run; parsing (node:util parseArgs) and --help both come from it. */
+export const SIM_FLAGS: readonly SimFlag[] = [
+  {
+    flag: "provers",
+    key: "provers",
+    value: "N",
+    description: "prover operators",
+    default: `${d.provers}`,
+  },
+  {
+    flag: "blocks",
+    key: "blocks",
+    value: "B",
+    description: "L2 blocks, one per slot",
+    default: `${d.blocks}`,
+  },
+  {
+    flag: "n",
+    key: "committeeSize",
+    value: "N",
+    description: "committee size n",
+    default: `${d.committeeSize}`,
+  },
+  { flag: "c", key: "trees", value: "C", description: "trees per block c", default: `${d.trees}` },
+  {
+    flag: "L",
+    key: "leaves",
+    value: "L",
+    description: "leaves per tree, a power of two",
+    default: `${d.leaves}`,
+  },
+  {
+    flag: "W",
+    key: "window",
+    value: "W",
+    description: "proof window in L1 blocks",
+    default: `${d.window}`,
+  },
+  {
+    flag: "byzantine",
+    key: "byzantine",
+    value: "F",
+    description: "fraction of Byzantine provers",
+    default: "0",
+  },
+  {
+    flag: "byzantine-fault",
+    key: "byzantineFault",
+    value: "X",
+    description: `mixed | ${BYZANTINE_FAULTS.join(" | ")}`,
+    default: d.byzantineFault,
+    string: true,
+  },
+  {
+    flag: "offline",
+    key: "offline",
+    value: "F",
+    description: "fraction of offline provers",
+    default: "0",
+  },
+  {
+    flag: "offline-rate",
+    key: "offlineRate",
+    value: "R",
+    description: "1 = offline from the first block on; <1 = offline in that fraction of slots",
+  },
+  {
+    flag: "slow",
+    key: "slow",
+    value: "F",
+    description: "fraction of provers slower than the window",
+    default: "0",
+  },
+  {
+    flag: "withholding",
+    key: "withholding",
+    value: "R",
+    description: "fraction of blocks whose data the sequencer withholds",
+    default: "0",
+  },
+  {
+    flag: "withholding-subset",
+    key: "withholdingSubset",
+    value: "S",
+    description: "0 = from everyone; else published but withheld from that fraction of members",
+  },
+  {
+    flag: "asynchrony",
+    key: "asynchrony",
+    value: "R",
+    description: "fraction of blocks at which the network partitions for a window",
+    default: "0",
+  },
+  {
+    flag: "latency",
+    key: "latency",
+    value: "D",
+    description: "mean message latency in L1 blocks",
+    default: `${d.latency}`,
+  },
+  { flag: "drop", key: "drop", value: "P", description: "message drop rate", default: "0" },
+  {
+    flag: "proving-time",
+    key: "provingTime",
+    value: "T",
+    description: "L1 blocks per chunk",
+    default: `${d.provingTime}`,
+  },
+  {
+    flag: "k",
+    key: "k",
+    value: "K",
+    description: "inactivity threshold, 0 = never",
+    default: "3 under seed001, else 0",
+  },
+  {
+    flag: "policy",
+    key: "policy",
+    value: "P",
+    description: POLICIES.join(" | "),
+    default: d.policy,
+    string: true,
+  },
+  {
+    flag: "round-height",
+    key: "roundHeight",
+    value: "H",
+    description: "sortedRounds: levels per round",
+    default: `${d.roundHeight}`,
+  },
+  {
+    flag: "proofs-per-node",
+    key: "proofsPerNode",
+    value: "P",
+    description: "rankedProofs: proofs per node",
+    default: `${d.proofsPerNode}`,
+  },
+  {
+    flag: "max-roots",
+    key: "maxRoots",
+    value: "R",
+    description: "rankedProofs: competing roots per block",
+    default: `${d.maxRoots}`,
+  },
+  {
+    flag: "uncle-reward",
+    key: "uncleReward",
+    value: "T",
+    description: "siblingCover: tokens per uncle claim",
+    default: `${d.uncleReward}`,
+  },
+  {
+    flag: "seed",
+    key: "seed",
+    value: "S",
+    description: "seed of every random choice",
+    default: `${d.seed}`,
+  },
+  {
+    flag: "network",
+    key: "network",
+    value: "NAME",
+    description: "a Hardhat network from hardhat.config.ts, e.g. localhost",
+    string: true,
+  },
+  {
+    flag: "json",
+    key: "json",
+    value: "FILE",
+    description: "write the report as JSON",
+    string: true,
+  },
+  {
+    flag: "html",
+    key: "html",
+    value: "FILE",
+    description: "write a self-contained HTML report with plots",
+    string: true,
+  },
+];
 
-/** The help text of `npm run sim`. */
-export const USAGE = `Usage: npm run sim -- [options]
-       npm run sim -- sweep [--fractions 0,0.1,0.2,0.3] [--trees 1,2,3] [--trials N] [options]
+const SIM_SPECS: OptionSpec[] = SIM_FLAGS.map((f) => ({
+  name: f.flag,
+  type: "string",
+  value: f.value,
+  description: f.description,
+  default: f.default,
+}));
 
-Deploys the whole system (in-process Hardhat network unless --network), registers the provers and
-a sequencer, and runs every prover as a client against the contracts for the given L2 blocks.
+/** The help text of `npm run sim`, generated from {@link SIM_FLAGS}. */
+export const USAGE = helpText(
+  `Usage: npm run sim -- [options]
+       npm run sim -- sweep [sweep options]      (npm run sim -- sweep --help)
+       npm run sim -- compare [compare options]  (npm run sim -- compare --help)`,
+  `Deploys the whole system (in-process Hardhat network unless --network), registers the provers and
+a sequencer, and runs every prover as a client against the contracts for the given L2 blocks.`,
+  SIM_SPECS,
+);
 
-  --provers N            prover operators (default ${DEFAULT_OPTIONS.provers})
-  --blocks B             L2 blocks, one per slot (default ${DEFAULT_OPTIONS.blocks})
-  --n N                  committee size n (default ${DEFAULT_OPTIONS.committeeSize})
-  --c C                  trees per block c (default ${DEFAULT_OPTIONS.trees})
-  --L L                  leaves per tree, a power of two (default ${DEFAULT_OPTIONS.leaves})
-  --W W                  proof window in L1 blocks (default ${DEFAULT_OPTIONS.window})
-  --byzantine F          fraction of Byzantine provers (default 0)
-  --byzantine-fault X    mixed | wrongOutput | doubleSign | withhold | silentLeader (default mixed)
-  --offline F            fraction of offline provers (default 0)
-  --offline-rate R       1 = offline from the first block on; <1 = offline in that fraction of slots
-  --slow F               fraction of provers slower than the window (default 0)
-  --withholding R        fraction of blocks whose data the sequencer withholds (default 0)
-  --withholding-subset S 0 = from everyone; else published but withheld from that fraction of members
-  --asynchrony R         fraction of blocks at which the network partitions for a window (default 0)
-  --latency D            mean message latency in L1 blocks (default ${DEFAULT_OPTIONS.latency})
-  --drop P               message drop rate (default 0)
-  --proving-time T       L1 blocks per chunk (default ${DEFAULT_OPTIONS.provingTime})
-  --k K                  inactivity threshold, 0 = never (default: 3 under seed001, else 0)
-  --policy P             ${POLICIES.join(" | ")}
-                         (default ${DEFAULT_OPTIONS.policy}; see docs/policies.md)
-  --round-height H       sortedRounds: levels per round (default ${DEFAULT_OPTIONS.roundHeight})
-  --proofs-per-node P    rankedProofs: proofs per node (default ${DEFAULT_OPTIONS.proofsPerNode})
-  --max-roots R          rankedProofs: competing roots per block (default ${DEFAULT_OPTIONS.maxRoots})
-  --uncle-reward T       siblingCover: tokens per uncle claim (default ${DEFAULT_OPTIONS.uncleReward})
-  --seed S               seed of every random choice (default ${DEFAULT_OPTIONS.seed})
-  --network NAME         a Hardhat network from hardhat.config.ts, e.g. localhost
-  --json FILE            write the report as JSON
-  --html FILE            write a self-contained HTML report with plots
-  --help                 this text`;
-
-/** Parses `--flag value` pairs over the defaults. */
+/** Parses the options (node:util parseArgs over {@link SIM_FLAGS}) over the defaults. */
 export function parseOptions(
   argv: readonly string[],
   base: SimOptions = DEFAULT_OPTIONS,
 ): SimOptions {
   const options: SimOptions = { ...base };
   const record = options as unknown as Record<string, unknown>;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith("--")) throw new OptionError(`unexpected argument ${arg}`);
-    const [flag, inline] = arg.slice(2).split("=", 2);
-    const key = FLAGS[flag];
-    if (key === undefined) throw new OptionError(`unknown option --${flag}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new OptionError(`--${flag} needs a value`);
-    if (STRING_OPTIONS.has(key)) record[key] = value;
-    else {
-      const n = Number(value);
-      if (value.trim() === "" || Number.isNaN(n)) {
-        throw new OptionError(`--${flag} needs a number, got ${value}`);
-      }
-      record[key] = n;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseCli(argv, SIM_SPECS));
+    delete values.help;
+    for (const f of SIM_FLAGS) {
+      const value = values[f.flag];
+      if (typeof value !== "string") continue;
+      record[f.key] = f.string ? value : numberOption(f.flag, value);
     }
+  } catch (error) {
+    if (error instanceof UsageError) throw new OptionError(error.message);
+    throw error;
   }
   validateOptions(options);
   return options;
