@@ -17,7 +17,7 @@ import { measureBls } from "./gas/bls.js";
 import { GAS_CEILINGS } from "./gas/ceilings.js";
 import { measureElection } from "./gas/election.js";
 import { measureLifecycle } from "./gas/lifecycle.js";
-import { measurePolicies, measureRewards } from "./gas/rewards.js";
+import { measureEmptyEpoch, measurePolicies, measureRewards } from "./gas/rewards.js";
 import { measureSlashing } from "./gas/slashing.js";
 import { measureStake } from "./gas/stake.js";
 
@@ -48,6 +48,7 @@ const measured: Record<string, number> = {
   ...(await measureLifecycle(ethers, networkHelpers)),
   ...(await measureRewards(ethers, networkHelpers)),
   ...(await measurePolicies(ethers, networkHelpers)),
+  ...(await measureEmptyEpoch(ethers, networkHelpers)),
   ...(await measureSlashing(ethers, networkHelpers)),
 };
 

@@ -564,3 +564,50 @@ describe("Policies: inactivity counts only assigned work", function () {
     await expectRewardsConserved(fx, rewardAccounts(fx));
   });
 });
+
+describe("Policies: uncle rewards come out of a bounded per-block budget", function () {
+  async function bigUncleFixture() {
+    // UNCLE_REWARD of 500 tokens against a per-block budget of 700 (70% of the 1000 reward).
+    const policy = await ethers.deployContract("SiblingCoverPolicy", [500n * UNIT]);
+    const fx = await deploySettledRewards(ethers, mine, { policy: await policy.getAddress() });
+    return { ...fx, policy };
+  }
+
+  it("the second claim gets what is left of the budget, a third is UncleBudgetExhausted", async function () {
+    const fx = await networkHelpers.loadFixture(bigUncleFixture);
+    const budget = await fx.rewards.uncleBudget();
+    expect(budget).to.equal(700n * UNIT);
+    const slot = await firstOpenSlot(fx, ethers);
+    const { m, leafCount, seed } = await provableBlock(fx, ethers, slot);
+    const { assigned, sibling } = proverTable(m, seed, leafCount);
+    const record = new Uint8Array(2 * leafCount - 1);
+    for (let n = 1; n < 2 * leafCount; n++) record[n - 1] = assigned[n];
+    const nodes: number[] = [];
+    for (let n = 2; n < 2 * leafCount && nodes.length < 3; n++) {
+      if (sibling[n] !== assigned[n]) nodes.push(n);
+    }
+    expect(nodes).to.have.length(3);
+    for (const n of nodes) record[n - 1] = sibling[n];
+    await submitRecord(fx, slot, 0, record);
+    const claim = async (n: number) => {
+      const who = fx.members[assigned[n]];
+      const proof = standInProof(await fx.rewards.unclePublicInputs(slot, n, who.address));
+      return fx.rewards
+        .connect(who.signer)
+        .claimUncle(slot, n, assigned[n], fx.committee, record, proof);
+    };
+    await expect(claim(nodes[0]))
+      .to.emit(fx.rewards, "UncleRewarded")
+      .withArgs(slot, nodes[0], assigned[nodes[0]], 500n * UNIT);
+    await expect(claim(nodes[1]))
+      .to.emit(fx.rewards, "UncleRewarded")
+      .withArgs(slot, nodes[1], assigned[nodes[1]], 200n * UNIT);
+    const poolBefore = await fx.rewards.pool();
+    await expect(claim(nodes[2]))
+      .to.be.revertedWithCustomError(fx.rewards, "UncleBudgetExhausted")
+      .withArgs(slot, budget);
+    expect(await fx.rewards.pool()).to.equal(poolBefore);
+    expect(await fx.rewards.unclePaid(slot)).to.equal(budget);
+    await expectRewardsConserved(fx, rewardAccounts(fx));
+  });
+});

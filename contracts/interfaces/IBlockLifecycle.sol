@@ -153,8 +153,19 @@ interface IBlockLifecycle {
     error NotEnoughSigners(uint256 signers, uint256 required);
     /// @notice The signature at `index` is not the vote of committee member `signer`.
     error InvalidVote(uint256 index, address signer);
-    /// @notice The root proof of `tree` was already accepted.
+    /// @notice The root proof of `tree` was already accepted (a later one goes through
+    /// {submitAdditionalRoot}).
     error TreeAlreadyProven(uint256 slot, uint256 tree);
+    /// @notice An epoch would hold `slots` slots, more than MAX_SLOTS_PER_EPOCH (`max`): the
+    /// bound keeps every epoch's settlement, empty or full, inside one transaction.
+    error TooManySlotsPerEpoch(uint256 slots, uint256 max);
+    /// @notice {submitAdditionalRoot} is for a tree that already has a root; this one has none.
+    error TreeNotProven(uint256 slot, uint256 tree);
+    /// @notice An additional root must be sent by the committee member its record credits at
+    /// the root (`record[0]`); `sender` is not that member.
+    error NotRootMember(uint256 slot, address sender);
+    /// @notice Committee member `member` already filed an additional root for this block.
+    error AdditionalRootAlreadyFiled(uint256 slot, uint256 member);
     /// @notice The tree index is not below the block's tree count.
     error InvalidTree(uint256 tree, uint256 treeCount);
     /// @notice The block's parent is not final yet; its proof must land first.
@@ -225,6 +236,28 @@ interface IBlockLifecycle {
         address[] calldata committee,
         uint256 signerBitmap,
         CompactSignature[] calldata signatures
+    ) external;
+
+    /// @notice Files another root proof of a tree that already has one: every valid root inside
+    /// the window counts, so a first root (by the sequencer, or by anyone racing the root's
+    /// prover) never locks out the member whose root it is. The sender must be the committee
+    /// member the record credits at the root (`record[0]`: the tree's own root prover under
+    /// striped trees), each member at most once per block, so a block takes at most
+    /// `treeCount + m` roots. The record and proof are checked as in {submitRootProof}; the
+    /// root extends the epoch's digest and settlement pays it as an additional record
+    /// (ProverRewards: activity for everyone it credits, pay only for what no earlier record of
+    /// the tree paid).
+    /// @param slot The block's slot (final, window open).
+    /// @param tree The tree index, already proven.
+    /// @param record The participation record.
+    /// @param proof The proof, checked by the verifier against {rootPublicInputs}.
+    /// @param committee The epoch's committee in rank order (checked against its commitment).
+    function submitAdditionalRoot(
+        uint256 slot,
+        uint256 tree,
+        bytes calldata record,
+        bytes calldata proof,
+        address[] calldata committee
     ) external;
 
     /// @notice Submits the root proof of tree `tree` of a block, with its participation record.

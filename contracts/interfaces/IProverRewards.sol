@@ -103,6 +103,8 @@ interface IProverRewards {
     error InvalidUncleProof(uint256 slot, uint256 node, uint256 member);
     /// @notice This (slot, node, member) uncle reward was already claimed.
     error UncleAlreadyClaimed(uint256 slot, uint256 node, uint256 member);
+    /// @notice `slot`'s uncle rewards already took the block's uncle budget ({uncleBudget}).
+    error UncleBudgetExhausted(uint256 slot, uint256 budget);
 
     /// @notice `amount` tokens were added to the pool by `funder`.
     event PoolFunded(address indexed funder, uint256 amount);

@@ -53,6 +53,10 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     /// by slot `s + HISTORY_SLOTS`'s proposal (events keep everything). Later layers settle a
     /// block before that; the constructor requires the history to outlast every proof window.
     uint256 public constant HISTORY_SLOTS = 256;
+    /// @notice Most slots an epoch may hold. ProverRewards settles an epoch in one transaction;
+    /// its fee sweep reads one word per 256 slots, so an empty epoch at this bound costs about
+    /// 32 cold reads (`rewards.settle.emptyEpoch.maxSlots` in reports/gas.json).
+    uint256 public constant MAX_SLOTS_PER_EPOCH = 8192;
 
     /// @notice The stake table (keys, stake, seeds, PROOF_WINDOW).
     StakeTable public immutable STAKE_TABLE;
@@ -129,6 +133,8 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     Chain private _chain;
     mapping(uint256 epoch => EpochContext) private _epochs;
     mapping(uint256 epoch => bytes32) private _rootDigests;
+    /// @dev Per slot: the committee indices that filed an additional root (one each).
+    mapping(uint256 slot => uint256) private _additionalFilers;
 
     constructor(
         Config memory config
@@ -142,6 +148,9 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         if (config.verifier == address(0)) revert ZeroAddress();
         if (config.slotLength == 0 || EPOCH_LENGTH % config.slotLength != 0) {
             revert InvalidSlotLength(config.slotLength, EPOCH_LENGTH);
+        }
+        if (EPOCH_LENGTH / config.slotLength > MAX_SLOTS_PER_EPOCH) {
+            revert TooManySlotsPerEpoch(EPOCH_LENGTH / config.slotLength, MAX_SLOTS_PER_EPOCH);
         }
         if (config.proposalPhase == 0 || config.proposalPhase > config.slotLength) {
             revert InvalidProposalPhase(config.proposalPhase, config.slotLength);
@@ -263,6 +272,58 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     ) external {
         Header memory header = _header(slot);
         (bool first, Timing memory timing) = _checkProvable(slot, tree, header);
+        if (tree < 16 && header.provenTrees & (1 << tree) != 0) {
+            revert TreeAlreadyProven(slot, tree);
+        }
+        _acceptRoot(slot, tree, header, first, timing, record, proof);
+    }
+
+    /// @inheritdoc IBlockLifecycle
+    function submitAdditionalRoot(
+        uint256 slot,
+        uint256 tree,
+        bytes calldata record,
+        bytes calldata proof,
+        address[] calldata committee
+    ) external {
+        Header memory header = _header(slot);
+        (bool first, Timing memory timing) = _checkProvable(slot, tree, header);
+        if (first || tree >= 16 || header.provenTrees & (1 << tree) == 0) {
+            revert TreeNotProven(slot, tree);
+        }
+        _claimAdditional(slot, record, committee);
+        _acceptRoot(slot, tree, header, false, timing, record, proof);
+    }
+
+    /// @dev Checks the committee and that the sender is the member `record` credits at the root
+    /// and has filed no additional root for `slot`; records that it has.
+    function _claimAdditional(
+        uint256 slot,
+        bytes calldata record,
+        address[] calldata committee
+    ) private {
+        _checkCommittee(slot, committee);
+        if (record.length == 0) revert InvalidRecordLength(0, 1);
+        uint256 member = uint8(record[0]);
+        if (member >= committee.length || committee[member] != msg.sender) {
+            revert NotRootMember(slot, msg.sender);
+        }
+        uint256 filers = _additionalFilers[slot];
+        if ((filers >> member) & 1 == 1) revert AdditionalRootAlreadyFiled(slot, member);
+        _additionalFilers[slot] = filers | (1 << member);
+    }
+
+    /// @dev Verifies and records a root proof the checks above admitted: extends the epoch's
+    /// digest, marks the tree, finalizes the block with its first root.
+    function _acceptRoot(
+        uint256 slot,
+        uint256 tree,
+        Header memory header,
+        bool first,
+        Timing memory timing,
+        bytes calldata record,
+        bytes calldata proof
+    ) private {
         bytes32 recordHash = address(POLICY) == address(0)
             ? _verifyRoot(slot, tree, header, timing.rootProvers, record, proof)
             : _verifyPolicyRoot(slot, tree, header, first, record, proof);
@@ -713,9 +774,9 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         if (signers < f + 1) revert NotEnoughSigners(signers, f + 1);
     }
 
-    /// @dev Checks that a root proof of `tree` may land now: the block is pending or final, the
-    /// window is open, the data is published, a pending block's parent is final, and the tree
-    /// is not proven yet. Returns whether this proof would be the first, and the block's fee split.
+    /// @dev Checks that a root proof may land now: the block is pending or final, the window is
+    /// open, the data is published, and a pending block's parent is final. Returns whether this
+    /// proof would be the first, and the block's timing word.
     function _checkProvable(
         uint256 slot,
         uint256 tree,
@@ -734,9 +795,6 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         // The line above the last final block holds every pending block, so a pending block's
         // parent is final iff it is that block.
         if (first && header.parent != _chain.finalized) revert ParentNotFinal(slot, header.parent);
-        if (tree < 16 && header.provenTrees & (1 << tree) != 0) {
-            revert TreeAlreadyProven(slot, tree);
-        }
     }
 
     /// @dev Checks the participation record's shape and root and the proof against the public

@@ -329,6 +329,11 @@ library RankedProofs {
             if (node != 0) return (false, 0);
         }
         ++credit.validRoots;
+        // Every valid root is activity for whom it credits; only the winner is paid.
+        for (uint256 i = 0; i < record.length; ++i) {
+            uint256 b = uint8(record[i]);
+            if (b != PolicyRecord.NONE) credit.credited |= 1 << b;
+        }
         total = recordScore(record, block_.seed, committee, params);
         return (true, total);
     }

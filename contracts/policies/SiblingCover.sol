@@ -166,9 +166,10 @@ library SiblingCover {
     }
 
     /// @notice Settles a finalized block (`IAssignmentPolicy.settleBlock`): every record is
-    /// checked; the first valid one pays `nodeShare = provers / (2L - 1)` for each node credited
-    /// to its assigned prover. Sibling-covered and NONE nodes, and the dust, go to the pool; the
-    /// credited bitmap holds everyone the paid record credits (covering siblings too).
+    /// checked; each node pays `nodeShare = provers / (2L - 1)` once to its assigned prover if
+    /// any valid record credits it there. Nodes no valid record credits to their assigned prover
+    /// (covered or NONE everywhere), and the dust, go to the pool; the credited bitmap holds
+    /// everyone any valid record credits (covering siblings too).
     /// @param block_ The block.
     /// @param committee The committee in rank order (its length is m).
     /// @param records The block's records, in acceptance order.
@@ -192,30 +193,45 @@ library SiblingCover {
         credit.amounts = new uint256[](committee.length);
         credit.rejectedNode = new uint256[](records.length);
         credit.rejectedMember = new uint256[](records.length);
-        bool paid = false;
         uint256 share = provers_ / nodes;
-        uint256 paidTotal = 0;
+        credit.toPool = provers_;
+        // Bit n - 1: node n paid. A node pays its assigned prover once, if any valid record
+        // credits it there: every valid root counts, and none can take another's pay.
+        uint256[] memory paidNodes = new uint256[]((nodes >> 8) + 1);
         for (uint256 r = 0; r < records.length; ++r) {
             bytes calldata record = records[r];
             PolicyRecord.checkLength(record, nodes);
-            (uint256 node, uint256 member) = findInvalid(record, assigned, sibling);
-            credit.rejectedNode[r] = node;
-            credit.rejectedMember[r] = member;
-            if (node != 0) continue;
+            (credit.rejectedNode[r], credit.rejectedMember[r]) = findInvalid(
+                record,
+                assigned,
+                sibling
+            );
+            if (credit.rejectedNode[r] != 0) continue;
             ++credit.validRoots;
-            if (paid) continue;
-            paid = true;
-            for (uint256 n = 1; n <= nodes; ++n) {
-                uint256 b = uint8(record[n - 1]);
-                if (b == PolicyRecord.NONE) continue;
-                credit.credited |= 1 << b;
-                if (b == assigned[n]) {
-                    credit.amounts[b] += share;
-                    paidTotal += share;
-                }
-            }
+            _payRecord(record, assigned, paidNodes, share, credit);
         }
-        credit.toPool = provers_ - paidTotal;
+    }
+
+    /// @dev One valid record of {settle}: marks everyone it credits active and pays `share` for
+    /// each node it credits to the node's assigned prover, unless an earlier record paid that
+    /// node (`paidNodes`, bit n - 1); what it pays leaves `credit.toPool`.
+    function _payRecord(
+        bytes calldata record,
+        uint256[] memory assigned,
+        uint256[] memory paidNodes,
+        uint256 share,
+        IAssignmentPolicy.BlockCredit memory credit
+    ) private pure {
+        for (uint256 n = 1; n <= record.length; ++n) {
+            uint256 b = uint8(record[n - 1]);
+            if (b == PolicyRecord.NONE) continue;
+            credit.credited |= 1 << b;
+            uint256 bit = uint256(1) << ((n - 1) & 255);
+            if (b != assigned[n] || paidNodes[(n - 1) >> 8] & bit != 0) continue;
+            paidNodes[(n - 1) >> 8] |= bit;
+            credit.amounts[b] += share;
+            credit.toPool -= share;
+        }
     }
 
     /// @notice The assigned prover of node `n`: follow the merge bits down to a leaf.

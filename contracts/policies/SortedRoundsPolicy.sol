@@ -230,6 +230,8 @@ contract SortedRoundsPolicy is IAssignmentPolicy {
             }
             if (counting) paidCounts = counts;
             ++credit.validRoots;
+            // Every valid record is activity for whom it credits; the first one is paid.
+            for (uint256 i = 0; i < m; ++i) if (counts[i] != 0) credit.credited |= 1 << i;
         }
     }
 

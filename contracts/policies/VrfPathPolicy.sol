@@ -66,8 +66,9 @@ contract VrfPathPolicy is IAssignmentPolicy {
             leaves[i] = VrfPath.leafFromBits(VrfPath.pathWord(block_.seed, committee[i]), depth);
         }
         credit.assigned = _firstOnLeaf(leaves, block_.leafCount);
-        uint256[] memory paidCounts = _checkRecords(leaves, depth, nodes, records, credit);
+        _checkRecords(leaves, depth, nodes, records, credit);
         if (credit.validRoots == 0) return credit;
+        uint256[] memory paidCounts = _fillCounts(records, credit.rejectedNode, m);
 
         uint256 share = provers / nodes;
         uint256 paid;
@@ -80,6 +81,32 @@ contract VrfPathPolicy is IAssignmentPolicy {
             paid += amount;
         }
         credit.toPool = provers - paid;
+    }
+
+    /// @dev Per member: the nodes it is paid for. Every valid record counts, in acceptance
+    /// order: a node pays one share, to the earliest valid record that credits someone there.
+    /// So a first record that leaves nodes NONE (a root member crediting only itself) does not
+    /// take their pay from the members a later valid record credits there.
+    function _fillCounts(
+        bytes[] calldata records,
+        uint256[] memory rejectedNode,
+        uint256 m
+    ) private pure returns (uint256[] memory counts) {
+        counts = new uint256[](m);
+        uint256 nodes = records[0].length;
+        uint256[] memory filled = new uint256[]((nodes >> 8) + 1);
+        for (uint256 r = 0; r < records.length; ++r) {
+            if (rejectedNode[r] != 0) continue;
+            bytes calldata record = records[r];
+            for (uint256 n = 0; n < nodes; ++n) {
+                uint256 b = uint8(record[n]);
+                if (b == PolicyRecord.NONE) continue;
+                uint256 bit = uint256(1) << (n & 255);
+                if (filled[n >> 8] & bit != 0) continue;
+                filled[n >> 8] |= bit;
+                ++counts[b];
+            }
+        }
     }
 
     /// @dev The members that hold some node first (holders go in committee order): those whose
@@ -150,21 +177,19 @@ contract VrfPathPolicy is IAssignmentPolicy {
         return VrfPath.passes(leaf, depth, d, node - (1 << d));
     }
 
-    /// @dev Checks every record in acceptance order, filling `credit`'s rejections and
-    /// `validRoots`; returns the node counts of the first valid record (empty if none).
+    /// @dev Checks every record in acceptance order, filling `credit`'s rejections,
+    /// `validRoots` and the activity of every valid record.
     function _checkRecords(
         uint256[] memory leaves,
         uint256 depth,
         uint256 nodes,
         bytes[] calldata records,
         BlockCredit memory credit
-    ) private pure returns (uint256[] memory paidCounts) {
+    ) private pure {
         uint256 m = leaves.length;
         for (uint256 r = 0; r < records.length; ++r) {
             PolicyRecord.checkLength(records[r], nodes);
-            bool counting = credit.validRoots == 0;
-            // Per member (and NONE at index m): the nodes the record credits (kept for the first
-            // valid record only).
+            // Per member (and NONE at index m): the nodes the record credits.
             uint256[] memory counts = new uint256[](m + 1);
             uint256 badNode = _scan(leaves, depth, _offsetOf(records[r]), counts);
             if (badNode != 0) {
@@ -172,8 +197,9 @@ contract VrfPathPolicy is IAssignmentPolicy {
                 credit.rejectedMember[r] = uint8(records[r][badNode - 1]);
                 continue;
             }
-            if (counting) paidCounts = counts;
             ++credit.validRoots;
+            // Every valid record is activity for whom it credits.
+            for (uint256 i = 0; i < m; ++i) if (counts[i] != 0) credit.credited |= 1 << i;
         }
     }
 

@@ -4,6 +4,8 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 
 import {TreeAssignment} from "../election/TreeAssignment.sol";
 import {IAssignmentPolicy} from "../interfaces/IAssignmentPolicy.sol";
@@ -54,6 +56,7 @@ import {RewardSplit} from "./RewardSplit.sol";
 /// sequencer cannot get honest provers slashed. k = 0 never slashes liveness (seed 000).
 contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+    using BitMaps for BitMaps.BitMap;
 
     /// @notice Where burned tokens go.
     address public constant BURN_ADDRESS = 0x000000000000000000000000000000000000dEaD;
@@ -138,6 +141,10 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     mapping(address account => ProverAccount) private _provers;
     mapping(address account => Payouts) private _payouts;
     mapping(bytes32 uncleKey => bool) private _uncleClaimed;
+    mapping(uint256 slot => uint256) private _unclePaid;
+    /// @dev Slots with fees deposited: the fee sweep reads one word per 256 slots and touches
+    /// only the slots set, not every slot of the epoch.
+    BitMaps.BitMap private _feeSlots;
 
     constructor(Config memory config) {
         if (config.lifecycle == address(0) || config.rewardToken == address(0)) {
@@ -191,6 +198,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         uint256 epoch = LIFECYCLE.epochOfSlot(slot);
         if (epoch < nextEpoch) revert EpochAlreadySettled(epoch, nextEpoch);
         _fees[slot] += amount;
+        _feeSlots.set(slot);
         pendingFees += amount;
         REWARD_TOKEN.safeTransferFrom(msg.sender, address(this), amount);
         emit FeesDeposited(slot, msg.sender, amount);
@@ -222,7 +230,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
             // are dead once it is settled; rewinding the free memory pointer keeps memory, whose
             // cost grows quadratically, at one block's worth instead of the whole epoch's.
             uint256 freeMemory = _freeMemoryPointer();
-            start = _settleBlock(tally, roots, start);
+            start = _settleBlock(tally, committee, roots, start);
             _rewindFreeMemoryPointer(freeMemory);
         }
         _checkDigest(epoch, tally.entries);
@@ -281,7 +289,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
             revert InvalidUncleProof(slot, node, memberIndex);
         }
         _uncleClaimed[key] = true;
-        paid = _payUncle();
+        paid = _payUncle(slot);
         emit UncleRewarded(slot, node, memberIndex, paid);
     }
 
@@ -345,6 +353,22 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
             );
     }
 
+    /// @notice The most a block pays in uncle rewards, all claims together: the committee's share
+    /// of one block reward, `BLOCK_REWARD * PROVER_BPS / 10000`. Without it a root-only record
+    /// would open about 2 (2L - 1) uncle claims per block out of the pool (610 tokens at the
+    /// local parameters against a 100-token block reward).
+    /// @return The budget per block.
+    function uncleBudget() public view returns (uint256) {
+        return (BLOCK_REWARD * PROVER_BPS) / RewardSplit.BPS;
+    }
+
+    /// @notice Uncle rewards paid so far for `slot`'s block.
+    /// @param slot The block's slot.
+    /// @return The amount.
+    function unclePaid(uint256 slot) external view returns (uint256) {
+        return _unclePaid[slot];
+    }
+
     /// @notice Whether the uncle reward of (`slot`, `node`, `member`) was claimed.
     /// @param slot The block's slot.
     /// @param node The heap node.
@@ -376,8 +400,10 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         tally.epochSeed = context.seed;
         tally.poolLeft = pool;
         tally.amounts = new uint256[](context.size);
-        tally.credited = new uint256[](SLOTS_PER_EPOCH);
-        tally.assigned = new uint256[](SLOTS_PER_EPOCH);
+        // Per paid block, in slot order (at most one per root): an epoch's memory never grows
+        // with its slots, so an empty epoch of 8,192 slots allocates nothing.
+        tally.credited = new uint256[](rootCount);
+        tally.assigned = new uint256[](rootCount);
         tally.entries = new bytes32[](rootCount);
     }
 
@@ -385,26 +411,26 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     /// `end`.
     function _settleBlock(
         Tally memory tally,
+        address[] calldata committee,
         RootEntry[] calldata roots,
         uint256 start
     ) private returns (uint256 end) {
-        RootEntry calldata first = roots[start];
-        uint256 slot = first.slot;
-        if (slot < tally.firstSlot || slot >= tally.firstSlot + SLOTS_PER_EPOCH) {
-            revert RootOutsideEpoch(slot, tally.epoch);
-        }
-        if (start != 0 && slot <= roots[start - 1].slot) revert RootsOutOfOrder(start);
-        end = start + 1;
-        while (end < roots.length && roots[end].slot == slot) ++end;
-        (uint256 treeShare, uint256 nodeShare) = _payBlock(tally, first);
-        uint256 leafCount = (first.record.length + 1) / 2;
+        end = _blockEnd(tally, roots, start);
+        uint256 provers = _payBlock(tally, roots[start]);
+        uint256 leafCount = (roots[start].record.length + 1) / 2;
+        (uint256 treeShare, uint256 nodeShare) = RewardSplit.treeShares(
+            provers,
+            tally.treeCount,
+            leafCount
+        );
+        tally.toPool += provers - treeShare * tally.treeCount;
         uint256[][] memory perms = ParticipationRecord.levelPermutations(
             tally.amounts.length,
-            TreeAssignment.blockSeed(tally.epochSeed, slot),
+            TreeAssignment.blockSeed(tally.epochSeed, roots[start].slot),
             leafCount,
             true
         );
-        uint256 proven = _creditRoots(tally, roots, start, end, perms, nodeShare);
+        uint256 proven = _creditRoots(tally, committee, roots, start, end, perms, nodeShare);
         _returnShares(tally, treeShare, nodeShare * (2 * leafCount - 1), proven);
     }
 
@@ -463,7 +489,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     ) private returns (uint256 end) {
         end = _blockEnd(tally, roots, start);
         RootEntry calldata first = roots[start];
-        uint256 provers = _takeBlock(tally, first);
+        uint256 provers = _payBlock(tally, first);
         bytes[] memory records = _recordPolicyEntries(tally, roots, start, end);
         IAssignmentPolicy.BlockCredit memory credit = POLICY.settleBlock(
             _policyContext(tally, first),
@@ -555,8 +581,8 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         tally.toPool += credit.toPool;
         tally.burned += credit.burned;
         if (credit.credited != 0) {
-            tally.credited[slot - tally.firstSlot] = credit.credited;
-            tally.assigned[slot - tally.firstSlot] = credit.credited | credit.assigned;
+            tally.credited[tally.blocksPaid - 1] = credit.credited;
+            tally.assigned[tally.blocksPaid - 1] = credit.credited | credit.assigned;
         }
         tally.rootsCredited += credit.validRoots;
         for (uint256 j = 0; j < n; ++j) {
@@ -613,11 +639,17 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         if (given != expected) revert FinalRecordMismatch(slot, expected, given);
     }
 
-    /// @dev Moves `min(UNCLE_REWARD, pool)` from the pool to the caller's proving balance.
-    function _payUncle() private returns (uint256 paid) {
+    /// @dev Moves `min(UNCLE_REWARD, pool, what is left of the block's uncle budget)` from the
+    /// pool to the caller's proving balance; reverts once the budget is spent.
+    function _payUncle(uint256 slot) private returns (uint256 paid) {
         uint256 reward = ISiblingCoverPolicy(address(POLICY)).UNCLE_REWARD();
+        uint256 budget = uncleBudget();
+        uint256 spent = _unclePaid[slot];
+        if (spent >= budget) revert UncleBudgetExhausted(slot, budget);
         uint256 left = pool;
         paid = reward < left ? reward : left;
+        if (paid > budget - spent) paid = budget - spent;
+        _unclePaid[slot] = spent + paid;
         pool = left - paid;
         // Amounts stay far below 2^128: the token supply bounds them.
         _provers[msg.sender].proving += uint128(paid);
@@ -628,77 +660,72 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     /// how many were valid.
     function _creditRoots(
         Tally memory tally,
+        address[] calldata committee,
         RootEntry[] calldata roots,
         uint256 start,
         uint256 end,
         uint256[][] memory perms,
         uint256 nodeShare
     ) private returns (uint256 proven) {
-        uint256 bitmap;
-        uint256 expected;
-        for (uint256 i = start; i < end; ++i) {
-            _recordEntry(tally, roots, i, start);
-            (bool valid, uint256 members, uint256 workers) = _creditRoot(
-                tally,
-                roots[i],
-                perms,
-                nodeShare
-            );
-            if (valid) {
-                ++proven;
-                bitmap |= members;
-                expected |= workers;
+        // acc: the members the valid records credit, those they show were expected, and the
+        // trees a valid record already paid. Each tree's share is paid once: to its root
+        // prover's own record if that is valid (the root prover chose whose outputs its root
+        // used, so whoever filed first cannot bend its credits), else to the tree's first valid
+        // record. Every other valid record is activity for everyone it credits, not pay.
+        uint256[3] memory acc;
+        for (uint256 pass = 0; pass < 2; ++pass) {
+            for (uint256 i = start; i < end; ++i) {
+                RootEntry calldata root = roots[i];
+                // Pass 0 takes the records their root prover filed, pass 1 the rest.
+                if (_filedByRootProver(root, committee) == (pass == 1)) continue;
+                _recordEntry(tally, roots, i, start);
+                if (_creditOne(tally, root, perms, nodeShare, acc)) ++proven;
             }
         }
-        if (bitmap != 0) {
-            uint256 b = roots[start].slot - tally.firstSlot;
-            tally.credited[b] = bitmap;
-            tally.assigned[b] = bitmap | expected;
+        if (acc[0] != 0) {
+            uint256 b = tally.blocksPaid - 1;
+            tally.credited[b] = acc[0];
+            tally.assigned[b] = acc[0] | acc[1];
         }
     }
 
-    /// @dev Takes the block's reward from the pool and its fees, pays the proposer and the
-    /// submitter of `first` (the finalizing proof), and returns the committee's shares.
-    function _payBlock(
+    /// @dev Whether `root` was submitted by the committee member its record credits at the root.
+    function _filedByRootProver(
+        RootEntry calldata root,
+        address[] calldata committee
+    ) private pure returns (bool) {
+        if (root.record.length == 0) return false;
+        uint256 member = uint8(root.record[0]);
+        return member < committee.length && committee[member] == root.submitter;
+    }
+
+    /// @dev {_creditRoot} for one root into `acc` (see {_creditRoots}); returns whether it paid.
+    function _creditOne(
         Tally memory tally,
-        RootEntry calldata first
-    ) private returns (uint256 treeShare, uint256 nodeShare) {
-        BlockPayout memory payout;
-        payout.reward = BLOCK_REWARD < tally.poolLeft ? BLOCK_REWARD : tally.poolLeft;
-        tally.poolLeft -= payout.reward;
-        payout.fees = _fees[first.slot];
-        if (payout.fees != 0) {
-            delete _fees[first.slot];
-            tally.feesTaken += payout.fees;
-        }
-        (payout.sequencer, payout.submitter, payout.provers, payout.burned) = RewardSplit
-            .blockShares(
-                payout.reward + payout.fees,
-                first.feeSplitBps,
-                FEE_SPLIT,
-                PROVER_BPS,
-                SUBMITTER_BPS,
-                PROVER_BURN_BPS
-            );
-        // Amounts stay far below 2^128: the token supply bounds them.
-        if (payout.sequencer != 0) _payouts[first.proposer].sequencing += uint128(payout.sequencer);
-        if (payout.submitter != 0)
-            _payouts[first.submitter].submitting += uint128(payout.submitter);
-        tally.burned += payout.burned;
-        ++tally.blocksPaid;
-        (treeShare, nodeShare) = RewardSplit.treeShares(
-            payout.provers,
-            tally.treeCount,
-            (first.record.length + 1) / 2
+        RootEntry calldata root,
+        uint256[][] memory perms,
+        uint256 nodeShare,
+        uint256[3] memory acc
+    ) private returns (bool paid) {
+        uint256 treeBit = _bit(root.tree);
+        bool pays = acc[2] & treeBit == 0;
+        (bool valid, uint256 members, uint256 workers) = _creditRoot(
+            tally,
+            root,
+            perms,
+            pays ? nodeShare : 0
         );
-        tally.toPool += payout.provers - treeShare * tally.treeCount;
-        emit BlockSettled(first.slot, first.proposer, first.submitter, payout);
+        if (!valid) return false;
+        acc[0] |= members;
+        acc[1] |= workers;
+        if (pays) acc[2] |= treeBit;
+        return pays;
     }
 
     /// @dev Takes the block's reward from the pool and its fees, pays the proposer and the
-    /// submitter of `first` (the finalizing proof); returns the committee's share.
-    /// The policy path's copy of {_payBlock} without the striped tree shares.
-    function _takeBlock(Tally memory tally, RootEntry calldata first) private returns (uint256) {
+    /// submitter of `first` (the finalizing proof); returns the committee's share. The one
+    /// payment of a block, for striped trees and every policy alike.
+    function _payBlock(Tally memory tally, RootEntry calldata first) private returns (uint256) {
         BlockPayout memory payout;
         payout.reward = BLOCK_REWARD < tally.poolLeft ? BLOCK_REWARD : tally.poolLeft;
         tally.poolLeft -= payout.reward;
@@ -810,16 +837,35 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         if (digest != expected) revert RootDigestMismatch(epoch, expected, digest);
     }
 
-    /// @dev Moves the fees of the epoch's unpaid slots to the pool.
+    /// @dev Moves the fees of the epoch's unpaid slots to the pool. Only slots marked in
+    /// `_feeSlots` are read: the cost is one word per 256 slots plus the slots with fees.
     function _sweepFees(Tally memory tally) private {
-        uint256 end = tally.firstSlot + SLOTS_PER_EPOCH;
-        for (uint256 slot = tally.firstSlot; slot < end; ++slot) {
-            uint256 fees = _fees[slot];
-            if (fees != 0) {
-                delete _fees[slot];
-                tally.feesTaken += fees;
-                tally.toPool += fees;
+        uint256 first = tally.firstSlot;
+        uint256 end = first + SLOTS_PER_EPOCH;
+        for (uint256 w = first >> 8; w <= (end - 1) >> 8; ++w) {
+            uint256 bits = _feeSlots._data[w];
+            if (bits == 0) continue;
+            // Only the epoch's slots of this word.
+            if (w == first >> 8) bits &= type(uint256).max << (first & 255);
+            if (w == (end - 1) >> 8 && (end & 255) != 0) bits &= (uint256(1) << (end & 255)) - 1;
+            while (bits != 0) {
+                // why: gas. Jump to the lowest set bit (log2 of it isolated) instead of walking
+                // 256 bits one by one: a lone fee costs about 1k, not 8k.
+                uint256 low = bits & (~bits + 1);
+                _sweepSlot(tally, (w << 8) | Math.log2(low));
+                bits ^= low;
             }
+        }
+    }
+
+    /// @dev Moves `slot`'s unpaid fees, if any, to the pool and clears its mark.
+    function _sweepSlot(Tally memory tally, uint256 slot) private {
+        _feeSlots.unset(slot);
+        uint256 fees = _fees[slot];
+        if (fees != 0) {
+            delete _fees[slot];
+            tally.feesTaken += fees;
+            tally.toPool += fees;
         }
     }
 
@@ -876,6 +922,11 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         }
         account.missStreak = uint32(streak);
         account.pendingSlashes = uint32(pending);
+    }
+
+    /// @dev `1 << index`, or 0 for an index of 256 or more.
+    function _bit(uint256 index) private pure returns (uint256) {
+        return index < 256 ? uint256(1) << index : 0;
     }
 
     function _freeMemoryPointer() private pure returns (uint256 pointer) {

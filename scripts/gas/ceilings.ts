@@ -26,4 +26,5 @@ export const GAS_CEILINGS: Readonly<Record<string, number>> = {
   "slash.inactivity": 150_000,
   "slash.invalidChunk": 300_000,
   "protocol.perBlock": 450_000,
+  "rewards.settle.emptyEpoch.maxSlots": 200_000,
 };

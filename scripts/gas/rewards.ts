@@ -564,3 +564,65 @@ export async function measurePolicies(
   log(`policies done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return keys;
 }
+
+/**
+ * `rewards.settle.emptyEpoch.maxSlots`: settling an epoch with no committee and no block at
+ * BlockLifecycle.MAX_SLOTS_PER_EPOCH slots (slot length 1), after one fee deposit in its last
+ * slot (returned to the pool by the sweep). The sweep reads one word per 256 slots.
+ */
+export async function measureEmptyEpoch(
+  ethers: HardhatEthers,
+  networkHelpers: NetworkHelpers,
+): Promise<Record<string, number>> {
+  const [admin] = await ethers.getSigners();
+  const slots = 8192n;
+  const token = await deployTestToken(ethers, admin.address);
+  const table: StakeTable = await ethers.deployContract("StakeTable", [
+    {
+      ...LOCAL_STAKE_PARAMS,
+      epochLength: slots,
+      stakeToken: await token.getAddress(),
+      admin: admin.address,
+      slasher: admin.address,
+    },
+  ]);
+  const election: CommitteeElection = await ethers.deployContract("CommitteeElection", [
+    {
+      stakeTable: await table.getAddress(),
+      revealWindow: LOCAL_REVEAL_WINDOW,
+      initialParams: { ...LOCAL_ELECTION_PARAMS, committeeSize: OPERATORS },
+      admin: admin.address,
+      governor: admin.address,
+    },
+  ]);
+  const verifier = await ethers.deployContract("StandInProofVerifier");
+  const lifecycle: BlockLifecycle = await ethers.deployContract("BlockLifecycle", [
+    {
+      ...LOCAL_LIFECYCLE_PARAMS,
+      slotLength: 1n,
+      proposalPhase: 1n,
+      election: await election.getAddress(),
+      verifier: await verifier.getAddress(),
+    },
+  ]);
+  if ((await lifecycle.EPOCH_LENGTH()) / (await lifecycle.SLOT_LENGTH()) !== slots) {
+    throw new Error("the empty-epoch system does not have MAX_SLOTS_PER_EPOCH slots");
+  }
+  const rewards: ProverRewards = await ethers.deployContract("ProverRewards", [
+    {
+      ...LOCAL_REWARDS_PARAMS,
+      lifecycle: await lifecycle.getAddress(),
+      rewardToken: await token.getAddress(),
+    },
+  ]);
+  const epoch = await rewards.nextEpoch();
+  await receiptOf("mint", token.mint(admin.address, UNIT));
+  await receiptOf("approve", token.approve(await rewards.getAddress(), UNIT));
+  await receiptOf("fees", rewards.depositFees((epoch + 1n) * slots - 1n, UNIT));
+  const opensAt = await rewards.settleableAt(epoch);
+  const now = BigInt(await ethers.provider.getBlockNumber());
+  if (opensAt > now + 1n) await networkHelpers.mine(opensAt - now - 1n);
+  const gas = await gasUsed(rewards.settleEpoch(epoch, [], []), "settle empty epoch");
+  if ((await rewards.pool()) !== UNIT) throw new Error("the swept fee did not reach the pool");
+  return { "rewards.settle.emptyEpoch.maxSlots": gas };
+}

@@ -66,6 +66,8 @@ export const MAX_OVERSAMPLING_BPS = 1_000_000n;
 export const HISTORY_SLOTS = 256n;
 /** Epochs are uint48 in the stake table's checkpoints (SafeCast.toUint48 of every epoch key). */
 export const MAX_EPOCH = (1n << 48n) - 1n;
+/** BlockLifecycle.MAX_SLOTS_PER_EPOCH: every epoch settles in one transaction. */
+export const MAX_SLOTS_PER_EPOCH = 8192n;
 /** The zero address: the placeholder of the role addresses in a template file. */
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
@@ -981,6 +983,18 @@ function checkLifecycle(v: Resolved): void {
       `slotLength (${slot}) must divide epochLength (${epochLength}) (epochLength % slotLength = ` +
         `${epochLength % slot}): slots never straddle epochs`,
       { related: ["epochLength"], contract, error: "InvalidSlotLength" },
+    );
+  } else if (
+    slot !== undefined &&
+    epochLength !== undefined &&
+    epochLength / slot > MAX_SLOTS_PER_EPOCH
+  ) {
+    v.flag(
+      bl,
+      "slotLength",
+      `epochLength / slotLength (${epochLength / slot}) must be ≤ ${MAX_SLOTS_PER_EPOCH} slots ` +
+        `per epoch: every epoch settles in one transaction`,
+      { related: ["epochLength"], contract, error: "TooManySlotsPerEpoch" },
     );
   }
   if (phase === 0n) {

@@ -238,15 +238,33 @@ export function settleEpochModel(input: EpochSettlementInput): EpochSettlement {
     let proven = 0n;
     let bitmap = 0n;
     let expected = 0n;
-    for (let i = start; i < end; i++) {
+    // A later valid record of a tree already paid (an additional root): activity only.
+    const paidTrees = new Set<bigint>();
+    // Each tree is paid once: its root prover's own valid record first, else its first valid
+    // record (ProverRewards._creditRoots); other valid records are activity only.
+    const ownFiled = (i: number) => {
+      const r = getBytes(roots[i].record);
+      return (
+        r.length > 0 &&
+        r[0] < m &&
+        input.committee[r[0]].toLowerCase() === roots[i].submitter.toLowerCase()
+      );
+    };
+    const indices = Array.from({ length: end - start }, (_, k) => start + k);
+    const order = [...indices.filter(ownFiled), ...indices.filter((i) => !ownFiled(i))];
+    for (const i of order) {
       const record = getBytes(roots[i].record);
       const failure = checkParticipation(shape, Number(roots[i].tree), record);
       if (failure !== null) {
         out.rejected.push({ slot: roots[i].slot, tree: roots[i].tree, ...failure });
         continue;
       }
-      proven++;
       out.rootsCredited++;
+      const pays = !paidTrees.has(roots[i].tree);
+      if (pays) {
+        proven++;
+        paidTrees.add(roots[i].tree);
+      }
       expected |= expectedProvers(
         m,
         shape.seed,
@@ -256,8 +274,10 @@ export function settleEpochModel(input: EpochSettlementInput): EpochSettlement {
         record,
       );
       for (const member of record) {
-        amounts[member] += nodeShare;
-        chunks[member] += 1n;
+        if (pays) {
+          amounts[member] += nodeShare;
+          chunks[member] += 1n;
+        }
         bitmap |= 1n << BigInt(member);
       }
     }

@@ -261,7 +261,11 @@ export function rankedProofsRules(
         credit.rejectedMember.push(r.rejectedMember);
         totals.push(r.total);
         valid.push(r.rejectedNode === 0);
-        if (r.rejectedNode === 0) credit.validRoots++;
+        if (r.rejectedNode === 0) {
+          credit.validRoots++;
+          // Every valid root is activity for whom it credits; only the winner is paid.
+          for (const b of record) if (b !== NONE) credit.credited |= 1n << BigInt(b);
+        }
       }
       const winner = rankedWinner(totals, valid);
       if (winner === records.length) {

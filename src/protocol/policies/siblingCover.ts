@@ -234,7 +234,8 @@ export const siblingCoverRules: AssignmentPolicyRules = {
     }
     const share = provers / BigInt(nodes);
     let paidTotal = 0n;
-    let paid = false;
+    // A node pays its assigned prover once, if any valid record credits it there.
+    const paidNodes = new Set<number>();
     for (const record of records) {
       checkLength(record, nodes);
       const bad = findInvalid(record, assigned, sibling);
@@ -242,16 +243,14 @@ export const siblingCoverRules: AssignmentPolicyRules = {
       credit.rejectedMember.push(bad.member);
       if (bad.node !== 0) continue;
       credit.validRoots++;
-      if (paid) continue;
-      paid = true;
       for (let n = 1; n <= nodes; n++) {
         const b = record[n - 1];
         if (b === NONE) continue;
         credit.credited |= 1n << BigInt(b);
-        if (b === assigned[n]) {
-          credit.amounts[b] += share;
-          paidTotal += share;
-        }
+        if (b !== assigned[n] || paidNodes.has(n)) continue;
+        paidNodes.add(n);
+        credit.amounts[b] += share;
+        paidTotal += share;
       }
     }
     credit.toPool = provers - paidTotal;

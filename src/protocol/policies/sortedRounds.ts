@@ -182,6 +182,10 @@ export function settleSortedRounds(
     }
     if (credit.validRoots === 0) paidCounts = counts;
     credit.validRoots++;
+    // Every valid record counts as activity for whom it credits; the first one is paid.
+    counts.forEach((n, i) => {
+      if (i < m && n > 0) credit.credited |= 1n << BigInt(i);
+    });
   });
   if (paidCounts === null) return credit;
   const counts: number[] = paidCounts;

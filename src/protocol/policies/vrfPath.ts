@@ -166,9 +166,23 @@ export function settleVrfPath(
     }
     if (credit.validRoots === 0) paidCounts = counts;
     credit.validRoots++;
+    // Every valid record counts as activity for whom it credits; the first one is paid.
+    counts.forEach((n, i) => {
+      if (i < leaves.length && n > 0) credit.credited |= 1n << BigInt(i);
+    });
   });
   if (paidCounts === null) return credit;
-  const counts: number[] = paidCounts;
+  // A node pays one share, to the earliest valid record that credits someone there.
+  const counts = new Array<number>(m).fill(0);
+  const filled = new Set<number>();
+  records.forEach((record, r) => {
+    if (credit.rejectedNode[r] !== 0) return;
+    record.forEach((b, n) => {
+      if (b === NONE || filled.has(n)) return;
+      filled.add(n);
+      counts[b]++;
+    });
+  });
   const share = provers / BigInt(nodes);
   let paid = 0n;
   for (let i = 0; i < m; i++) {
