@@ -413,7 +413,9 @@ const CHECKS: Check[] = [
   check("faultToleranceBps < 10000", [BL, "faultToleranceBps"], [10_000n, MAX], [0n, 9_999n], ["BlockLifecycle", "InvalidFaultTolerance"]),
   check("proposalPhase + proofWindow fits uint256", [ST, "proofWindow"], [MAX - 1n], [1_021n], ["BlockLifecycle", PANIC], { [ST]: { exitDelay: MAX, slashingWindow: 1n } }),
   check("(proposalPhase + proofWindow) / slotLength + 2 fits uint256", [ST, "proofWindow"], [MAX - 2n, MAX - 1n], [254n], ["BlockLifecycle", PANIC], { [ST]: { exitDelay: MAX, slashingWindow: 1n }, [BL]: { slotLength: 1n, proposalPhase: 1n } }),
-  check("256 · slotLength fits uint256", [BL, "slotLength"], [MAX / 3n, MAX / 5n], [5n, 15n], ["BlockLifecycle", PANIC], { [ST]: { epochLength: MAX }, [BL]: { slotLength: 5n } }),
+  // Accepted slot lengths keep epochLength / slotLength within MAX_SLOTS_PER_EPOCH (257, 4369).
+  check("256 · slotLength fits uint256", [BL, "slotLength"], [MAX / 3n, MAX / 5n], [MAX / 257n, MAX / 4_369n], ["BlockLifecycle", PANIC], { [ST]: { epochLength: MAX }, [BL]: { slotLength: MAX / 257n } }),
+  check("epochLength / slotLength ≤ MAX_SLOTS_PER_EPOCH (8192)", [BL, "slotLength"], [1n], [2n, 4n], ["BlockLifecycle", "TooManySlotsPerEpoch"], { [ST]: { epochLength: 16_384n }, [BL]: { slotLength: 2n, proposalPhase: 1n } }),
   check("256 · slotLength > proposalPhase + proofWindow (proofWindow)", [ST, "proofWindow"], [1_022n, 1_023n], [1_021n], ["BlockLifecycle", "HistoryTooShort"], { [ST]: { exitDelay: 2_000n } }),
   check("256 · slotLength > proposalPhase + proofWindow (proposalPhase)", [BL, "proposalPhase"], [3n, 4n], [2n], ["BlockLifecycle", "HistoryTooShort"], { [ST]: { exitDelay: 2_000n, proofWindow: 1_021n } }),
   check("256 · slotLength > proposalPhase + proofWindow (slotLength)", [BL, "slotLength"], [2n], [4n, 8n], ["BlockLifecycle", "HistoryTooShort"], { [ST]: { exitDelay: 2_000n, proofWindow: 1_021n } }),
