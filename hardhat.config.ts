@@ -52,6 +52,14 @@ export default defineConfig({
       production: compiler,
     },
   },
+  // Solidity tests (test/**/*.t.sol, run by `npm test` with the mocha tests): the fuzz runs per
+  // fuzz test and the invariant campaigns, stated here; a fixed seed makes CI's runs repeatable.
+  test: {
+    solidity: {
+      fuzz: { runs: 256, seed: "0x5eed" },
+      invariant: { runs: 64, depth: 32, failOnRevert: false },
+    },
+  },
   paths: {
     tests: { mocha: "test" },
     // Ignition's directory: modules in deploy/modules, deployments recorded per chain in
