@@ -5,6 +5,7 @@ import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mo
 import { configVariable, defineConfig } from "hardhat/config";
 
 import { operatorTasks } from "./tasks/index.js";
+import { noTimeoutsRootHooks } from "./test/helpers/noTimeouts.js";
 
 /**
  * solc is the wasm build shipped in the npm package `solc`, pinned in package.json to the same
@@ -55,6 +56,8 @@ export default defineConfig({
   // Solidity tests (test/**/*.t.sol, run by `npm test` with the mocha tests): the fuzz runs per
   // fuzz test and the invariant campaigns, stated here; a fixed seed makes CI's runs repeatable.
   test: {
+    // No test or hook depends on wall-clock speed (test/helpers/noTimeouts.ts).
+    mocha: { timeout: 0, rootHooks: noTimeoutsRootHooks },
     solidity: {
       fuzz: { runs: 256, seed: "0x5eed" },
       invariant: { runs: 64, depth: 32, failOnRevert: false },

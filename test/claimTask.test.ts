@@ -391,7 +391,7 @@ describe("claim script: src/operator/claim.ts and the claim task", function () {
     const require = createRequire(import.meta.url);
     const cli = path.join(path.dirname(require.resolve("hardhat/package.json")), "dist/src/cli.js");
     const hardhat = (...args: string[]) =>
-      spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
+      spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8" });
 
     it("`hardhat claim --help` lists the options; without --rewards on the in-process network it is refused", async function () {
       this.timeout(120_000);

@@ -304,7 +304,6 @@ describe("end to end: hardhat node, Ignition, operator tasks, clients, claims", 
         {
           cwd: root,
           encoding: "utf8",
-          timeout: 120_000,
           env: { ...process.env, SEPOLIA_RPC_URL: "", SEPOLIA_PRIVATE_KEY: "", ...env },
         },
       );

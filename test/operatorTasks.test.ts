@@ -298,7 +298,6 @@ describe("operator tasks (src/operator) on the local deployment", function () {
       const help = spawnSync(process.execPath, [cli, "--help"], {
         cwd: root,
         encoding: "utf8",
-        timeout: 60_000,
       });
       expect(help.status, help.stderr).to.equal(0);
       for (const name of Object.keys(expected))
