@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 
 import { expect } from "chai";
 import { hexlify } from "ethers";
+import fc from "fast-check";
 import { network } from "hardhat";
 
 import { measureAssignment } from "../scripts/gas/assignment.js";
@@ -17,6 +18,7 @@ import {
   treeCountFor,
 } from "../src/protocol/assignment.js";
 import type { TreeAssignmentHarness } from "../typechain-types/index.js";
+
 import { Prng } from "./helpers/prng.js";
 
 const { ethers } = await network.create();
@@ -79,6 +81,23 @@ function randomShape(prng: Prng, maxM = 64, maxLog = 6): Shape {
   const m = 1 + prng.int(maxM);
   const c = 1 + prng.int(Math.min(m, MAX_TREE_COUNT));
   return { m, seed: randomSeed(prng), c, leafCount: 2 ** prng.int(maxLog + 1) };
+}
+
+/** fast-check's version of {@link randomShape}: shrinks towards m = 1, c = 1, L = 1. */
+function shapeArbitrary(maxM: number, maxLog: number): fc.Arbitrary<Shape> {
+  return fc
+    .record({
+      m: fc.integer({ min: 1, max: maxM }),
+      cPick: fc.nat(),
+      leafLog: fc.integer({ min: 0, max: maxLog }),
+      seed: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+    })
+    .map(({ m, cPick, leafLog, seed }) => ({
+      m,
+      c: 1 + (cPick % Math.min(m, MAX_TREE_COUNT)),
+      leafCount: 2 ** leafLog,
+      seed: hexlify(seed),
+    }));
 }
 
 function counts(m: number, members: readonly number[]): number[] {
@@ -352,20 +371,27 @@ describe("TreeAssignment (striped proof trees)", function () {
   });
 
   describe("properties", function () {
-    it("hold on the TypeScript implementation over 400 random blocks", function () {
-      const prng = new Prng(0x9091);
-      for (let i = 0; i < 400; i++) {
-        // A quarter with large committees (m up to 256), the rest m <= 64 with wide levels.
-        const { m, seed, c, leafCount } =
-          i % 4 === 0 ? randomShape(prng, MAX_COMMITTEE_SIZE, 8) : randomShape(prng, 64, 7);
-        checkProperties(
-          `m=${m} c=${c} L=${leafCount}`,
-          m,
-          c,
-          leafCount,
-          assignment(m, seed, c, leafCount),
-        );
-      }
+    it("hold on the TypeScript implementation over 400 random blocks (fast-check)", function () {
+      // A quarter with large committees (m up to 256), the rest m <= 64 with wide levels. A
+      // failure prints its seed and shrinks to a smallest shape.
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            { arbitrary: shapeArbitrary(MAX_COMMITTEE_SIZE, 8), weight: 1 },
+            { arbitrary: shapeArbitrary(64, 7), weight: 3 },
+          ),
+          ({ m, seed, c, leafCount }) => {
+            checkProperties(
+              `m=${m} c=${c} L=${leafCount}`,
+              m,
+              c,
+              leafCount,
+              assignment(m, seed, c, leafCount),
+            );
+          },
+        ),
+        { numRuns: 400, seed: 0x9091 },
+      );
     });
 
     it("hold on edge shapes (c = m, c = 16, m = 1, L = 1, L > m)", function () {
@@ -436,19 +462,21 @@ describe("TreeAssignment (striped proof trees)", function () {
       }
     });
 
-    it("proverOf gives each node exactly the prover the whole-block assignment gives", function () {
-      const prng = new Prng(0x1d);
-      for (let i = 0; i < 20; i++) {
-        const { m, seed, c, leafCount } = randomShape(prng, 40, 4);
-        const a = assignment(m, seed, c, leafCount);
-        for (let t = 0; t < c; t++) {
-          for (let node = 1; node < 2 * leafCount; node++) {
-            expect(proverOf(m, seed, c, leafCount, t, node)).to.equal(
-              a[t * (2 * leafCount - 1) + node - 1],
-            );
+    it("proverOf gives each node exactly the prover the whole-block assignment gives (fast-check)", function () {
+      fc.assert(
+        fc.property(shapeArbitrary(40, 4), ({ m, seed, c, leafCount }) => {
+          const a = assignment(m, seed, c, leafCount);
+          for (let t = 0; t < c; t++) {
+            for (let node = 1; node < 2 * leafCount; node++) {
+              check(
+                proverOf(m, seed, c, leafCount, t, node) === a[t * (2 * leafCount - 1) + node - 1],
+                `m=${m} c=${c} L=${leafCount}: tree ${t} node ${node}`,
+              );
+            }
           }
-        }
-      }
+        }),
+        { numRuns: 20, seed: 0x1d },
+      );
     });
   });
 
