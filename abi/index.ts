@@ -26,6 +26,14 @@ export const blockLifecycleAbi = [
   },
   {
     inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "member", type: "uint256" },
+    ],
+    name: "AdditionalRootAlreadyFiled",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "blockNumber", type: "uint256" },
       { internalType: "uint256", name: "genesisBlock", type: "uint256" },
     ],
@@ -214,6 +222,14 @@ export const blockLifecycleAbi = [
   },
   {
     inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "address", name: "sender", type: "address" },
+    ],
+    name: "NotRootMember",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "expected", type: "address" },
       { internalType: "address", name: "caller", type: "address" },
     ],
@@ -317,10 +333,26 @@ export const blockLifecycleAbi = [
   },
   {
     inputs: [
+      { internalType: "uint256", name: "slots", type: "uint256" },
+      { internalType: "uint256", name: "max", type: "uint256" },
+    ],
+    name: "TooManySlotsPerEpoch",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "slot", type: "uint256" },
       { internalType: "uint256", name: "tree", type: "uint256" },
     ],
     name: "TreeAlreadyProven",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "tree", type: "uint256" },
+    ],
+    name: "TreeNotProven",
     type: "error",
   },
   {
@@ -469,6 +501,13 @@ export const blockLifecycleAbi = [
   {
     inputs: [],
     name: "MAX_PENDING_BLOCKS",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MAX_SLOTS_PER_EPOCH",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
     type: "function",
@@ -775,6 +814,19 @@ export const blockLifecycleAbi = [
     name: "slotStartBlock",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "tree", type: "uint256" },
+      { internalType: "bytes", name: "record", type: "bytes" },
+      { internalType: "bytes", name: "proof", type: "bytes" },
+      { internalType: "address[]", name: "committee", type: "address[]" },
+    ],
+    name: "submitAdditionalRoot",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -1747,6 +1799,14 @@ export type IAssignmentPolicyAbi = typeof iAssignmentPolicyAbi;
 export const iBlockLifecycleAbi = [
   {
     inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "member", type: "uint256" },
+    ],
+    name: "AdditionalRootAlreadyFiled",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "epoch", type: "uint256" },
       { internalType: "bytes32", name: "expected", type: "bytes32" },
       { internalType: "bytes32", name: "given", type: "bytes32" },
@@ -1908,6 +1968,14 @@ export const iBlockLifecycleAbi = [
   },
   {
     inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "address", name: "sender", type: "address" },
+    ],
+    name: "NotRootMember",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "expected", type: "address" },
       { internalType: "address", name: "caller", type: "address" },
     ],
@@ -2006,10 +2074,26 @@ export const iBlockLifecycleAbi = [
   },
   {
     inputs: [
+      { internalType: "uint256", name: "slots", type: "uint256" },
+      { internalType: "uint256", name: "max", type: "uint256" },
+    ],
+    name: "TooManySlotsPerEpoch",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "slot", type: "uint256" },
       { internalType: "uint256", name: "tree", type: "uint256" },
     ],
     name: "TreeAlreadyProven",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "tree", type: "uint256" },
+    ],
+    name: "TreeNotProven",
     type: "error",
   },
   {
@@ -2144,6 +2228,19 @@ export const iBlockLifecycleAbi = [
   {
     inputs: [{ internalType: "uint256", name: "slot", type: "uint256" }],
     name: "publishData",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "tree", type: "uint256" },
+      { internalType: "bytes", name: "record", type: "bytes" },
+      { internalType: "bytes", name: "proof", type: "bytes" },
+      { internalType: "address[]", name: "committee", type: "address[]" },
+    ],
+    name: "submitAdditionalRoot",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -3154,6 +3251,14 @@ export const iProverRewardsAbi = [
   {
     inputs: [
       { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "budget", type: "uint256" },
+    ],
+    name: "UncleBudgetExhausted",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
       { internalType: "uint256", name: "opensAt", type: "uint256" },
       { internalType: "uint256", name: "closesAt", type: "uint256" },
     ],
@@ -4111,6 +4216,14 @@ export const proverRewardsAbi = [
   {
     inputs: [
       { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "budget", type: "uint256" },
+    ],
+    name: "UncleBudgetExhausted",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
       { internalType: "uint256", name: "opensAt", type: "uint256" },
       { internalType: "uint256", name: "closesAt", type: "uint256" },
     ],
@@ -4508,6 +4621,13 @@ export const proverRewardsAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "uncleBudget",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "uint256", name: "slot", type: "uint256" },
       { internalType: "uint256", name: "node", type: "uint256" },
@@ -4515,6 +4635,13 @@ export const proverRewardsAbi = [
     ],
     name: "uncleClaimed",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "slot", type: "uint256" }],
+    name: "unclePaid",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
     type: "function",
   },
