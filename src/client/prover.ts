@@ -17,7 +17,7 @@
  * Faults are behaviours of the same client (offline, slow, Byzantine); see {@link ProverBehavior}.
  * The rules it applies (assignment, VRF, windows, records, proofs) come from `src/protocol/`.
  */
-import { ZeroHash, getBytes, keccak256 } from "ethers";
+import { ZeroHash, getBytes, hexlify, keccak256 } from "ethers";
 
 import { blockSeed } from "../protocol/assignment.js";
 import { encodeG1, encodeG2, publicKeyOf, type G2 } from "../protocol/bls.js";
@@ -113,6 +113,8 @@ interface BlockView {
   provenTrees: Set<number>;
   /** The record of the root that finalized the block (the first accepted), hex. */
   finalRecord?: string;
+  /** Per tree, the accepted roots' records (hex, lower case) and submitters. */
+  roots: Map<number, { record: string; submitter: string }[]>;
 }
 
 /** One holder of a node: who, and the record byte crediting it. */
@@ -297,6 +299,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
             status: BlockStatus.Proposed,
             publishedAt: 0n,
             provenTrees: new Set(),
+            roots: new Map(),
           });
           this.work.delete(slot); // an outbidding proposal replaces the block
           break;
@@ -311,6 +314,9 @@ export class ProverClient extends OperatorClient<ProverConfig> {
           if (view === undefined) break;
           if (view.provenTrees.size === 0) view.finalRecord = e.record;
           view.provenTrees.add(Number(e.tree));
+          const accepted = view.roots.get(Number(e.tree)) ?? [];
+          accepted.push({ record: e.record.toLowerCase(), submitter: e.submitter });
+          view.roots.set(Number(e.tree), accepted);
           break;
         }
         case "BlockFinalized":
@@ -903,7 +909,11 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     const domain = { chainId: this.params.chainId, lifecycle: this.params.addresses.lifecycle };
     const lifecycle = this.contracts.lifecycle.connect(this.config.wallet);
     for (const [tree, { record, rank }] of work.roots) {
-      if (work.submitted.has(tree) || view.provenTrees.has(tree)) continue;
+      if (work.submitted.has(tree)) continue;
+      if (view.provenTrees.has(tree)) {
+        this.submitAdditionalRoot(work, view, tree, record, rank);
+        continue;
+      }
       if (rank > 0 && now < (work.rootDoneAt ?? now) + this.config.fallbackPatience) continue;
       work.submitted.add(tree);
       const proof = standInProof(rootPublicInputs(domain, commitment, tree, record, this.address));
@@ -914,6 +924,35 @@ export class ProverClient extends OperatorClient<ProverConfig> {
         () => lifecycle.submitRootProof(work.slot, tree, record, proof),
       );
     }
+  }
+
+  /**
+   * Every valid root counts: when someone else's root of a tree whose root I hold first landed
+   * with a record other than mine (a sequencer or a racing member crediting others), I file my
+   * own, once (`submitAdditionalRoot`; settlement pays the tree by the root prover's record).
+   */
+  private submitAdditionalRoot(
+    work: BlockWork,
+    view: BlockView,
+    tree: number,
+    record: Uint8Array,
+    rank: number,
+  ): void {
+    if (rank > 0 || this.rules.name === "rankedProofs" || view.status !== BlockStatus.Final) return;
+    if (record[0] !== work.me) return;
+    const accepted = view.roots.get(tree) ?? [];
+    const mine = hexlify(record).toLowerCase();
+    const me = this.address.toLowerCase();
+    if (accepted.some((r) => r.record === mine || r.submitter.toLowerCase() === me)) return;
+    work.submitted.add(tree);
+    const commitment = blockCommitment(view.header);
+    const domain = { chainId: this.params.chainId, lifecycle: this.params.addresses.lifecycle };
+    const proof = standInProof(rootPublicInputs(domain, commitment, tree, record, this.address));
+    const lifecycle = this.contracts.lifecycle.connect(this.config.wallet);
+    const committee = [...work.committee];
+    this.outbox.submit(this.address, "proof.submitRoot.ownAfterOther", () =>
+      lifecycle.submitAdditionalRoot(work.slot, tree, record, proof, committee),
+    );
   }
 
   /**

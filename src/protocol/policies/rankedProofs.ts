@@ -16,7 +16,6 @@ import {
   type PolicyBlock,
   PolicyError,
   PolicyId,
-  lowMembers,
 } from "./types.js";
 
 const abi = AbiCoder.defaultAbiCoder();
@@ -177,20 +176,6 @@ export function rankedProofsRules(
     return scored.map((e) => e.x);
   }
 
-  /**
-   * `RankedProofs.expectedProvers`: the members among some node's P highest effective scores
-   * (ties: the lower index), as a bitmap: the only members inactivity counts.
-   */
-  function expectedProvers(block: PolicyBlock): bigint {
-    const all = block.committee.map((_, i) => i);
-    const full = lowMembers(all.length);
-    let assigned = 0n;
-    for (let n = 1; n < 2 * block.leafCount && assigned !== full; n++) {
-      for (const x of ranking(block, n, all).slice(0, P)) assigned |= 1n << BigInt(x);
-    }
-    return assigned;
-  }
-
   return {
     id: PolicyId.rankedProofs,
     name: "rankedProofs",
@@ -248,7 +233,8 @@ export function rankedProofsRules(
         toPool: 0n,
         burned: 0n,
         credited: 0n,
-        assigned: expectedProvers(block),
+        // Expected workers are the credited ones (the contract skips the m * (2L - 1) top-P test).
+        assigned: 0n,
         validRoots: 0,
         rejectedNode: [],
         rejectedMember: [],
