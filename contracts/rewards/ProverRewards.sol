@@ -689,7 +689,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         // why: gas. Expected members matter only for members no valid record credits, and
         // only a cover can leave such a member expected; when every member is credited (every
         // honest block at n = 32, c = 3, L = 16) the walk is skipped.
-        if (acc[0] != 0 && acc[0] != _allMembers(tally.amounts.length)) {
+        if (acc[0] != 0 && acc[0] != PolicyRecord.lowMembers(tally.amounts.length)) {
             acc[1] = _expectedOf(tally, roots, start, end, perms, acc[3]);
         }
         if (acc[0] != 0) {
@@ -718,11 +718,6 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
                 roots[i].tree
             );
         }
-    }
-
-    /// @dev The bitmap of committee indices `0 .. m - 1`.
-    function _allMembers(uint256 m) private pure returns (uint256) {
-        return m >= 256 ? type(uint256).max : (uint256(1) << m) - 1;
     }
 
     /// @dev Whether two of `roots[start .. end)` have the same tree.
@@ -995,11 +990,6 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         }
         account.missStreak = uint32(streak);
         account.pendingSlashes = uint32(pending);
-    }
-
-    /// @dev `1 << index`, or 0 for an index of 256 or more.
-    function _bit(uint256 index) private pure returns (uint256) {
-        return index < 256 ? uint256(1) << index : 0;
     }
 
     function _freeMemoryPointer() private pure returns (uint256 pointer) {

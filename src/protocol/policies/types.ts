@@ -79,11 +79,6 @@ export class PolicyError extends Error {
   }
 }
 
-/** The bitmap of the first `count` committee indices (`PolicyRecord.lowMembers`). */
-export function lowMembers(count: number): bigint {
-  return (1n << BigInt(Math.min(count, 256))) - 1n;
-}
-
 /** `floor(log2(node))` for a heap index >= 1. */
 export function depthOf(node: number): number {
   let d = 0;
