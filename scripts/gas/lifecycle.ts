@@ -38,8 +38,10 @@
  * - `block.publishData` (E+6): its proposer publishes S+1's data.
  * - `proof.submitRoot.first` (E+7): tree 0's root proof of S+1 with the honest participation
  *   record `participationRecord(shape, 0)` (31 bytes), sent by the admin; it finalizes S+1.
- * - E+8: slot S+2 proposed and never published. `proof.submitRoot.additional` (E+9): tree 1's
- *   root proof of S+1.
+ * - E+8: slot S+2 proposed and never published. `proof.submitRoot.secondTree` (E+9): tree 1's
+ *   root proof of S+1 (the block is final already). `proof.submitRoot.additional` (E+10): tree 0's
+ *   root prover files its own root of tree 0 after the admin's (`submitAdditionalRoot`, with the
+ *   committee as calldata; it marks the member in the block's filer bitmap, a fresh word).
  * - `timeout.certificate.signers11` (E+14, when S+2's timeout window opens): the round-0 leader
  *   (`leaderOf(slot, 0, committee)`) posts the votes of committee indices 0..10 (f + 1 = 11).
  *   S+2 is the chain head, so exactly one block is removed, and the chain record stays nonzero.
@@ -389,6 +391,36 @@ export async function measureLifecycle(
     return net.lifecycle.submitRootProof(slot, tree, record, proof);
   };
 
+  /** Tree `tree`'s root prover of `slot` files its own honest root after someone else's. */
+  const additionalRoot = async (
+    net: Net,
+    epoch: bigint,
+    slot: bigint,
+    tree: number,
+    committee: string[],
+    at: bigint,
+  ) => {
+    await advanceTo(at);
+    const [ctx, b] = await Promise.all([
+      net.election.blockContext(epoch, slot),
+      net.lifecycle.getBlock(slot),
+    ]);
+    const shape = {
+      m: Number(ctx.size),
+      c: Number(ctx.treeCount),
+      leafCount: Number(b.leafCount),
+      seed: ctx.seed,
+    };
+    const record = participationRecord(shape, tree);
+    const owner = member(committee, record[0]);
+    const domain = { chainId, lifecycle: await net.lifecycle.getAddress() };
+    const header = blockHeaderOf(slot, b);
+    const { proof } = standInRootProof(domain, header, tree, record, owner.address);
+    return net.lifecycle
+      .connect(owner.wallet)
+      .submitAdditionalRoot(slot, tree, record, proof, committee);
+  };
+
   /** The account of committee member `i`. */
   const member = (committee: string[], i: number): Account => {
     const found = byAddress.get(committee[i]);
@@ -475,7 +507,11 @@ export async function measureLifecycle(
       throw new Error("S+1 is not final");
     }
     await receiptOf("propose S+2", proposeAt(n32, s + 2n, e + 8n, sequencers[0]));
-    await measure("proof.submitRoot.additional", submitRoot(n32, a, s + 1n, 1, e + 9n));
+    await measure("proof.submitRoot.secondTree", submitRoot(n32, a, s + 1n, 1, e + 9n));
+    await measure(
+      "proof.submitRoot.additional",
+      additionalRoot(n32, a, s + 1n, 0, committeeA, e + 10n),
+    );
 
     certificates.push(
       await certify("timeout.certificate.signers11", n32, a, s + 2n, committeeA, 11),

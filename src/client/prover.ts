@@ -97,8 +97,6 @@ export interface ProverConfig extends OperatorAccount {
   fallbackPatience: bigint;
   /** The deployment's assignment policy (default: seed 000's striped trees). */
   rules?: AssignmentPolicyRules;
-  /** Proofs a node takes under the policy (rankedProofs' P; 1 for every other policy). */
-  proofsPerNode?: number;
   /** The first L1 block whose events matter (the deployment block). */
   fromBlock: number;
 }
@@ -227,7 +225,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
 
   /** Holders a node expects to prove it at once (the rest are backups). */
   private get primaries(): number {
-    return this.rules.name === "rankedProofs" ? (this.config.proofsPerNode ?? 1) : 1;
+    return this.rules.proofsPerNode;
   }
 
   private readonly blocks = new Map<bigint, BlockView>();
@@ -706,7 +704,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
   /** Whether a holder ranked before me has delivered `node` (or the root's tree is proven). */
   private betterDone(work: BlockWork, view: BlockView, node: number, at: Position): boolean {
     if (node === 1 && view.provenTrees.size > 0) {
-      if (this.rules.name === "rankedProofs" || view.provenTrees.has(at.tree)) return true;
+      if (this.rules.competingRoots || view.provenTrees.has(at.tree)) return true;
     }
     return this.holdersOf(work, at.tree, node)
       .slice(0, at.rank)
@@ -755,7 +753,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     const holders = this.holdersOf(work, tree, child);
     const creditOf = (member: number) =>
       holders.find((h) => h.member === member)?.credit ?? this.allCredits(work, child).get(member)!;
-    if (this.rules.name !== "rankedProofs") return [creditOf(work.inputs.get(child)!.member)];
+    if (this.rules.proofsPerNode === 1) return [creditOf(work.inputs.get(child)!.member)];
     const credits = this.allHolders(work, child, tree)
       .filter((member) => this.usable(work, child, member) !== undefined)
       .slice(0, this.primaries)
@@ -844,7 +842,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
    */
   private recordRoots(work: BlockWork, provenance: ReadonlyMap<number, readonly number[]>): void {
     const { block } = work;
-    if (this.rules.name === "rankedProofs") {
+    if (this.rules.competingRoots) {
       const position = this.holdersOf(work, 0, 1).findIndex((h) => h.member === work.me);
       if (position < 0 || position >= work.c) return;
       const record = this.rules.encodeRecord(block, position, provenance);
@@ -920,7 +918,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       const first = view.status === BlockStatus.Proposed && view.provenTrees.size === 0;
       this.outbox.submit(
         this.address,
-        first ? "proof.submitRoot.first" : "proof.submitRoot.additional",
+        first ? "proof.submitRoot.first" : "proof.submitRoot.secondTree",
         () => lifecycle.submitRootProof(work.slot, tree, record, proof),
       );
     }
@@ -938,7 +936,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     record: Uint8Array,
     rank: number,
   ): void {
-    if (rank > 0 || this.rules.name === "rankedProofs" || view.status !== BlockStatus.Final) return;
+    if (rank > 0 || this.rules.competingRoots || view.status !== BlockStatus.Final) return;
     if (record[0] !== work.me) return;
     const accepted = view.roots.get(tree) ?? [];
     const mine = hexlify(record).toLowerCase();
@@ -950,7 +948,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     const proof = standInProof(rootPublicInputs(domain, commitment, tree, record, this.address));
     const lifecycle = this.contracts.lifecycle.connect(this.config.wallet);
     const committee = [...work.committee];
-    this.outbox.submit(this.address, "proof.submitRoot.ownAfterOther", () =>
+    this.outbox.submit(this.address, "proof.submitRoot.additional", () =>
       lifecycle.submitAdditionalRoot(work.slot, tree, record, proof, committee),
     );
   }
@@ -961,7 +959,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
    * someone else.
    */
   private async claimUncles(work: BlockWork, view: BlockView, next: bigint): Promise<void> {
-    if (this.rules.name !== "siblingCover" || view.status !== BlockStatus.Final) return;
+    if (!this.rules.uncleRewards || view.status !== BlockStatus.Final) return;
     if (view.finalRecord === undefined || this.fault("withhold")) return;
     if (next > proofWindow(this.params.slotClock, work.slot).closesAt) return;
     const record = getBytes(view.finalRecord);

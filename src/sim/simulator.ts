@@ -289,7 +289,6 @@ export async function runSimulation(
         roundTimeout: 2 + Math.ceil(2 * options.latency),
         fallbackPatience: BigInt(1 + Math.ceil(2 * options.latency)),
         rules,
-        proofsPerNode: settings.assignment === "rankedProofs" ? options.proofsPerNode : 1,
         stake,
         fromBlock,
       },
@@ -721,7 +720,7 @@ async function redundantWork(
     let paid = roots.filter((r) => !rejected.has(`${slot}:${r.tree}`));
     const nodes = 2 * options.leaves - 1;
     const perNode = paid.length > 0 ? paid[0].record.length / nodes : 1;
-    if (rules.name === "rankedProofs" && paid.length > 0) {
+    if (rules.competingRoots && paid.length > 0) {
       const epochSeed = seeds.get(epochOfSlot(params.slotClock, slot));
       if (epochSeed !== undefined) {
         const scored = paid.map((r) =>

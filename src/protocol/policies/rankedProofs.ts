@@ -179,6 +179,9 @@ export function rankedProofsRules(
   return {
     id: PolicyId.rankedProofs,
     name: "rankedProofs",
+    proofsPerNode: P,
+    competingRoots: true,
+    uncleRewards: false,
     treeCount(_electedTreeCount: number, m: number): number {
       checkCommittee(m);
       return maxRoots;

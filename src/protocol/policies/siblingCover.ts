@@ -175,6 +175,9 @@ function findInvalid(
 export const siblingCoverRules: AssignmentPolicyRules = {
   id: PolicyId.siblingCover,
   name: "siblingCover",
+  proofsPerNode: 1,
+  competingRoots: false,
+  uncleRewards: true,
   treeCount(_electedTreeCount: number, m: number): number {
     if (m > MAX_POLICY_COMMITTEE) {
       throw new PolicyError("PolicyCommitteeTooLarge", [m, MAX_POLICY_COMMITTEE]);

@@ -236,6 +236,9 @@ export function sortedRoundsRules(
   return {
     id: PolicyId.sortedRounds,
     name: "sortedRounds",
+    proofsPerNode: 1,
+    competingRoots: false,
+    uncleRewards: false,
     treeCount(_electedTreeCount: number, m: number): number {
       checkCommittee(m);
       return 1;

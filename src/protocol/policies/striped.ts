@@ -63,6 +63,9 @@ export function stripedRules(options: StripedOptions = {}): AssignmentPolicyRule
   return {
     id: PolicyId.striped,
     name: "striped",
+    proofsPerNode: 1,
+    competingRoots: false,
+    uncleRewards: false,
     treeCount: (electedTreeCount) => electedTreeCount,
     recordLength: (leafCount) => 2 * leafCount - 1,
     holders(block, tree, node) {

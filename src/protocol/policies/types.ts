@@ -96,6 +96,21 @@ export function depthOf(node: number): number {
 export interface AssignmentPolicyRules {
   readonly id: number;
   readonly name: PolicyName;
+  /**
+   * Proofs a record credits per node: rankedProofs' P (the best-ranked holders whose outputs
+   * arrived), 1 under every other policy. A client proves a node at once if it is among the first
+   * `proofsPerNode` holders; the rest are backups.
+   */
+  readonly proofsPerNode: number;
+  /**
+   * Whether a block's roots compete (rankedProofs): tree index `t` is the `t`-th root holder's
+   * competing root, any root ends the race for the root node, and a root is never filed again
+   * with `submitAdditionalRoot`. Otherwise each tree has its root prover, which files its own
+   * root after someone else's.
+   */
+  readonly competingRoots: boolean;
+  /** Whether provers whose outputs the final record did not use claim uncle rewards. */
+  readonly uncleRewards: boolean;
   /** The contract's `treeCount(electedTreeCount, m)`. */
   treeCount(electedTreeCount: number, m: number): number;
   /** Bytes of a record for a block with `leafCount` leaves. */

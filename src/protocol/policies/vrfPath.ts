@@ -214,6 +214,9 @@ export function encodeSingleProofRecord(
 export const vrfPathRules: AssignmentPolicyRules = {
   id: PolicyId.vrfPath,
   name: "vrfPath",
+  proofsPerNode: 1,
+  competingRoots: false,
+  uncleRewards: false,
   treeCount(_electedTreeCount: number, m: number): number {
     checkCommittee(m);
     return 1;
