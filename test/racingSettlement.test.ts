@@ -120,7 +120,11 @@ function honestRecord(rules: AssignmentPolicyRules, block: PolicyBlock, tree: nu
   const credits = new Map<number, number[]>();
   for (let node = 1; node < 2 * block.leafCount; node++) {
     const holders = rules.holders(block, tree, node).slice(0, proofs);
-    if (holders.length > 0) credits.set(node, holders.map((h) => h.credit));
+    if (holders.length > 0)
+      credits.set(
+        node,
+        holders.map((h) => h.credit),
+      );
   }
   return rules.encodeRecord(block, tree, credits);
 }
@@ -197,7 +201,8 @@ async function run(
       const actor = filing.actor % (m + 2);
       let signer: HardhatEthersSigner;
       let actorIndex: number | undefined;
-      if (control) signer = owner === undefined ? fx.sequencers[0].signer : fx.members[owner].signer;
+      if (control)
+        signer = owner === undefined ? fx.sequencers[0].signer : fx.members[owner].signer;
       else if (actor === 0) signer = fx.sequencers[0].signer;
       else if (actor <= m) {
         actorIndex = actor - 1;
@@ -303,7 +308,12 @@ describe("Racing submitters: conservation, no inactivity slash and model pay und
       const honestPlan: Plan = Array.from({ length: BLOCKS }, () =>
         Array.from({ length: 4 }, (): FirstFiling => ({ actor: 0, variant: "honest", pick: 0 })),
       );
-      const control = await run(await networkHelpers.loadFixture(fixtureOf), rules, honestPlan, true);
+      const control = await run(
+        await networkHelpers.loadFixture(fixtureOf),
+        rules,
+        honestPlan,
+        true,
+      );
       let raced = 0;
       let additional = 0;
       await fc.assert(
