@@ -3113,15 +3113,6 @@ export const iProverRewardsAbi = [
     type: "error",
   },
   {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "bytes32", name: "expected", type: "bytes32" },
-      { internalType: "bytes32", name: "given", type: "bytes32" },
-    ],
-    name: "FinalRecordMismatch",
-    type: "error",
-  },
-  {
     inputs: [{ internalType: "uint256", name: "proverBurnBps", type: "uint256" }],
     name: "InvalidBurnShare",
     type: "error",
@@ -3152,25 +3143,13 @@ export const iProverRewardsAbi = [
     type: "error",
   },
   {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "uint256", name: "node", type: "uint256" },
-      { internalType: "uint256", name: "member", type: "uint256" },
-    ],
-    name: "InvalidUncleProof",
-    type: "error",
-  },
-  {
     inputs: [{ internalType: "address", name: "operator", type: "address" }],
     name: "NoPendingSlash",
     type: "error",
   },
   {
-    inputs: [
-      { internalType: "uint256", name: "memberIndex", type: "uint256" },
-      { internalType: "address", name: "caller", type: "address" },
-    ],
-    name: "NotCommitteeMember",
+    inputs: [{ internalType: "address", name: "caller", type: "address" }],
+    name: "NotPolicy",
     type: "error",
   },
   {
@@ -3206,6 +3185,14 @@ export const iProverRewardsAbi = [
   },
   {
     inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "budget", type: "uint256" },
+    ],
+    name: "PolicyRewardBudgetExhausted",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "epoch", type: "uint256" },
       { internalType: "bytes32", name: "expected", type: "bytes32" },
       { internalType: "bytes32", name: "computed", type: "bytes32" },
@@ -3229,40 +3216,6 @@ export const iProverRewardsAbi = [
   {
     inputs: [{ internalType: "uint256", name: "epoch", type: "uint256" }],
     name: "RootsWithoutCommittee",
-    type: "error",
-  },
-  {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "uint256", name: "node", type: "uint256" },
-      { internalType: "uint256", name: "member", type: "uint256" },
-    ],
-    name: "UncleAlreadyClaimed",
-    type: "error",
-  },
-  {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "enum IBlockLifecycle.BlockStatus", name: "status", type: "uint8" },
-    ],
-    name: "UncleBlockNotFinal",
-    type: "error",
-  },
-  {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "uint256", name: "budget", type: "uint256" },
-    ],
-    name: "UncleBudgetExhausted",
-    type: "error",
-  },
-  {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "uint256", name: "opensAt", type: "uint256" },
-      { internalType: "uint256", name: "closesAt", type: "uint256" },
-    ],
-    name: "UncleOutsideWindow",
     type: "error",
   },
   { inputs: [], name: "ZeroAddress", type: "error" },
@@ -3359,6 +3312,16 @@ export const iProverRewardsAbi = [
   {
     anonymous: false,
     inputs: [
+      { indexed: true, internalType: "uint256", name: "slot", type: "uint256" },
+      { indexed: true, internalType: "address", name: "account", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "PolicyRewardPaid",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
       { indexed: true, internalType: "address", name: "funder", type: "address" },
       { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
     ],
@@ -3374,17 +3337,6 @@ export const iProverRewardsAbi = [
       { indexed: false, internalType: "uint256", name: "member", type: "uint256" },
     ],
     name: "RootRecordRejected",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      { indexed: true, internalType: "uint256", name: "slot", type: "uint256" },
-      { indexed: false, internalType: "uint256", name: "node", type: "uint256" },
-      { indexed: false, internalType: "uint256", name: "member", type: "uint256" },
-      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
-    ],
-    name: "UncleRewarded",
     type: "event",
   },
   {
@@ -3407,20 +3359,6 @@ export const iProverRewardsAbi = [
   {
     inputs: [
       { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "uint256", name: "node", type: "uint256" },
-      { internalType: "uint256", name: "memberIndex", type: "uint256" },
-      { internalType: "address[]", name: "committee", type: "address[]" },
-      { internalType: "bytes", name: "finalRecord", type: "bytes" },
-      { internalType: "bytes", name: "proof", type: "bytes" },
-    ],
-    name: "claimUncle",
-    outputs: [{ internalType: "uint256", name: "paid", type: "uint256" }],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
       { internalType: "uint256", name: "amount", type: "uint256" },
     ],
     name: "depositFees",
@@ -3432,6 +3370,17 @@ export const iProverRewardsAbi = [
     inputs: [{ internalType: "uint256", name: "amount", type: "uint256" }],
     name: "fund",
     outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "payPolicyReward",
+    outputs: [{ internalType: "uint256", name: "paid", type: "uint256" }],
     stateMutability: "nonpayable",
     type: "function",
   },
@@ -3473,6 +3422,15 @@ export type IProverRewardsAbi = typeof iProverRewardsAbi;
 export const iSiblingCoverPolicyAbi = [
   {
     inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "bytes32", name: "expected", type: "bytes32" },
+      { internalType: "bytes32", name: "given", type: "bytes32" },
+    ],
+    name: "FinalRecordMismatch",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "string", name: "name", type: "string" },
       { internalType: "uint256", name: "value", type: "uint256" },
     ],
@@ -3485,6 +3443,31 @@ export const iSiblingCoverPolicyAbi = [
       { internalType: "uint256", name: "leafCount", type: "uint256" },
     ],
     name: "InvalidUncleNode",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "node", type: "uint256" },
+      { internalType: "uint256", name: "member", type: "uint256" },
+    ],
+    name: "InvalidUncleProof",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "memberIndex", type: "uint256" },
+      { internalType: "address", name: "caller", type: "address" },
+    ],
+    name: "NotCommitteeMember",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "rewards", type: "address" },
+      { internalType: "address", name: "policy", type: "address" },
+    ],
+    name: "NotRewardsPolicy",
     type: "error",
   },
   {
@@ -3505,6 +3488,32 @@ export const iSiblingCoverPolicyAbi = [
   },
   {
     inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "node", type: "uint256" },
+      { internalType: "uint256", name: "member", type: "uint256" },
+    ],
+    name: "UncleAlreadyClaimed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "enum IBlockLifecycle.BlockStatus", name: "status", type: "uint8" },
+    ],
+    name: "UncleBlockNotFinal",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "epoch", type: "uint256" },
+      { internalType: "bytes32", name: "expected", type: "bytes32" },
+      { internalType: "bytes32", name: "given", type: "bytes32" },
+    ],
+    name: "UncleCommitteeMismatch",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "node", type: "uint256" },
       { internalType: "uint256", name: "member", type: "uint256" },
     ],
@@ -3518,6 +3527,27 @@ export const iSiblingCoverPolicyAbi = [
     ],
     name: "UncleNotEligible",
     type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "opensAt", type: "uint256" },
+      { internalType: "uint256", name: "closesAt", type: "uint256" },
+    ],
+    name: "UncleOutsideWindow",
+    type: "error",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "rewards", type: "address" },
+      { indexed: true, internalType: "uint256", name: "slot", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "node", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "member", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "UncleRewarded",
+    type: "event",
   },
   {
     inputs: [],
@@ -3583,6 +3613,21 @@ export const iSiblingCoverPolicyAbi = [
   },
   {
     inputs: [
+      { internalType: "contract IProverRewards", name: "rewards", type: "address" },
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "node", type: "uint256" },
+      { internalType: "uint256", name: "memberIndex", type: "uint256" },
+      { internalType: "address[]", name: "committee", type: "address[]" },
+      { internalType: "bytes", name: "finalRecord", type: "bytes" },
+      { internalType: "bytes", name: "proof", type: "bytes" },
+    ],
+    name: "claimUncle",
+    outputs: [{ internalType: "uint256", name: "paid", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "lifecycle", type: "address" },
       { internalType: "uint256", name: "slot", type: "uint256" },
     ],
@@ -3639,6 +3684,30 @@ export const iSiblingCoverPolicyAbi = [
     ],
     name: "treeCount",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "rewards", type: "address" },
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "node", type: "uint256" },
+      { internalType: "uint256", name: "member", type: "uint256" },
+    ],
+    name: "uncleClaimed",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "lifecycle", type: "address" },
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "node", type: "uint256" },
+      { internalType: "address", name: "member", type: "address" },
+    ],
+    name: "unclePublicInputs",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
     stateMutability: "view",
     type: "function",
   },
@@ -4056,15 +4125,6 @@ export const proverRewardsAbi = [
     type: "error",
   },
   {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "bytes32", name: "expected", type: "bytes32" },
-      { internalType: "bytes32", name: "given", type: "bytes32" },
-    ],
-    name: "FinalRecordMismatch",
-    type: "error",
-  },
-  {
     inputs: [{ internalType: "uint256", name: "proverBurnBps", type: "uint256" }],
     name: "InvalidBurnShare",
     type: "error",
@@ -4103,25 +4163,13 @@ export const proverRewardsAbi = [
     type: "error",
   },
   {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "uint256", name: "node", type: "uint256" },
-      { internalType: "uint256", name: "member", type: "uint256" },
-    ],
-    name: "InvalidUncleProof",
-    type: "error",
-  },
-  {
     inputs: [{ internalType: "address", name: "operator", type: "address" }],
     name: "NoPendingSlash",
     type: "error",
   },
   {
-    inputs: [
-      { internalType: "uint256", name: "memberIndex", type: "uint256" },
-      { internalType: "address", name: "caller", type: "address" },
-    ],
-    name: "NotCommitteeMember",
+    inputs: [{ internalType: "address", name: "caller", type: "address" }],
+    name: "NotPolicy",
     type: "error",
   },
   {
@@ -4157,10 +4205,10 @@ export const proverRewardsAbi = [
   },
   {
     inputs: [
-      { internalType: "uint256", name: "required", type: "uint256" },
-      { internalType: "uint256", name: "configured", type: "uint256" },
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "budget", type: "uint256" },
     ],
-    name: "PolicyMismatch",
+    name: "PolicyRewardBudgetExhausted",
     type: "error",
   },
   { inputs: [], name: "ReentrancyGuardReentrantCall", type: "error" },
@@ -4194,40 +4242,6 @@ export const proverRewardsAbi = [
   {
     inputs: [{ internalType: "address", name: "token", type: "address" }],
     name: "SafeERC20FailedOperation",
-    type: "error",
-  },
-  {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "uint256", name: "node", type: "uint256" },
-      { internalType: "uint256", name: "member", type: "uint256" },
-    ],
-    name: "UncleAlreadyClaimed",
-    type: "error",
-  },
-  {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "enum IBlockLifecycle.BlockStatus", name: "status", type: "uint8" },
-    ],
-    name: "UncleBlockNotFinal",
-    type: "error",
-  },
-  {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "uint256", name: "budget", type: "uint256" },
-    ],
-    name: "UncleBudgetExhausted",
-    type: "error",
-  },
-  {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "uint256", name: "opensAt", type: "uint256" },
-      { internalType: "uint256", name: "closesAt", type: "uint256" },
-    ],
-    name: "UncleOutsideWindow",
     type: "error",
   },
   { inputs: [], name: "ZeroAddress", type: "error" },
@@ -4324,6 +4338,16 @@ export const proverRewardsAbi = [
   {
     anonymous: false,
     inputs: [
+      { indexed: true, internalType: "uint256", name: "slot", type: "uint256" },
+      { indexed: true, internalType: "address", name: "account", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "PolicyRewardPaid",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
       { indexed: true, internalType: "address", name: "funder", type: "address" },
       { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
     ],
@@ -4339,17 +4363,6 @@ export const proverRewardsAbi = [
       { indexed: false, internalType: "uint256", name: "member", type: "uint256" },
     ],
     name: "RootRecordRejected",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      { indexed: true, internalType: "uint256", name: "slot", type: "uint256" },
-      { indexed: false, internalType: "uint256", name: "node", type: "uint256" },
-      { indexed: false, internalType: "uint256", name: "member", type: "uint256" },
-      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
-    ],
-    name: "UncleRewarded",
     type: "event",
   },
   {
@@ -4465,13 +4478,6 @@ export const proverRewardsAbi = [
     type: "function",
   },
   {
-    inputs: [],
-    name: "UNCLE_PROOF_DOMAIN",
-    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
     name: "claim",
     outputs: [{ internalType: "uint256", name: "total", type: "uint256" }],
@@ -4485,20 +4491,6 @@ export const proverRewardsAbi = [
     ],
     name: "claimTo",
     outputs: [{ internalType: "uint256", name: "total", type: "uint256" }],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "uint256", name: "node", type: "uint256" },
-      { internalType: "uint256", name: "memberIndex", type: "uint256" },
-      { internalType: "address[]", name: "committee", type: "address[]" },
-      { internalType: "bytes", name: "finalRecord", type: "bytes" },
-      { internalType: "bytes", name: "proof", type: "bytes" },
-    ],
-    name: "claimUncle",
-    outputs: [{ internalType: "uint256", name: "paid", type: "uint256" }],
     stateMutability: "nonpayable",
     type: "function",
   },
@@ -4562,8 +4554,33 @@ export const proverRewardsAbi = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "payPolicyReward",
+    outputs: [{ internalType: "uint256", name: "paid", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "pendingFees",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "policyRewardBudget",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "slot", type: "uint256" }],
+    name: "policyRewardPaid",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
     type: "function",
@@ -4617,42 +4634,6 @@ export const proverRewardsAbi = [
     inputs: [],
     name: "totalBurned",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [],
-    name: "uncleBudget",
-    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "uint256", name: "node", type: "uint256" },
-      { internalType: "uint256", name: "member", type: "uint256" },
-    ],
-    name: "uncleClaimed",
-    outputs: [{ internalType: "bool", name: "", type: "bool" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [{ internalType: "uint256", name: "slot", type: "uint256" }],
-    name: "unclePaid",
-    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "uint256", name: "node", type: "uint256" },
-      { internalType: "address", name: "member", type: "address" },
-    ],
-    name: "unclePublicInputs",
-    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
     stateMutability: "view",
     type: "function",
   },
@@ -5053,6 +5034,15 @@ export const siblingCoverPolicyAbi = [
   },
   { inputs: [], name: "EmptyCommittee", type: "error" },
   {
+    inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "bytes32", name: "expected", type: "bytes32" },
+      { internalType: "bytes32", name: "given", type: "bytes32" },
+    ],
+    name: "FinalRecordMismatch",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "leafCount", type: "uint256" }],
     name: "InvalidLeafCount",
     type: "error",
@@ -5083,6 +5073,31 @@ export const siblingCoverPolicyAbi = [
   },
   {
     inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "node", type: "uint256" },
+      { internalType: "uint256", name: "member", type: "uint256" },
+    ],
+    name: "InvalidUncleProof",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "memberIndex", type: "uint256" },
+      { internalType: "address", name: "caller", type: "address" },
+    ],
+    name: "NotCommitteeMember",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "rewards", type: "address" },
+      { internalType: "address", name: "policy", type: "address" },
+    ],
+    name: "NotRewardsPolicy",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "size", type: "uint256" },
       { internalType: "uint256", name: "max", type: "uint256" },
     ],
@@ -5097,12 +5112,39 @@ export const siblingCoverPolicyAbi = [
     name: "PolicyMismatch",
     type: "error",
   },
+  { inputs: [], name: "ReentrancyGuardReentrantCall", type: "error" },
   {
     inputs: [
       { internalType: "uint256", name: "node", type: "uint256" },
       { internalType: "uint256", name: "member", type: "uint256" },
     ],
     name: "UnassignedParticipant",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "node", type: "uint256" },
+      { internalType: "uint256", name: "member", type: "uint256" },
+    ],
+    name: "UncleAlreadyClaimed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "enum IBlockLifecycle.BlockStatus", name: "status", type: "uint8" },
+    ],
+    name: "UncleBlockNotFinal",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "epoch", type: "uint256" },
+      { internalType: "bytes32", name: "expected", type: "bytes32" },
+      { internalType: "bytes32", name: "given", type: "bytes32" },
+    ],
+    name: "UncleCommitteeMismatch",
     type: "error",
   },
   {
@@ -5122,9 +5164,37 @@ export const siblingCoverPolicyAbi = [
     type: "error",
   },
   {
+    inputs: [
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "opensAt", type: "uint256" },
+      { internalType: "uint256", name: "closesAt", type: "uint256" },
+    ],
+    name: "UncleOutsideWindow",
+    type: "error",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "rewards", type: "address" },
+      { indexed: true, internalType: "uint256", name: "slot", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "node", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "member", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "UncleRewarded",
+    type: "event",
+  },
+  {
     inputs: [],
     name: "POLICY_ID",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "UNCLE_PROOF_DOMAIN",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
     stateMutability: "view",
     type: "function",
   },
@@ -5193,6 +5263,21 @@ export const siblingCoverPolicyAbi = [
     name: "checkUncle",
     outputs: [],
     stateMutability: "pure",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "contract IProverRewards", name: "rewards", type: "address" },
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "node", type: "uint256" },
+      { internalType: "uint256", name: "memberIndex", type: "uint256" },
+      { internalType: "address[]", name: "committee", type: "address[]" },
+      { internalType: "bytes", name: "finalRecord", type: "bytes" },
+      { internalType: "bytes", name: "proof", type: "bytes" },
+    ],
+    name: "claimUncle",
+    outputs: [{ internalType: "uint256", name: "paid", type: "uint256" }],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -5280,6 +5365,30 @@ export const siblingCoverPolicyAbi = [
     name: "treeCount",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "pure",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "rewards", type: "address" },
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "node", type: "uint256" },
+      { internalType: "uint256", name: "member", type: "uint256" },
+    ],
+    name: "uncleClaimed",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "lifecycle", type: "address" },
+      { internalType: "uint256", name: "slot", type: "uint256" },
+      { internalType: "uint256", name: "node", type: "uint256" },
+      { internalType: "address", name: "member", type: "address" },
+    ],
+    name: "unclePublicInputs",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
     type: "function",
   },
 ] as const;

@@ -2,8 +2,9 @@
  * Policy hooks of the core contracts: a BlockLifecycle with a policy caches the policy's tree
  * count, hands every accepted root to `acceptRoot` (with the block's context and the `first`
  * flag), and ProverRewards settles its blocks through `settleBlock` (amounts, proposer, pool and
- * burn where they belong; a split that does not add up reverts). Uncle rewards (`claimUncle`)
- * belong to siblingCover deployments only. MockAssignmentPolicy (contracts/test) drives the
+ * burn where they belong; a split that does not add up reverts). Uncle rewards are claimed on
+ * SiblingCoverPolicy (`claimUncle`) and paid by ProverRewards' `payPolicyReward`, which only the
+ * lifecycle's policy may call. MockAssignmentPolicy (contracts/test) drives the core's
  * mechanics; the real SiblingCoverPolicy runs the uncle claim end to end. Token conservation is
  * checked after every settlement and claim.
  */
@@ -271,74 +272,123 @@ describe("Policies: ProverRewards settlement through settleBlock", function () {
   });
 });
 
-describe("Policies: uncle rewards (claimUncle)", function () {
-  it("a deployment of another policy rejects it: PolicyMismatch(siblingCover, configured)", async function () {
-    for (const [fixture, configured] of [
-      [stripedFixture, 0n],
-      [vrfPathMockFixture, VRF_PATH],
-    ] as const) {
-      const fx = await networkHelpers.loadFixture(fixture);
-      await expect(
-        fx.rewards.connect(fx.members[0].signer).claimUncle(1, 1, 0, fx.committee, "0x", "0x"),
-      )
-        .to.be.revertedWithCustomError(fx.rewards, "PolicyMismatch")
-        .withArgs(SIBLING_COVER, configured);
-    }
-  });
+describe("Policies: uncle rewards (SiblingCoverPolicy.claimUncle, paid by payPolicyReward)", function () {
+  /** The claim of `who` (committee index `index`) for `node`, through the fixture's policy. */
+  async function uncleClaim(
+    fx: Awaited<ReturnType<typeof siblingCoverFixture>>,
+    slot: bigint,
+    node: number,
+    index: number,
+    record: Uint8Array,
+    options: { proofFor?: string; committee?: string[] } = {},
+  ) {
+    const who = fx.members[index];
+    const inputs = await fx.policy.unclePublicInputs(
+      await fx.lifecycle.getAddress(),
+      slot,
+      node,
+      options.proofFor ?? who.address,
+    );
+    return fx.policy
+      .connect(who.signer)
+      .claimUncle(
+        await fx.rewards.getAddress(),
+        slot,
+        node,
+        index,
+        options.committee ?? fx.committee,
+        record,
+        standInProof(inputs),
+      );
+  }
 
-  it("mechanics with the mock: final block, committee, claimant, final record, verdict, proof, replay", async function () {
-    const fx = await networkHelpers.loadFixture(mockFixture);
-    await fx.mock.setUncle(7n * UNIT, true);
-    const slot = await firstOpenSlot(fx, ethers);
-    await provableBlock(fx, ethers, slot);
-    const member = fx.members[1];
-    const proofOf = async (node: number, who = member.address) =>
-      standInProof(await fx.rewards.unclePublicInputs(slot, node, who));
-    const claim = async (node: number, proof?: string, record = RECORD, index = 1n) =>
-      fx.rewards
-        .connect(member.signer)
-        .claimUncle(slot, node, index, fx.committee, record, proof ?? (await proofOf(node)));
-    await expect(claim(2))
-      .to.be.revertedWithCustomError(fx.rewards, "UncleBlockNotFinal")
-      .withArgs(slot, 1n);
-    await submitRecord(fx, slot, 0, RECORD);
+  it("payPolicyReward: only the lifecycle's policy; a striped deployment has none", async function () {
+    const striped = await networkHelpers.loadFixture(stripedFixture);
+    const stranger = striped.members[0];
     await expect(
-      fx.rewards
-        .connect(member.signer)
-        .claimUncle(slot, 2, 1, [...fx.committee].reverse(), RECORD, "0x"),
-    ).to.be.revertedWithCustomError(fx.rewards, "CommitteeMismatch");
-    await expect(claim(2, undefined, RECORD, 0n))
-      .to.be.revertedWithCustomError(fx.rewards, "NotCommitteeMember")
-      .withArgs(0n, member.address);
-    await expect(claim(2, undefined, RECORD, 4n))
-      .to.be.revertedWithCustomError(fx.rewards, "NotCommitteeMember")
-      .withArgs(4n, member.address);
-    const wrong = new Uint8Array([1, 1, 1, 1, 1, 1, 1]);
-    await expect(claim(2, undefined, wrong))
-      .to.be.revertedWithCustomError(fx.rewards, "FinalRecordMismatch")
-      .withArgs(slot, ethers.keccak256(RECORD), ethers.keccak256(wrong));
-    // A proof bound to another claimant does not verify.
-    await expect(claim(2, await proofOf(2, fx.members[2].address)))
-      .to.be.revertedWithCustomError(fx.rewards, "InvalidUncleProof")
-      .withArgs(slot, 2n, 1n);
-    await fx.mock.setUncle(7n * UNIT, false);
-    await expect(claim(2))
-      .to.be.revertedWithCustomError(fx.mock, "UncleNotEligible")
-      .withArgs(2n, 1n);
-    await fx.mock.setUncle(7n * UNIT, true);
+      striped.rewards.connect(stranger.signer).payPolicyReward(1, stranger.address, UNIT),
+    )
+      .to.be.revertedWithCustomError(striped.rewards, "NotPolicy")
+      .withArgs(stranger.address);
+    const fx = await networkHelpers.loadFixture(vrfPathMockFixture);
+    const member = fx.members[1];
+    await expect(fx.rewards.connect(member.signer).payPolicyReward(1, member.address, UNIT))
+      .to.be.revertedWithCustomError(fx.rewards, "NotPolicy")
+      .withArgs(member.address);
+    // The policy itself is paid for, from the pool, into the proving balance.
     const pool = await fx.rewards.pool();
-    await expect(claim(2))
-      .to.emit(fx.rewards, "UncleRewarded")
-      .withArgs(slot, 2n, 1n, 7n * UNIT);
+    await expect(fx.mock.payReward(await fx.rewards.getAddress(), 1, member.address, 7n * UNIT))
+      .to.emit(fx.rewards, "PolicyRewardPaid")
+      .withArgs(1n, member.address, 7n * UNIT);
     expect(await fx.rewards.pool()).to.equal(pool - 7n * UNIT);
     expect((await fx.rewards.claimable(member.address)).proving).to.equal(7n * UNIT);
-    expect(await fx.rewards.uncleClaimed(slot, 2, 1)).to.equal(true);
-    await expect(claim(2))
-      .to.be.revertedWithCustomError(fx.rewards, "UncleAlreadyClaimed")
-      .withArgs(slot, 2n, 1n);
+    expect(await fx.rewards.policyRewardPaid(1)).to.equal(7n * UNIT);
     await expectRewardsConserved(fx, rewardAccounts(fx));
-    // The balance is claimable like settled proving rewards.
     await expect(fx.rewards.claim(member.address)).to.emit(fx.rewards, "Claimed");
+    await expectRewardsConserved(fx, rewardAccounts(fx));
+  });
+
+  it("a policy that is not the rewards' lifecycle's refuses: NotRewardsPolicy", async function () {
+    const fx = await networkHelpers.loadFixture(siblingCoverFixture);
+    const other = await ethers.deployContract("SiblingCoverPolicy", [10n * UNIT]);
+    const rewards = await fx.rewards.getAddress();
+    await expect(
+      other.connect(fx.members[0].signer).claimUncle(rewards, 1, 1, 0, fx.committee, "0x", "0x"),
+    )
+      .to.be.revertedWithCustomError(other, "NotRewardsPolicy")
+      .withArgs(rewards, await fx.policy.getAddress());
+  });
+
+  it("mechanics: final block, committee, claimant, final record, proof, replay", async function () {
+    const fx = await networkHelpers.loadFixture(siblingCoverFixture);
+    const slot = await firstOpenSlot(fx, ethers);
+    const { m, leafCount, seed } = await provableBlock(fx, ethers, slot);
+    const { assigned, sibling } = proverTable(m, seed, leafCount);
+    const record = new Uint8Array(2 * leafCount - 1);
+    for (let n = 1; n < 2 * leafCount; n++) record[n - 1] = assigned[n];
+    let node = 0;
+    for (let n = 2; n < 2 * leafCount && node === 0; n++) if (sibling[n] !== assigned[n]) node = n;
+    record[node - 1] = sibling[node];
+    const uncle = assigned[node];
+    const claimant = fx.members[uncle];
+    await expect(uncleClaim(fx, slot, node, uncle, record))
+      .to.be.revertedWithCustomError(fx.policy, "UncleBlockNotFinal")
+      .withArgs(slot, 1n);
+    await submitRecord(fx, slot, 0, record);
+    await expect(
+      uncleClaim(fx, slot, node, uncle, record, { committee: [...fx.committee].reverse() }),
+    ).to.be.revertedWithCustomError(fx.policy, "UncleCommitteeMismatch");
+    const notMe = (uncle + 1) % m;
+    await expect(
+      fx.policy
+        .connect(claimant.signer)
+        .claimUncle(await fx.rewards.getAddress(), slot, node, notMe, fx.committee, record, "0x"),
+    )
+      .to.be.revertedWithCustomError(fx.policy, "NotCommitteeMember")
+      .withArgs(BigInt(notMe), claimant.address);
+    const wrong = Uint8Array.from(record, () => 1);
+    await expect(uncleClaim(fx, slot, node, uncle, wrong))
+      .to.be.revertedWithCustomError(fx.policy, "FinalRecordMismatch")
+      .withArgs(slot, ethers.keccak256(record), ethers.keccak256(wrong));
+    // A proof bound to another claimant does not verify.
+    await expect(uncleClaim(fx, slot, node, uncle, record, { proofFor: fx.members[notMe].address }))
+      .to.be.revertedWithCustomError(fx.policy, "InvalidUncleProof")
+      .withArgs(slot, BigInt(node), BigInt(uncle));
+    const pool = await fx.rewards.pool();
+    const rewards = await fx.rewards.getAddress();
+    const claim = uncleClaim(fx, slot, node, uncle, record);
+    await expect(claim)
+      .to.emit(fx.policy, "UncleRewarded")
+      .withArgs(rewards, slot, BigInt(node), BigInt(uncle), 10n * UNIT);
+    await expect(claim)
+      .to.emit(fx.rewards, "PolicyRewardPaid")
+      .withArgs(slot, claimant.address, 10n * UNIT);
+    expect(await fx.rewards.pool()).to.equal(pool - 10n * UNIT);
+    expect((await fx.rewards.claimable(claimant.address)).proving).to.equal(10n * UNIT);
+    expect(await fx.policy.uncleClaimed(rewards, slot, node, uncle)).to.equal(true);
+    await expect(uncleClaim(fx, slot, node, uncle, record))
+      .to.be.revertedWithCustomError(fx.policy, "UncleAlreadyClaimed")
+      .withArgs(slot, BigInt(node), BigInt(uncle));
     await expectRewardsConserved(fx, rewardAccounts(fx));
   });
 
@@ -360,23 +410,41 @@ describe("Policies: uncle rewards (claimUncle)", function () {
     record[node - 1] = sibling[node];
     const uncle = assigned[node];
     const claimant = fx.members[uncle];
-    const proof = standInProof(await fx.rewards.unclePublicInputs(slot, node, claimant.address));
+    const proof = standInProof(
+      await fx.policy.unclePublicInputs(
+        await fx.lifecycle.getAddress(),
+        slot,
+        node,
+        claimant.address,
+      ),
+    );
+    const rewardsAddress = await fx.rewards.getAddress();
     const claim = (n: number, index: number, who = claimant) =>
-      fx.rewards.connect(who.signer).claimUncle(slot, n, index, fx.committee, record, proof);
+      fx.policy
+        .connect(who.signer)
+        .claimUncle(rewardsAddress, slot, n, index, fx.committee, record, proof);
     await submitRecord(fx, slot, 0, record);
     const { closesAt } = proofWindow(fx.clock, slot);
     // Credited at that node: the sibling's proof was included, no uncle.
     const coverer = fx.members[sibling[node]];
     await expect(
-      fx.rewards
+      fx.policy
         .connect(coverer.signer)
         .claimUncle(
+          await fx.rewards.getAddress(),
           slot,
           node,
           sibling[node],
           fx.committee,
           record,
-          standInProof(await fx.rewards.unclePublicInputs(slot, node, coverer.address)),
+          standInProof(
+            await fx.policy.unclePublicInputs(
+              await fx.lifecycle.getAddress(),
+              slot,
+              node,
+              coverer.address,
+            ),
+          ),
         ),
     )
       .to.be.revertedWithCustomError(fx.policy, "UncleIncluded")
@@ -384,16 +452,24 @@ describe("Policies: uncle rewards (claimUncle)", function () {
     // Neither prover nor sibling of the node.
     const outsider = [0, 1, 2, 3].find((i) => i !== assigned[node] && i !== sibling[node])!;
     await expect(
-      fx.rewards
+      fx.policy
         .connect(fx.members[outsider].signer)
-        .claimUncle(slot, node, outsider, fx.committee, record, proof),
+        .claimUncle(
+          await fx.rewards.getAddress(),
+          slot,
+          node,
+          outsider,
+          fx.committee,
+          record,
+          proof,
+        ),
     )
       .to.be.revertedWithCustomError(fx.policy, "UncleNotEligible")
       .withArgs(node, outsider);
     // The last block of the window pays; one later does not (checked on a snapshot).
     await mineTo(fx, ethers, closesAt + 1n);
     await expect(claim(node, uncle))
-      .to.be.revertedWithCustomError(fx.rewards, "UncleOutsideWindow")
+      .to.be.revertedWithCustomError(fx.policy, "UncleOutsideWindow")
       .withArgs(slot, proofWindow(fx.clock, slot).opensAt, closesAt);
     // A rejected claim mines nothing: the next block is still closesAt + 1.
     expect(await nextBlockNumber(ethers)).to.equal(closesAt + 1n);
@@ -422,25 +498,43 @@ describe("Policies: uncle rewards (claimUncle)", function () {
     for (const [i, at] of [closesAt - 1n, closesAt].entries()) {
       const n = nodes[i];
       const who = fx.members[assigned[n]];
-      const proof = standInProof(await fx.rewards.unclePublicInputs(slot, n, who.address));
+      const proof = standInProof(
+        await fx.policy.unclePublicInputs(await fx.lifecycle.getAddress(), slot, n, who.address),
+      );
       await mineTo(fx, ethers, at);
       await expect(
-        fx.rewards
+        fx.policy
           .connect(who.signer)
-          .claimUncle(slot, n, assigned[n], fx.committee, record, proof),
+          .claimUncle(
+            await fx.rewards.getAddress(),
+            slot,
+            n,
+            assigned[n],
+            fx.committee,
+            record,
+            proof,
+          ),
       )
-        .to.emit(fx.rewards, "UncleRewarded")
-        .withArgs(slot, n, assigned[n], reward);
+        .to.emit(fx.policy, "UncleRewarded")
+        .withArgs(await fx.rewards.getAddress(), slot, n, assigned[n], reward);
       paidTo.set(who.address, (paidTo.get(who.address) ?? 0n) + reward);
       await expectRewardsConserved(fx, rewardAccounts(fx));
       if (i === 0) {
         // The same (slot, node, member) earns nothing a second time.
         await expect(
-          fx.rewards
+          fx.policy
             .connect(who.signer)
-            .claimUncle(slot, n, assigned[n], fx.committee, record, proof),
+            .claimUncle(
+              await fx.rewards.getAddress(),
+              slot,
+              n,
+              assigned[n],
+              fx.committee,
+              record,
+              proof,
+            ),
         )
-          .to.be.revertedWithCustomError(fx.rewards, "UncleAlreadyClaimed")
+          .to.be.revertedWithCustomError(fx.policy, "UncleAlreadyClaimed")
           .withArgs(slot, n, assigned[n]);
         expect(await nextBlockNumber(ethers)).to.be.at.most(closesAt);
       }
@@ -452,11 +546,25 @@ describe("Policies: uncle rewards (claimUncle)", function () {
     // After the window nothing is claimable (the window is checked before the replay).
     const n = nodes[1];
     const who = fx.members[assigned[n]];
-    const proof = standInProof(await fx.rewards.unclePublicInputs(slot, n, who.address));
+    const proof = standInProof(
+      await fx.policy.unclePublicInputs(await fx.lifecycle.getAddress(), slot, n, who.address),
+    );
     await expect(
-      fx.rewards.connect(who.signer).claimUncle(slot, n, assigned[n], fx.committee, record, proof),
-    ).to.be.revertedWithCustomError(fx.rewards, "UncleOutsideWindow");
-    expect(await fx.rewards.uncleClaimed(slot, n, assigned[n])).to.equal(true);
+      fx.policy
+        .connect(who.signer)
+        .claimUncle(
+          await fx.rewards.getAddress(),
+          slot,
+          n,
+          assigned[n],
+          fx.committee,
+          record,
+          proof,
+        ),
+    ).to.be.revertedWithCustomError(fx.policy, "UncleOutsideWindow");
+    expect(
+      await fx.policy.uncleClaimed(await fx.rewards.getAddress(), slot, n, assigned[n]),
+    ).to.equal(true);
     // Settling the epoch afterwards keeps the uncle balances and conservation.
     await settle(fx, ethers);
     await expectRewardsConserved(fx, rewardAccounts(fx));
@@ -573,9 +681,9 @@ describe("Policies: uncle rewards come out of a bounded per-block budget", funct
     return { ...fx, policy };
   }
 
-  it("the second claim gets what is left of the budget, a third is UncleBudgetExhausted", async function () {
+  it("the second claim gets what is left of the budget, a third is PolicyRewardBudgetExhausted", async function () {
     const fx = await networkHelpers.loadFixture(bigUncleFixture);
-    const budget = await fx.rewards.uncleBudget();
+    const budget = await fx.rewards.policyRewardBudget();
     expect(budget).to.equal(700n * UNIT);
     const slot = await firstOpenSlot(fx, ethers);
     const { m, leafCount, seed } = await provableBlock(fx, ethers, slot);
@@ -591,23 +699,33 @@ describe("Policies: uncle rewards come out of a bounded per-block budget", funct
     await submitRecord(fx, slot, 0, record);
     const claim = async (n: number) => {
       const who = fx.members[assigned[n]];
-      const proof = standInProof(await fx.rewards.unclePublicInputs(slot, n, who.address));
-      return fx.rewards
+      const proof = standInProof(
+        await fx.policy.unclePublicInputs(await fx.lifecycle.getAddress(), slot, n, who.address),
+      );
+      return fx.policy
         .connect(who.signer)
-        .claimUncle(slot, n, assigned[n], fx.committee, record, proof);
+        .claimUncle(
+          await fx.rewards.getAddress(),
+          slot,
+          n,
+          assigned[n],
+          fx.committee,
+          record,
+          proof,
+        );
     };
     await expect(claim(nodes[0]))
-      .to.emit(fx.rewards, "UncleRewarded")
-      .withArgs(slot, nodes[0], assigned[nodes[0]], 500n * UNIT);
+      .to.emit(fx.policy, "UncleRewarded")
+      .withArgs(await fx.rewards.getAddress(), slot, nodes[0], assigned[nodes[0]], 500n * UNIT);
     await expect(claim(nodes[1]))
-      .to.emit(fx.rewards, "UncleRewarded")
-      .withArgs(slot, nodes[1], assigned[nodes[1]], 200n * UNIT);
+      .to.emit(fx.policy, "UncleRewarded")
+      .withArgs(await fx.rewards.getAddress(), slot, nodes[1], assigned[nodes[1]], 200n * UNIT);
     const poolBefore = await fx.rewards.pool();
     await expect(claim(nodes[2]))
-      .to.be.revertedWithCustomError(fx.rewards, "UncleBudgetExhausted")
+      .to.be.revertedWithCustomError(fx.rewards, "PolicyRewardBudgetExhausted")
       .withArgs(slot, budget);
     expect(await fx.rewards.pool()).to.equal(poolBefore);
-    expect(await fx.rewards.unclePaid(slot)).to.equal(budget);
+    expect(await fx.rewards.policyRewardPaid(slot)).to.equal(budget);
     await expectRewardsConserved(fx, rewardAccounts(fx));
   });
 });

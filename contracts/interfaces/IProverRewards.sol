@@ -91,20 +91,10 @@ interface IProverRewards {
     /// @notice The policy's credit for `slot` has an array of length `got` where `expected`
     /// entries are needed (amounts: the committee size; rejections: the block's records).
     error PolicyCreditLengthMismatch(uint256 slot, uint256 expected, uint256 got);
-    /// @notice Uncle rewards need a final block; `slot`'s is `status`.
-    error UncleBlockNotFinal(uint256 slot, IBlockLifecycle.BlockStatus status);
-    /// @notice Uncle rewards are claimed only in `slot`'s proof window `[opensAt, closesAt]`.
-    error UncleOutsideWindow(uint256 slot, uint256 opensAt, uint256 closesAt);
-    /// @notice The caller is not committee member `memberIndex`.
-    error NotCommitteeMember(uint256 memberIndex, address caller);
-    /// @notice The record given does not hash to the record that finalized `slot`'s block.
-    error FinalRecordMismatch(uint256 slot, bytes32 expected, bytes32 given);
-    /// @notice The verifier rejected the uncle proof.
-    error InvalidUncleProof(uint256 slot, uint256 node, uint256 member);
-    /// @notice This (slot, node, member) uncle reward was already claimed.
-    error UncleAlreadyClaimed(uint256 slot, uint256 node, uint256 member);
-    /// @notice `slot`'s uncle rewards already took the block's uncle budget ({uncleBudget}).
-    error UncleBudgetExhausted(uint256 slot, uint256 budget);
+    /// @notice Only the lifecycle's assignment policy pays policy rewards; `caller` is not it.
+    error NotPolicy(address caller);
+    /// @notice `slot`'s policy rewards already took the block's budget ({policyRewardBudget}).
+    error PolicyRewardBudgetExhausted(uint256 slot, uint256 budget);
 
     /// @notice `amount` tokens were added to the pool by `funder`.
     event PoolFunded(address indexed funder, uint256 amount);
@@ -142,9 +132,9 @@ interface IProverRewards {
         uint256 sequencing,
         uint256 submitting
     );
-    /// @notice Committee member `member` (index) of `slot`'s block was paid `amount` from the pool
-    /// for its valid proof of `node` that the final tree left out (siblingCover).
-    event UncleRewarded(uint256 indexed slot, uint256 node, uint256 member, uint256 amount);
+    /// @notice The assignment policy paid `account` `amount` from the pool for `slot`'s block
+    /// (siblingCover's uncle rewards; the policy emits the claim's details).
+    event PolicyRewardPaid(uint256 indexed slot, address indexed account, uint256 amount);
     /// @notice Pending inactivity slashes were executed.
     event InactivitySlashed(address indexed operator, uint256 count, uint256 slashed);
 
@@ -184,25 +174,19 @@ interface IProverRewards {
     /// @return total The amount paid.
     function claimTo(address account, address recipient) external returns (uint256 total);
 
-    /// @notice Seeds 003/004's uncle reward (siblingCover deployments only, else
-    /// `IAssignmentPolicy.PolicyMismatch`): pays `min(UNCLE_REWARD, pool)` from the pool to the
-    /// caller's proving balance for its valid proof of `node` that `slot`'s final tree left out.
-    /// Only inside the block's proof window, after it is final; once per (slot, node, member).
+    /// @notice Pays `account` up to `amount` from the pool into its proving balance, for `slot`'s
+    /// block: what a policy's own reward rule decided (siblingCover's uncle rewards, claimed on
+    /// the policy). Only the lifecycle's POLICY may call (`NotPolicy`); the core pays
+    /// `min(amount, pool, what is left of the block's budget)` and reverts once the budget is
+    /// spent (`PolicyRewardBudgetExhausted`). The policy checks everything else.
     /// @param slot The block's slot.
-    /// @param node The heap node proven.
-    /// @param memberIndex The caller's index in the epoch's committee.
-    /// @param committee The epoch's committee in rank order.
-    /// @param finalRecord The record of the root that finalized the block.
-    /// @param proof The proof of `node`, checked by the lifecycle's verifier against
-    /// `unclePublicInputs(slot, node, msg.sender)`.
+    /// @param account The account paid.
+    /// @param amount The amount the policy's rule asks for.
     /// @return paid The amount paid.
-    function claimUncle(
+    function payPolicyReward(
         uint256 slot,
-        uint256 node,
-        uint256 memberIndex,
-        address[] calldata committee,
-        bytes calldata finalRecord,
-        bytes calldata proof
+        address account,
+        uint256 amount
     ) external returns (uint256 paid);
 
     /// @notice Executes `operator`'s pending inactivity slashes through the stake table.

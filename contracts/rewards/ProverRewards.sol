@@ -11,7 +11,6 @@ import {TreeAssignment} from "../election/TreeAssignment.sol";
 import {IAssignmentPolicy} from "../interfaces/IAssignmentPolicy.sol";
 import {IBlockLifecycle} from "../interfaces/IBlockLifecycle.sol";
 import {IProverRewards} from "../interfaces/IProverRewards.sol";
-import {ISiblingCoverPolicy} from "../interfaces/ISiblingCoverPolicy.sol";
 import {IStakeTable} from "../interfaces/IStakeTable.sol";
 import {BlockLifecycle} from "../lifecycle/BlockLifecycle.sol";
 import {ParticipationRecord} from "../lifecycle/ParticipationRecord.sol";
@@ -48,7 +47,8 @@ import {RewardSplit} from "./RewardSplit.sol";
 /// (`PolicyAccountingMismatch` otherwise), its amounts join the epoch's per-member tally, its
 /// proposer part the proposer's sequencing balance, and its `credited` bitmap is the block's
 /// activity for the inactivity rule. The block's reward, fees, sequencer and submitter shares are
-/// the same for every policy. siblingCover deployments also pay uncle rewards ({claimUncle}).
+/// the same for every policy. A policy with a reward rule of its own (siblingCover's uncle
+/// rewards, claimed on the policy) pays through {payPolicyReward}, inside a per-block budget.
 ///
 /// Inactivity (seed 001). With k = INACTIVITY_THRESHOLD > 0, a member credited with no chunk in
 /// k consecutive finalized blocks it was elected for owes one slash of INACTIVITY_SLASH, executed
@@ -62,9 +62,6 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     address public constant BURN_ADDRESS = 0x000000000000000000000000000000000000dEaD;
     /// @notice The reason {slashInactive} gives the stake table.
     bytes32 public constant INACTIVITY_REASON = keccak256("INACTIVITY");
-
-    /// @notice Domain tag of uncle-proof public inputs.
-    bytes32 public constant UNCLE_PROOF_DOMAIN = keccak256("PROVERNET_V1_UNCLE_PROOF");
 
     /// @notice The lifecycle whose blocks are paid.
     BlockLifecycle public immutable LIFECYCLE;
@@ -94,8 +91,6 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     uint256 public immutable SLOTS_PER_EPOCH;
     /// @notice The lifecycle's assignment policy (zero: striped trees, settled here).
     IAssignmentPolicy public immutable POLICY;
-    /// @dev The lifecycle's policy id.
-    uint256 private immutable _POLICY_ID;
 
     /// @dev A committee member's settled state; one slot, written once per settled epoch.
     struct ProverAccount {
@@ -140,8 +135,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     mapping(uint256 slot => uint256) private _fees;
     mapping(address account => ProverAccount) private _provers;
     mapping(address account => Payouts) private _payouts;
-    mapping(bytes32 uncleKey => bool) private _uncleClaimed;
-    mapping(uint256 slot => uint256) private _unclePaid;
+    mapping(uint256 slot => uint256) private _policyRewardPaid;
     /// @dev Slots with fees deposited: the fee sweep reads one word per 256 slots and touches
     /// only the slots set, not every slot of the epoch.
     BitMaps.BitMap private _feeSlots;
@@ -174,7 +168,6 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         // Slots never straddle epochs (the lifecycle's constructor checks it).
         SLOTS_PER_EPOCH = lifecycle.EPOCH_LENGTH() / lifecycle.SLOT_LENGTH();
         POLICY = lifecycle.POLICY();
-        _POLICY_ID = lifecycle.policyId();
         // Pays blocks from the epoch of deployment on; earlier epochs are not this pool's.
         nextEpoch = lifecycle.currentEpoch();
     }
@@ -269,28 +262,23 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IProverRewards
-    function claimUncle(
+    function payPolicyReward(
         uint256 slot,
-        uint256 node,
-        uint256 memberIndex,
-        address[] calldata committee,
-        bytes calldata finalRecord,
-        bytes calldata proof
+        address account,
+        uint256 amount
     ) external nonReentrant returns (uint256 paid) {
-        if (_POLICY_ID != PolicyRecord.SIBLING_COVER) {
-            revert IAssignmentPolicy.PolicyMismatch(PolicyRecord.SIBLING_COVER, _POLICY_ID);
-        }
-        IAssignmentPolicy.BlockContext memory ctx = _uncleContext(slot, memberIndex, committee);
-        bytes32 key = keccak256(abi.encode(slot, node, memberIndex));
-        if (_uncleClaimed[key]) revert UncleAlreadyClaimed(slot, node, memberIndex);
-        _checkFinalRecord(slot, finalRecord);
-        ISiblingCoverPolicy(address(POLICY)).checkUncle(ctx, finalRecord, node, memberIndex);
-        if (!LIFECYCLE.VERIFIER().verify(unclePublicInputs(slot, node, msg.sender), proof)) {
-            revert InvalidUncleProof(slot, node, memberIndex);
-        }
-        _uncleClaimed[key] = true;
-        paid = _payUncle(slot);
-        emit UncleRewarded(slot, node, memberIndex, paid);
+        if (msg.sender != address(POLICY) || msg.sender == address(0)) revert NotPolicy(msg.sender);
+        uint256 budget = policyRewardBudget();
+        uint256 spent = _policyRewardPaid[slot];
+        if (spent >= budget) revert PolicyRewardBudgetExhausted(slot, budget);
+        uint256 left = pool;
+        paid = amount < left ? amount : left;
+        if (paid > budget - spent) paid = budget - spent;
+        _policyRewardPaid[slot] = spent + paid;
+        pool = left - paid;
+        // Amounts stay far below 2^128: the token supply bounds them.
+        _provers[account].proving += uint128(paid);
+        emit PolicyRewardPaid(slot, account, paid);
     }
 
     /// @inheritdoc IProverRewards
@@ -328,54 +316,20 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         return (account.missStreak, account.pendingSlashes);
     }
 
-    /// @notice The hash of the public inputs an uncle proof of `node` in `slot`'s block by
-    /// committee member `member` must verify against (bound to the block and the claimant).
-    /// @param slot The block's slot.
-    /// @param node The heap node.
-    /// @param member The claimant's address.
-    /// @return `keccak256(abi.encode(UNCLE_PROOF_DOMAIN, chainid, lifecycle, blockCommitment,
-    /// node, member))`.
-    function unclePublicInputs(
-        uint256 slot,
-        uint256 node,
-        address member
-    ) public view returns (bytes32) {
-        return
-            keccak256(
-                abi.encode(
-                    UNCLE_PROOF_DOMAIN,
-                    block.chainid,
-                    address(LIFECYCLE),
-                    LIFECYCLE.blockCommitment(slot),
-                    node,
-                    member
-                )
-            );
-    }
-
-    /// @notice The most a block pays in uncle rewards, all claims together: the committee's share
-    /// of one block reward, `BLOCK_REWARD * PROVER_BPS / 10000`. Without it a root-only record
-    /// would open about 2 (2L - 1) uncle claims per block out of the pool (610 tokens at the
-    /// local parameters against a 100-token block reward).
+    /// @notice The most a block pays in policy rewards, all claims together: the committee's
+    /// share of one block reward, `BLOCK_REWARD * PROVER_BPS / 10000`. Without it a root-only
+    /// siblingCover record would open about 2 (2L - 1) uncle claims per block out of the pool
+    /// (610 tokens at the local parameters against a 100-token block reward).
     /// @return The budget per block.
-    function uncleBudget() public view returns (uint256) {
+    function policyRewardBudget() public view returns (uint256) {
         return (BLOCK_REWARD * PROVER_BPS) / RewardSplit.BPS;
     }
 
-    /// @notice Uncle rewards paid so far for `slot`'s block.
+    /// @notice Policy rewards paid so far for `slot`'s block.
     /// @param slot The block's slot.
     /// @return The amount.
-    function unclePaid(uint256 slot) external view returns (uint256) {
-        return _unclePaid[slot];
-    }
-
-    /// @notice Whether the uncle reward of (`slot`, `node`, `member`) was claimed.
-    /// @param slot The block's slot.
-    /// @param node The heap node.
-    /// @param member The committee index.
-    /// @return Whether it was claimed.
-    function uncleClaimed(uint256 slot, uint256 node, uint256 member) external view returns (bool) {
-        return _uncleClaimed[keccak256(abi.encode(slot, node, member))];
+    function policyRewardPaid(uint256 slot) external view returns (uint256) {
+        return _policyRewardPaid[slot];
     }
 
     /// @notice Fees deposited for `slot`'s block and not yet settled.
@@ -595,64 +549,6 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
                 );
             }
         }
-    }
-
-    /// @dev Checks an uncle claim's block (final, window open), committee and claimant; returns
-    /// the policy's view of the block.
-    function _uncleContext(
-        uint256 slot,
-        uint256 memberIndex,
-        address[] calldata committee
-    ) private view returns (IAssignmentPolicy.BlockContext memory ctx) {
-        IBlockLifecycle.BlockView memory view_ = LIFECYCLE.getBlock(slot);
-        if (view_.status != IBlockLifecycle.BlockStatus.Final) {
-            revert UncleBlockNotFinal(slot, view_.status);
-        }
-        (uint256 opensAt, uint256 closesAt) = LIFECYCLE.proofWindow(slot);
-        if (block.number < opensAt || block.number > closesAt) {
-            revert UncleOutsideWindow(slot, opensAt, closesAt);
-        }
-        uint256 epoch = LIFECYCLE.epochOfSlot(slot);
-        IBlockLifecycle.EpochContext memory context = LIFECYCLE.epochContext(epoch);
-        bytes32 given = keccak256(abi.encode(committee));
-        if (given != context.commitment) revert CommitteeMismatch(epoch, context.commitment, given);
-        if (memberIndex >= committee.length || committee[memberIndex] != msg.sender) {
-            revert NotCommitteeMember(memberIndex, msg.sender);
-        }
-        ctx = IAssignmentPolicy.BlockContext({
-            slot: slot,
-            seed: TreeAssignment.blockSeed(context.seed, slot),
-            committeeSize: context.size,
-            treeCount: context.treeCount,
-            leafCount: view_.leafCount,
-            proposer: view_.proposer
-        });
-    }
-
-    /// @dev Reverts unless `finalRecord` is the record that finalized `slot`'s block.
-    function _checkFinalRecord(uint256 slot, bytes calldata finalRecord) private view {
-        bytes32 expected = ISiblingCoverPolicy(address(POLICY)).finalRecordHash(
-            address(LIFECYCLE),
-            slot
-        );
-        bytes32 given = keccak256(finalRecord);
-        if (given != expected) revert FinalRecordMismatch(slot, expected, given);
-    }
-
-    /// @dev Moves `min(UNCLE_REWARD, pool, what is left of the block's uncle budget)` from the
-    /// pool to the caller's proving balance; reverts once the budget is spent.
-    function _payUncle(uint256 slot) private returns (uint256 paid) {
-        uint256 reward = ISiblingCoverPolicy(address(POLICY)).UNCLE_REWARD();
-        uint256 budget = uncleBudget();
-        uint256 spent = _unclePaid[slot];
-        if (spent >= budget) revert UncleBudgetExhausted(slot, budget);
-        uint256 left = pool;
-        paid = reward < left ? reward : left;
-        if (paid > budget - spent) paid = budget - spent;
-        _unclePaid[slot] = spent + paid;
-        pool = left - paid;
-        // Amounts stay far below 2^128: the token supply bounds them.
-        _provers[msg.sender].proving += uint128(paid);
     }
 
     /// @dev Records and credits the block's roots `roots[start .. end)` and books the block's

@@ -2,14 +2,15 @@
 pragma solidity 0.8.30;
 
 import {IAssignmentPolicy} from "../interfaces/IAssignmentPolicy.sol";
-import {ISiblingCoverPolicy} from "../interfaces/ISiblingCoverPolicy.sol";
+import {IProverRewards} from "../interfaces/IProverRewards.sol";
 
 /// @title MockAssignmentPolicy
 /// @notice Test-only, configurable stand-in for an assignment policy: a settable POLICY_ID, tree
-/// count and settlement credit, a log of every acceptRoot call, and the siblingCover hooks
-/// (final record hashes, a scripted uncle verdict and reward) so the lifecycle's and the rewards
-/// contract's policy mechanics can be tested without a real policy. Not for deployment.
-contract MockAssignmentPolicy is ISiblingCoverPolicy {
+/// count and settlement credit, a log of every acceptRoot call, the final records' hashes, and
+/// {payReward}, which asks a rewards contract to pay a policy reward as a policy's own reward
+/// rule would, so the lifecycle's and the rewards contract's policy mechanics can be tested
+/// without a real policy. Not for deployment.
+contract MockAssignmentPolicy is IAssignmentPolicy {
     /// @notice One acceptRoot call, as received.
     struct AcceptCall {
         address caller;
@@ -25,10 +26,6 @@ contract MockAssignmentPolicy is ISiblingCoverPolicy {
     uint256 public fixedTreeCount;
     /// @notice When nonzero, acceptRoot reverts for records of another length.
     uint256 public recordLength;
-    /// @notice Tokens per uncle claim.
-    uint256 public UNCLE_REWARD;
-    /// @notice Whether {checkUncle} accepts.
-    bool public uncleEligible = true;
 
     AcceptCall[] private _calls;
     BlockCredit private _credit;
@@ -63,10 +60,14 @@ contract MockAssignmentPolicy is ISiblingCoverPolicy {
         recordLength = length;
     }
 
-    /// @notice Sets the uncle reward and verdict.
-    function setUncle(uint256 reward, bool eligible) external {
-        UNCLE_REWARD = reward;
-        uncleEligible = eligible;
+    /// @notice Asks `rewards` to pay `account` `amount` for `slot`'s block (`payPolicyReward`).
+    function payReward(
+        IProverRewards rewards,
+        uint256 slot,
+        address account,
+        uint256 amount
+    ) external returns (uint256) {
+        return rewards.payPolicyReward(slot, account, amount);
     }
 
     /// @notice Scripts the credit {settleBlock} returns (for every block).
@@ -124,18 +125,8 @@ contract MockAssignmentPolicy is ISiblingCoverPolicy {
         credit.rejectedMember = new uint256[](records.length);
     }
 
-    /// @inheritdoc ISiblingCoverPolicy
+    /// @notice keccak256 of the first record accepted for `slot` by `lifecycle`.
     function finalRecordHash(address lifecycle, uint256 slot) external view returns (bytes32) {
         return _finalRecords[lifecycle][slot];
-    }
-
-    /// @inheritdoc ISiblingCoverPolicy
-    function checkUncle(
-        BlockContext calldata,
-        bytes calldata,
-        uint256 node,
-        uint256 member
-    ) external view {
-        if (!uncleEligible) revert UncleNotEligible(node, member);
     }
 }

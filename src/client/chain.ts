@@ -4,7 +4,14 @@
  * Clients act on what this module reads from the chain's public interface (events and views)
  * and nothing else.
  */
-import { Wallet, type Interface, type Log, type Provider, type TransactionRequest } from "ethers";
+import {
+  Wallet,
+  ZeroAddress,
+  type Interface,
+  type Log,
+  type Provider,
+  type TransactionRequest,
+} from "ethers";
 
 import type { EpochClock } from "../protocol/epoch.js";
 import type { SlotClock } from "../protocol/lifecycle.js";
@@ -16,6 +23,7 @@ import type {
   StakeTable,
   TestStakeToken,
 } from "../../typechain-types/index.js";
+import { ISiblingCoverPolicy__factory } from "../../typechain-types/index.js";
 
 /** The deployed system a client talks to. */
 export interface ProtocolContracts {
@@ -37,6 +45,8 @@ export interface ProtocolParams {
     lifecycle: string;
     rewards: string;
     slasher: string;
+    /** The lifecycle's assignment policy contract (zero: striped trees, no contract). */
+    policy: string;
   };
   epochClock: EpochClock;
   slotClock: SlotClock;
@@ -85,6 +95,7 @@ export async function readProtocolParams(c: ProtocolContracts): Promise<Protocol
       lifecycle: await lifecycle.getAddress(),
       rewards: await rewards.getAddress(),
       slasher: await c.slasher.getAddress(),
+      policy: await lifecycle.POLICY(),
     },
     epochClock,
     slotClock: await readSlotClock(lifecycle),
@@ -150,7 +161,14 @@ export type ChainEvent = { l1Block: number } & (
       submitting: bigint;
     }
   | { name: "PoolFunded"; funder: string; amount: bigint }
-  | { name: "UncleRewarded"; slot: bigint; node: bigint; member: bigint; amount: bigint }
+  | {
+      name: "UncleRewarded";
+      rewards: string;
+      slot: bigint;
+      node: bigint;
+      member: bigint;
+      amount: bigint;
+    }
 );
 
 export type ChainEventName = ChainEvent["name"];
@@ -194,6 +212,13 @@ export class EventFeed {
     this.interfaces.set(addresses.lifecycle.toLowerCase(), contracts.lifecycle.interface);
     this.interfaces.set(addresses.rewards.toLowerCase(), contracts.rewards.interface);
     this.interfaces.set(addresses.slasher.toLowerCase(), contracts.slasher.interface);
+    // A policy's own events (siblingCover's UncleRewarded); unknown topics decode to nothing.
+    if (addresses.policy !== ZeroAddress) {
+      this.interfaces.set(
+        addresses.policy.toLowerCase(),
+        ISiblingCoverPolicy__factory.createInterface(),
+      );
+    }
   }
 
   /** The events of L1 blocks `fromBlock..toBlock` (inclusive). */

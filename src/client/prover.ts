@@ -54,6 +54,8 @@ import {
   type AssignmentPolicyRules,
   type PolicyBlock,
 } from "../protocol/policies/types.js";
+import { ISiblingCoverPolicy__factory } from "../../typechain-types/index.js";
+import { unclePublicInputs } from "../protocol/policies/siblingCover.js";
 import type { ChainEvent } from "./chain.js";
 import { electionTicket } from "./ticket.js";
 import { OperatorClient, type OperatorAccount } from "./operator.js";
@@ -536,7 +538,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       if (work === null) continue;
       await this.prove(work, view, now);
       this.submitRoots(work, view, now, next);
-      await this.claimUncles(work, view, next);
+      this.claimUncles(work, view, next);
       await this.timeout(work, view, next);
     }
   }
@@ -958,26 +960,31 @@ export class ProverClient extends OperatorClient<ProverConfig> {
    * node I proved as its assigned prover or sibling whose output the final record credits to
    * someone else.
    */
-  private async claimUncles(work: BlockWork, view: BlockView, next: bigint): Promise<void> {
+  private claimUncles(work: BlockWork, view: BlockView, next: bigint): void {
     if (!this.rules.uncleRewards || view.status !== BlockStatus.Final) return;
     if (view.finalRecord === undefined || this.fault("withhold")) return;
     if (next > proofWindow(this.params.slotClock, work.slot).closesAt) return;
     const record = getBytes(view.finalRecord);
-    const rewards = this.contracts.rewards.connect(this.config.wallet);
+    const policy = ISiblingCoverPolicy__factory.connect(
+      this.params.addresses.policy,
+      this.config.wallet,
+    );
+    const rewards = this.params.addresses.rewards;
+    const domain = { chainId: this.params.chainId, lifecycle: this.params.addresses.lifecycle };
     for (const node of work.proven.keys()) {
       if (work.uncles.has(node)) continue;
       work.uncles.add(node);
       const mine = this.holdersOf(work, 0, node).find((h) => h.member === work.me);
       if (mine === undefined || record[node - 1] === mine.credit) continue;
-      // The contract's own view: the inputs bind the block commitment, node and member index.
+      // The inputs bind the chain, the lifecycle, the block commitment, the node and me.
       const proof = standInProof(
-        await this.contracts.rewards.unclePublicInputs(work.slot, node, this.address),
+        unclePublicInputs(domain, blockCommitment(view.header), node, this.address),
       );
       const { slot, me, committee } = work;
       const finalRecord = view.finalRecord;
       this.uncleClaims++;
-      this.outbox.submit(this.address, "rewards.claimUncle", () =>
-        rewards.claimUncle(slot, node, me, committee, finalRecord, proof),
+      this.outbox.submit(this.address, "policy.claimUncle", () =>
+        policy.claimUncle(rewards, slot, node, me, committee, finalRecord, proof),
       );
     }
   }

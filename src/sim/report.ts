@@ -87,7 +87,7 @@ export type ParamsReport = Record<string, string | number | boolean>;
 export interface SimReport {
   /** The run's policy (`--policy`). */
   policy?: string;
-  /** siblingCover's uncle rewards paid (UncleRewarded events): claims and wei. */
+  /** siblingCover's uncle rewards paid (the policy's UncleRewarded events): claims and wei. */
   uncleRewards?: { count: number; amount: string };
   /**
    * Chunks the clients computed that no paid record credited (see `redundantWork` in
