@@ -3126,6 +3126,11 @@ export const iProverRewardsAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "uint256", name: "memberIndex", type: "uint256" }],
+    name: "InvalidMemberIndex",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "uint256", name: "index", type: "uint256" },
       { internalType: "uint256", name: "sequence", type: "uint256" },
@@ -3181,14 +3186,6 @@ export const iProverRewardsAbi = [
       { internalType: "uint256", name: "got", type: "uint256" },
     ],
     name: "PolicyCreditLengthMismatch",
-    type: "error",
-  },
-  {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "uint256", name: "budget", type: "uint256" },
-    ],
-    name: "PolicyRewardBudgetExhausted",
     type: "error",
   },
   {
@@ -3314,6 +3311,7 @@ export const iProverRewardsAbi = [
     inputs: [
       { indexed: true, internalType: "uint256", name: "slot", type: "uint256" },
       { indexed: true, internalType: "address", name: "account", type: "address" },
+      { indexed: false, internalType: "uint256", name: "memberIndex", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
     ],
     name: "PolicyRewardPaid",
@@ -3377,6 +3375,7 @@ export const iProverRewardsAbi = [
     inputs: [
       { internalType: "uint256", name: "slot", type: "uint256" },
       { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "memberIndex", type: "uint256" },
       { internalType: "uint256", name: "amount", type: "uint256" },
     ],
     name: "payPolicyReward",
@@ -4138,6 +4137,11 @@ export const proverRewardsAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "uint256", name: "memberIndex", type: "uint256" }],
+    name: "InvalidMemberIndex",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "uint256", name: "length", type: "uint256" },
       { internalType: "uint256", name: "expected", type: "uint256" },
@@ -4201,14 +4205,6 @@ export const proverRewardsAbi = [
       { internalType: "uint256", name: "got", type: "uint256" },
     ],
     name: "PolicyCreditLengthMismatch",
-    type: "error",
-  },
-  {
-    inputs: [
-      { internalType: "uint256", name: "slot", type: "uint256" },
-      { internalType: "uint256", name: "budget", type: "uint256" },
-    ],
-    name: "PolicyRewardBudgetExhausted",
     type: "error",
   },
   { inputs: [], name: "ReentrancyGuardReentrantCall", type: "error" },
@@ -4340,6 +4336,7 @@ export const proverRewardsAbi = [
     inputs: [
       { indexed: true, internalType: "uint256", name: "slot", type: "uint256" },
       { indexed: true, internalType: "address", name: "account", type: "address" },
+      { indexed: false, internalType: "uint256", name: "memberIndex", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
     ],
     name: "PolicyRewardPaid",
@@ -4557,6 +4554,7 @@ export const proverRewardsAbi = [
     inputs: [
       { internalType: "uint256", name: "slot", type: "uint256" },
       { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "memberIndex", type: "uint256" },
       { internalType: "uint256", name: "amount", type: "uint256" },
     ],
     name: "payPolicyReward",
@@ -4567,6 +4565,13 @@ export const proverRewardsAbi = [
   {
     inputs: [],
     name: "pendingFees",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "slot", type: "uint256" }],
+    name: "policyActivity",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
     type: "function",

@@ -306,23 +306,29 @@ describe("Policies: uncle rewards (SiblingCoverPolicy.claimUncle, paid by payPol
     const striped = await networkHelpers.loadFixture(stripedFixture);
     const stranger = striped.members[0];
     await expect(
-      striped.rewards.connect(stranger.signer).payPolicyReward(1, stranger.address, UNIT),
+      striped.rewards.connect(stranger.signer).payPolicyReward(1, stranger.address, 0, UNIT),
     )
       .to.be.revertedWithCustomError(striped.rewards, "NotPolicy")
       .withArgs(stranger.address);
     const fx = await networkHelpers.loadFixture(vrfPathMockFixture);
     const member = fx.members[1];
-    await expect(fx.rewards.connect(member.signer).payPolicyReward(1, member.address, UNIT))
+    await expect(fx.rewards.connect(member.signer).payPolicyReward(1, member.address, 1, UNIT))
       .to.be.revertedWithCustomError(fx.rewards, "NotPolicy")
       .withArgs(member.address);
-    // The policy itself is paid for, from the pool, into the proving balance.
+    // The policy itself is paid for, from the pool, into the proving balance, and the claim marks
+    // its member active in the block.
+    const rewards = await fx.rewards.getAddress();
+    await expect(fx.mock.payReward(rewards, 1, member.address, 256, UNIT))
+      .to.be.revertedWithCustomError(fx.rewards, "InvalidMemberIndex")
+      .withArgs(256n);
     const pool = await fx.rewards.pool();
-    await expect(fx.mock.payReward(await fx.rewards.getAddress(), 1, member.address, 7n * UNIT))
+    await expect(fx.mock.payReward(rewards, 1, member.address, 1, 7n * UNIT))
       .to.emit(fx.rewards, "PolicyRewardPaid")
-      .withArgs(1n, member.address, 7n * UNIT);
+      .withArgs(1n, member.address, 1n, 7n * UNIT);
     expect(await fx.rewards.pool()).to.equal(pool - 7n * UNIT);
     expect((await fx.rewards.claimable(member.address)).proving).to.equal(7n * UNIT);
     expect(await fx.rewards.policyRewardPaid(1)).to.equal(7n * UNIT);
+    expect(await fx.rewards.policyActivity(1)).to.equal(2n);
     await expectRewardsConserved(fx, rewardAccounts(fx));
     await expect(fx.rewards.claim(member.address)).to.emit(fx.rewards, "Claimed");
     await expectRewardsConserved(fx, rewardAccounts(fx));
@@ -382,7 +388,8 @@ describe("Policies: uncle rewards (SiblingCoverPolicy.claimUncle, paid by payPol
       .withArgs(rewards, slot, BigInt(node), BigInt(uncle), 10n * UNIT);
     await expect(claim)
       .to.emit(fx.rewards, "PolicyRewardPaid")
-      .withArgs(slot, claimant.address, 10n * UNIT);
+      .withArgs(slot, claimant.address, BigInt(uncle), 10n * UNIT);
+    expect(await fx.rewards.policyActivity(slot)).to.equal(1n << BigInt(uncle));
     expect(await fx.rewards.pool()).to.equal(pool - 10n * UNIT);
     expect((await fx.rewards.claimable(claimant.address)).proving).to.equal(10n * UNIT);
     expect(await fx.policy.uncleClaimed(rewards, slot, node, uncle)).to.equal(true);
@@ -681,7 +688,7 @@ describe("Policies: uncle rewards come out of a bounded per-block budget", funct
     return { ...fx, policy };
   }
 
-  it("the second claim gets what is left of the budget, a third is PolicyRewardBudgetExhausted", async function () {
+  it("the second claim gets what is left of the budget, a third pays nothing but counts its member active", async function () {
     const fx = await networkHelpers.loadFixture(bigUncleFixture);
     const budget = await fx.rewards.policyRewardBudget();
     expect(budget).to.equal(700n * UNIT);
@@ -721,11 +728,17 @@ describe("Policies: uncle rewards come out of a bounded per-block budget", funct
       .to.emit(fx.policy, "UncleRewarded")
       .withArgs(await fx.rewards.getAddress(), slot, nodes[1], assigned[nodes[1]], 200n * UNIT);
     const poolBefore = await fx.rewards.pool();
+    const third = fx.members[assigned[nodes[2]]].address;
+    const balance = (await fx.rewards.claimable(third)).proving;
     await expect(claim(nodes[2]))
-      .to.be.revertedWithCustomError(fx.rewards, "PolicyRewardBudgetExhausted")
-      .withArgs(slot, budget);
+      .to.emit(fx.policy, "UncleRewarded")
+      .withArgs(await fx.rewards.getAddress(), slot, nodes[2], assigned[nodes[2]], 0n);
     expect(await fx.rewards.pool()).to.equal(poolBefore);
+    expect((await fx.rewards.claimable(third)).proving).to.equal(balance);
     expect(await fx.rewards.policyRewardPaid(slot)).to.equal(budget);
+    expect(((await fx.rewards.policyActivity(slot)) >> BigInt(assigned[nodes[2]])) & 1n).to.equal(
+      1n,
+    );
     await expectRewardsConserved(fx, rewardAccounts(fx));
   });
 });

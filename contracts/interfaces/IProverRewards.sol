@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IBlockLifecycle} from "./IBlockLifecycle.sol";
-
 /// @title IProverRewards
 /// @notice The reward pool, per-epoch settlement, pull-based claims and inactivity slashing of the
 /// prover network.
@@ -93,8 +91,8 @@ interface IProverRewards {
     error PolicyCreditLengthMismatch(uint256 slot, uint256 expected, uint256 got);
     /// @notice Only the lifecycle's assignment policy pays policy rewards; `caller` is not it.
     error NotPolicy(address caller);
-    /// @notice `slot`'s policy rewards already took the block's budget ({policyRewardBudget}).
-    error PolicyRewardBudgetExhausted(uint256 slot, uint256 budget);
+    /// @notice A committee index is below 256; `memberIndex` is not.
+    error InvalidMemberIndex(uint256 memberIndex);
 
     /// @notice `amount` tokens were added to the pool by `funder`.
     event PoolFunded(address indexed funder, uint256 amount);
@@ -134,7 +132,12 @@ interface IProverRewards {
     );
     /// @notice The assignment policy paid `account` `amount` from the pool for `slot`'s block
     /// (siblingCover's uncle rewards; the policy emits the claim's details).
-    event PolicyRewardPaid(uint256 indexed slot, address indexed account, uint256 amount);
+    event PolicyRewardPaid(
+        uint256 indexed slot,
+        address indexed account,
+        uint256 memberIndex,
+        uint256 amount
+    );
     /// @notice Pending inactivity slashes were executed.
     event InactivitySlashed(address indexed operator, uint256 count, uint256 slashed);
 
@@ -177,15 +180,18 @@ interface IProverRewards {
     /// @notice Pays `account` up to `amount` from the pool into its proving balance, for `slot`'s
     /// block: what a policy's own reward rule decided (siblingCover's uncle rewards, claimed on
     /// the policy). Only the lifecycle's POLICY may call (`NotPolicy`); the core pays
-    /// `min(amount, pool, what is left of the block's budget)` and reverts once the budget is
-    /// spent (`PolicyRewardBudgetExhausted`). The policy checks everything else.
+    /// `min(amount, pool, what is left of the block's budget)`, which is zero once the budget is
+    /// spent. Either way the claim is evidence of work: committee member `memberIndex` counts as
+    /// active in the block for the inactivity rule. The policy checks everything else.
     /// @param slot The block's slot.
     /// @param account The account paid.
+    /// @param memberIndex The account's committee index in the block's epoch (below 256).
     /// @param amount The amount the policy's rule asks for.
     /// @return paid The amount paid.
     function payPolicyReward(
         uint256 slot,
         address account,
+        uint256 memberIndex,
         uint256 amount
     ) external returns (uint256 paid);
 

@@ -66,9 +66,11 @@ interface ISiblingCoverPolicy is IAssignmentPolicy {
     ) external view;
 
     /// @notice Seeds 003/004's uncle reward: `rewards` pays the caller up to UNCLE_REWARD from its
-    /// pool (inside the block's policy-reward budget) for its valid proof of `node` that `slot`'s
-    /// final record left out. The caller must be committee member `memberIndex`, the node's
-    /// assigned prover or its sibling, and credited elsewhere than at `node` by the final record.
+    /// pool (inside the block's policy-reward budget: zero once it is spent) for its valid proof
+    /// of `node` that `slot`'s final record left out, and counts the caller as active in the
+    /// block (its proof is work a racing record may have left out). The caller must be committee
+    /// member `memberIndex`, the node's assigned prover or its sibling, and credited elsewhere
+    /// than at `node` by the final record.
     /// Only inside the block's proof window, after it is final; once per (rewards, slot, node,
     /// member). `rewards` must pay a lifecycle whose POLICY is this contract.
     /// @param rewards The rewards contract of the lifecycle.

@@ -92,7 +92,7 @@ contract SiblingCoverPolicy is ISiblingCoverPolicy, ReentrancyGuardTransient {
         if (!lifecycle.VERIFIER().verify(inputs, proof)) {
             revert InvalidUncleProof(slot, node, memberIndex);
         }
-        paid = rewards.payPolicyReward(slot, msg.sender, UNCLE_REWARD);
+        paid = rewards.payPolicyReward(slot, msg.sender, memberIndex, UNCLE_REWARD);
         emit UncleRewarded(address(rewards), slot, node, memberIndex, paid);
     }
 

@@ -136,6 +136,8 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     mapping(address account => ProverAccount) private _provers;
     mapping(address account => Payouts) private _payouts;
     mapping(uint256 slot => uint256) private _policyRewardPaid;
+    /// @dev Per slot, the committee members a policy reward showed at work (bit = index).
+    mapping(uint256 slot => uint256) private _policyActivity;
     /// @dev Slots with fees deposited: the fee sweep reads one word per 256 slots and touches
     /// only the slots set, not every slot of the epoch.
     BitMaps.BitMap private _feeSlots;
@@ -265,20 +267,24 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     function payPolicyReward(
         uint256 slot,
         address account,
+        uint256 memberIndex,
         uint256 amount
     ) external nonReentrant returns (uint256 paid) {
         if (msg.sender != address(POLICY) || msg.sender == address(0)) revert NotPolicy(msg.sender);
+        if (memberIndex >= 256) revert InvalidMemberIndex(memberIndex);
+        _policyActivity[slot] |= uint256(1) << memberIndex;
         uint256 budget = policyRewardBudget();
         uint256 spent = _policyRewardPaid[slot];
-        if (spent >= budget) revert PolicyRewardBudgetExhausted(slot, budget);
-        uint256 left = pool;
-        paid = amount < left ? amount : left;
-        if (paid > budget - spent) paid = budget - spent;
-        _policyRewardPaid[slot] = spent + paid;
-        pool = left - paid;
-        // Amounts stay far below 2^128: the token supply bounds them.
-        _provers[account].proving += uint128(paid);
-        emit PolicyRewardPaid(slot, account, paid);
+        if (spent < budget) {
+            uint256 left = pool;
+            paid = amount < left ? amount : left;
+            if (paid > budget - spent) paid = budget - spent;
+            _policyRewardPaid[slot] = spent + paid;
+            pool = left - paid;
+            // Amounts stay far below 2^128: the token supply bounds them.
+            _provers[account].proving += uint128(paid);
+        }
+        emit PolicyRewardPaid(slot, account, memberIndex, paid);
     }
 
     /// @inheritdoc IProverRewards
@@ -323,6 +329,14 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     /// @return The budget per block.
     function policyRewardBudget() public view returns (uint256) {
         return (BLOCK_REWARD * PROVER_BPS) / RewardSplit.BPS;
+    }
+
+    /// @notice The committee members (bit = index) a policy reward for `slot`'s block showed at
+    /// work; settlement counts them as active in the block.
+    /// @param slot The block's slot.
+    /// @return The bitmap.
+    function policyActivity(uint256 slot) external view returns (uint256) {
+        return _policyActivity[slot];
     }
 
     /// @notice Policy rewards paid so far for `slot`'s block.
@@ -535,8 +549,10 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         tally.toPool += credit.toPool;
         tally.burned += credit.burned;
         if (credit.credited != 0) {
-            tally.credited[tally.blocksPaid - 1] = credit.credited;
-            tally.assigned[tally.blocksPaid - 1] = credit.credited | credit.assigned;
+            // A verified policy-reward claim (an uncle proof) is work too: its member is active.
+            uint256 active = credit.credited | _policyActivity[slot];
+            tally.credited[tally.blocksPaid - 1] = active;
+            tally.assigned[tally.blocksPaid - 1] = active | credit.assigned;
         }
         tally.rootsCredited += credit.validRoots;
         for (uint256 j = 0; j < n; ++j) {
@@ -564,10 +580,10 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         uint256 nodeShare
     ) private returns (uint256 proven) {
         // acc: the members the valid records credit, those they show were expected, the trees
-        // a valid record already paid, and which roots are valid (bit i - start). Each tree's share is paid once: to its root
-        // prover's own record if that is valid (the root prover chose whose outputs its root
-        // used, so whoever filed first cannot bend its credits), else to the tree's first valid
-        // record. Every other valid record is activity for everyone it credits, not pay.
+        // a valid record already paid, and which roots are valid (bit i - start). Each tree's
+        // share is paid once: to its root prover's own record if that is valid (the root prover
+        // chose whose outputs its root used, so whoever filed first cannot bend its credits),
+        // else to the tree's first valid record. Every other valid record is activity for everyone it credits, not pay.
         uint256[4] memory acc;
         // why: gas. The root-prover-first order matters only when a tree has two roots; the
         // common block (one root per tree) takes one pass, saving about 6k per block.

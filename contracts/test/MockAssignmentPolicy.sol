@@ -65,9 +65,10 @@ contract MockAssignmentPolicy is IAssignmentPolicy {
         IProverRewards rewards,
         uint256 slot,
         address account,
+        uint256 memberIndex,
         uint256 amount
     ) external returns (uint256) {
-        return rewards.payPolicyReward(slot, account, amount);
+        return rewards.payPolicyReward(slot, account, memberIndex, amount);
     }
 
     /// @notice Scripts the credit {settleBlock} returns (for every block).

@@ -63,7 +63,12 @@ import type { BlockData, ChunkMessage, Message, VoteMessage } from "./messages.j
 import { readEpochSettlement } from "./settlement.js";
 
 /** How a Byzantine prover deviates; otherwise it follows the protocol. */
-export type ByzantineFault = "wrongOutput" | "doubleSign" | "withhold" | "silentLeader";
+export type ByzantineFault =
+  | "wrongOutput"
+  | "doubleSign"
+  | "withhold"
+  | "silentLeader"
+  | "raceRoots";
 
 /**
  * - `honest`: follows the protocol.
@@ -73,7 +78,11 @@ export type ByzantineFault = "wrongOutput" | "doubleSign" | "withhold" | "silent
  *   the proof window.
  * - `byzantine`: `wrongOutput` signs a wrong output for every chunk it sends; `doubleSign` signs
  *   and sends a second, different output for every chunk; `withhold` never sends its outputs or
- *   root proofs; `silentLeader` never posts a timeout certificate it leads.
+ *   root proofs; `silentLeader` never posts a timeout certificate it leads; `raceRoots` files
+ *   every tree's first root the moment a block is published (stand-in proofs cost no work),
+ *   with a record that credits no one it can leave out: its victim (the next committee index)
+ *   is replaced by a cover wherever the policy allows one, and nodes nobody else holds are left
+ *   NONE. It proves honestly otherwise. The root provers then file their own roots.
  */
 export type ProverBehavior =
   | { kind: "honest" }
@@ -167,6 +176,8 @@ interface BlockWork {
   /** When my root output was done. */
   rootDoneAt?: bigint;
   submitted: Set<number>;
+  /** Whether the `raceRoots` fault filed this block's roots already. */
+  raced?: boolean;
   /** Nodes whose uncle reward I claimed (or decided not to). */
   uncles: Set<number>;
   /** The last round I voted in (-1: none) and the votes I collected as a leader, by round. */
@@ -254,6 +265,8 @@ export class ProverClient extends OperatorClient<ProverConfig> {
   private readonly slashedOut = new Set<string>();
   /** The latest L1 block the client has seen. */
   private now = 0n;
+  /** The rewards contract's per-block policy-reward budget, read once. */
+  private policyRewardBudget?: bigint;
 
   /** Whether the client is down at L1 block `l1Block`. */
   offlineAt(l1Block: bigint): boolean {
@@ -536,9 +549,10 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       if (view.status !== BlockStatus.Proposed && view.status !== BlockStatus.Final) continue;
       const work = this.workFor(view.slot);
       if (work === null) continue;
+      if (this.fault("raceRoots")) this.raceRoots(work, view);
       await this.prove(work, view, now);
       this.submitRoots(work, view, now, next);
-      this.claimUncles(work, view, next);
+      await this.claimUncles(work, view, next);
       await this.timeout(work, view, next);
     }
   }
@@ -927,6 +941,48 @@ export class ProverClient extends OperatorClient<ProverConfig> {
   }
 
   /**
+   * The `raceRoots` fault: files the first root of every tree of a published, unproven block at
+   * once, with a record that leaves out my victim (see {@link ProverBehavior}). Trees whose root
+   * holder is the victim keep it at the root (the lifecycle checks the root), and trees whose
+   * record the policy's root check refuses are skipped.
+   */
+  private raceRoots(work: BlockWork, view: BlockView): void {
+    if (work.raced || view.publishedAt === 0n || view.status !== BlockStatus.Proposed) return;
+    work.raced = true;
+    const victim = (work.me + 1) % work.m;
+    const commitment = blockCommitment(view.header);
+    const domain = { chainId: this.params.chainId, lifecycle: this.params.addresses.lifecycle };
+    const lifecycle = this.contracts.lifecycle.connect(this.config.wallet);
+    const stride = 2 * work.leafCount - 1;
+    for (let t = 0; t < work.c; t++) {
+      if (view.provenTrees.has(t)) continue;
+      const credits = new Map<number, number[]>();
+      for (let node = 1; node <= stride; node++) {
+        const holders = this.holdersOf(work, t, node);
+        const others = holders.filter((h) => h.member !== victim);
+        const chosen = node === 1 ? holders : others;
+        if (chosen.length > 0) {
+          credits.set(
+            node,
+            chosen.slice(0, this.primaries).map((h) => h.credit),
+          );
+        }
+      }
+      const record = this.rules.encodeRecord(work.block, t, credits);
+      try {
+        this.rules.checkRoot(work.block, t, record);
+      } catch (error) {
+        if (error instanceof PolicyError) continue;
+        throw error;
+      }
+      const proof = standInProof(rootPublicInputs(domain, commitment, t, record, this.address));
+      this.outbox.submit(this.address, "proof.submitRoot.race", () =>
+        lifecycle.submitRootProof(work.slot, t, record, proof),
+      );
+    }
+  }
+
+  /**
    * Every valid root counts: when someone else's root of a tree whose root I hold first landed
    * with a record other than mine (a sequencer or a racing member crediting others), I file my
    * own, once (`submitAdditionalRoot`; settlement pays the tree by the root prover's record).
@@ -960,7 +1016,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
    * node I proved as its assigned prover or sibling whose output the final record credits to
    * someone else.
    */
-  private claimUncles(work: BlockWork, view: BlockView, next: bigint): void {
+  private async claimUncles(work: BlockWork, view: BlockView, next: bigint): Promise<void> {
     if (!this.rules.uncleRewards || view.status !== BlockStatus.Final) return;
     if (view.finalRecord === undefined || this.fault("withhold")) return;
     if (next > proofWindow(this.params.slotClock, work.slot).closesAt) return;
@@ -971,11 +1027,28 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     );
     const rewards = this.params.addresses.rewards;
     const domain = { chainId: this.params.chainId, lifecycle: this.params.addresses.lifecycle };
+    const claims: number[] = [];
+    let myCredit: number | undefined;
     for (const node of work.proven.keys()) {
       if (work.uncles.has(node)) continue;
       work.uncles.add(node);
       const mine = this.holdersOf(work, 0, node).find((h) => h.member === work.me);
       if (mine === undefined || record[node - 1] === mine.credit) continue;
+      myCredit = mine.credit;
+      claims.push(node);
+    }
+    if (claims.length === 0) return;
+    // Past the block's budget a claim pays nothing but still shows my work: send one then, and
+    // only if no accepted record credits me (else the records already count me as active).
+    this.policyRewardBudget ??= await this.contracts.rewards.policyRewardBudget();
+    const paid = await this.contracts.rewards.policyRewardPaid(work.slot);
+    if (paid >= this.policyRewardBudget) {
+      const credited = [...view.roots.values()]
+        .flat()
+        .some((r) => myCredit !== undefined && getBytes(r.record).includes(myCredit));
+      claims.splice(credited ? 0 : 1);
+    }
+    for (const node of claims) {
       // The inputs bind the chain, the lifecycle, the block commitment, the node and me.
       const proof = standInProof(
         unclePublicInputs(domain, blockCommitment(view.header), node, this.address),

@@ -23,12 +23,16 @@ export const POLICIES = [
 ] as const;
 export type Policy = (typeof POLICIES)[number];
 
-export const BYZANTINE_FAULTS: readonly ByzantineFault[] = [
+/** The faults `--byzantine-fault mixed` deals out in turn. */
+export const MIXED_FAULTS: readonly ByzantineFault[] = [
   "wrongOutput",
   "doubleSign",
   "withhold",
   "silentLeader",
 ];
+
+/** Every fault `--byzantine-fault` takes: the mixed ones and `raceRoots` (docs/simulation.md). */
+export const BYZANTINE_FAULTS: readonly ByzantineFault[] = [...MIXED_FAULTS, "raceRoots"];
 
 export interface SimOptions {
   /** Prover operators N (the sequencer is extra). */

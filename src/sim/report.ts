@@ -12,7 +12,8 @@ export type BehaviorClass =
   | "byzantine:wrongOutput"
   | "byzantine:doubleSign"
   | "byzantine:withhold"
-  | "byzantine:silentLeader";
+  | "byzantine:silentLeader"
+  | "byzantine:raceRoots";
 
 /** The behaviour classes in display order. */
 export const BEHAVIOR_CLASSES: readonly BehaviorClass[] = [
@@ -23,6 +24,7 @@ export const BEHAVIOR_CLASSES: readonly BehaviorClass[] = [
   "byzantine:doubleSign",
   "byzantine:withhold",
   "byzantine:silentLeader",
+  "byzantine:raceRoots",
 ];
 
 /** What became of one L2 block. */

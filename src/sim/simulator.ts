@@ -43,6 +43,7 @@ import { InvalidWorkSlasher__factory } from "../../typechain-types/index.js";
 import { SimNetwork } from "./network.js";
 import {
   BYZANTINE_FAULTS,
+  MIXED_FAULTS,
   POLICY_SETTINGS,
   effectiveK,
   optionsReport,
@@ -147,7 +148,7 @@ export function assignBehaviors(options: SimOptions, prng: Prng): BehaviorClass[
     if (k < byzantine) {
       const fault =
         options.byzantineFault === "mixed"
-          ? BYZANTINE_FAULTS[k % BYZANTINE_FAULTS.length]
+          ? MIXED_FAULTS[k % MIXED_FAULTS.length]
           : options.byzantineFault;
       classes[prover] = `byzantine:${fault}`;
     } else if (k < byzantine + offline) classes[prover] = "offline";
