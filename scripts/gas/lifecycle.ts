@@ -371,9 +371,14 @@ export async function measureLifecycle(
     return net.lifecycle.connect(proposer.wallet).publishData(slot);
   };
 
-  /** Tree `tree`'s root proof of `slot` with the honest record, submitted by the admin. */
-  const submitRoot = async (net: Net, epoch: bigint, slot: bigint, tree: number, at: bigint) => {
-    await advanceTo(at);
+  /** Tree `tree`'s honest record of `slot` and a stand-in root proof of it for `submitter`. */
+  const honestRoot = async (
+    net: Net,
+    epoch: bigint,
+    slot: bigint,
+    tree: number,
+    submitter: (record: Uint8Array) => string,
+  ) => {
     const [ctx, b] = await Promise.all([
       net.election.blockContext(epoch, slot),
       net.lifecycle.getBlock(slot),
@@ -387,7 +392,14 @@ export async function measureLifecycle(
     const record = participationRecord(shape, tree);
     const domain = { chainId, lifecycle: await net.lifecycle.getAddress() };
     const header = blockHeaderOf(slot, b);
-    const { proof } = standInRootProof(domain, header, tree, record, admin.address);
+    const { proof } = standInRootProof(domain, header, tree, record, submitter(record));
+    return { record, proof };
+  };
+
+  /** Tree `tree`'s root proof of `slot` with the honest record, submitted by the admin. */
+  const submitRoot = async (net: Net, epoch: bigint, slot: bigint, tree: number, at: bigint) => {
+    await advanceTo(at);
+    const { record, proof } = await honestRoot(net, epoch, slot, tree, () => admin.address);
     return net.lifecycle.submitRootProof(slot, tree, record, proof);
   };
 
@@ -401,23 +413,10 @@ export async function measureLifecycle(
     at: bigint,
   ) => {
     await advanceTo(at);
-    const [ctx, b] = await Promise.all([
-      net.election.blockContext(epoch, slot),
-      net.lifecycle.getBlock(slot),
-    ]);
-    const shape = {
-      m: Number(ctx.size),
-      c: Number(ctx.treeCount),
-      leafCount: Number(b.leafCount),
-      seed: ctx.seed,
-    };
-    const record = participationRecord(shape, tree);
-    const owner = member(committee, record[0]);
-    const domain = { chainId, lifecycle: await net.lifecycle.getAddress() };
-    const header = blockHeaderOf(slot, b);
-    const { proof } = standInRootProof(domain, header, tree, record, owner.address);
+    const owner = (record: Uint8Array) => member(committee, record[0]).address;
+    const { record, proof } = await honestRoot(net, epoch, slot, tree, owner);
     return net.lifecycle
-      .connect(owner.wallet)
+      .connect(member(committee, record[0]).wallet)
       .submitAdditionalRoot(slot, tree, record, proof, committee);
   };
 
