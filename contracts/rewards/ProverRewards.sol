@@ -209,8 +209,6 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         address[] calldata committee,
         RootEntry[] calldata roots
     ) external nonReentrant {
-        // The policy path is a function of its own; the striped one below is unchanged.
-        if (address(POLICY) != address(0)) return _settlePolicyEpoch(epoch, committee, roots);
         if (epoch != nextEpoch) revert EpochNotNext(epoch, nextEpoch);
         uint256 opensAt = settleableAt(epoch);
         if (block.number < opensAt) revert EpochNotClosed(epoch, opensAt);
@@ -225,7 +223,12 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
             // are dead once it is settled; rewinding the free memory pointer keeps memory, whose
             // cost grows quadratically, at one block's worth instead of the whole epoch's.
             uint256 freeMemory = _freeMemoryPointer();
-            start = _settleBlock(tally, committee, roots, start);
+            // One dispatch per block: striped trees are settled here (their record check shares
+            // the level permutations across the block's c records), every other policy by its
+            // contract's settleBlock. The block's payment, digest, fees and credit are common.
+            start = address(POLICY) == address(0)
+                ? _settleBlock(tally, committee, roots, start)
+                : _settlePolicyBlock(tally, committee, roots, start);
             _rewindFreeMemoryPointer(freeMemory);
         }
         _checkDigest(epoch, tally.entries);
@@ -416,34 +419,6 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         if (start != 0 && slot <= roots[start - 1].slot) revert RootsOutOfOrder(start);
         end = start + 1;
         while (end < roots.length && roots[end].slot == slot) ++end;
-    }
-
-    /// @dev {settleEpoch} under the policy: the same checks, then every block through
-    /// {_settlePolicyBlock} (rewinding the free memory pointer after each, as the striped loop
-    /// does), the same digest check, fee sweep, committee credit and close.
-    function _settlePolicyEpoch(
-        uint256 epoch,
-        address[] calldata committee,
-        RootEntry[] calldata roots
-    ) private {
-        if (epoch != nextEpoch) revert EpochNotNext(epoch, nextEpoch);
-        uint256 opensAt = settleableAt(epoch);
-        if (block.number < opensAt) revert EpochNotClosed(epoch, opensAt);
-        IBlockLifecycle.EpochContext memory context = LIFECYCLE.epochContext(epoch);
-        bytes32 given = committee.length == 0 ? bytes32(0) : keccak256(abi.encode(committee));
-        if (given != context.commitment) revert CommitteeMismatch(epoch, context.commitment, given);
-        if (context.size == 0 && roots.length != 0) revert RootsWithoutCommittee(epoch);
-        Tally memory tally = _newTally(epoch, context, roots.length);
-        uint256 start = 0;
-        while (start < roots.length) {
-            uint256 freeMemory = _freeMemoryPointer();
-            start = _settlePolicyBlock(tally, committee, roots, start);
-            _rewindFreeMemoryPointer(freeMemory);
-        }
-        _checkDigest(epoch, tally.entries);
-        _sweepFees(tally);
-        if (tally.blocksPaid != 0) _creditCommittee(tally, committee);
-        _close(tally);
     }
 
     /// @dev Settles the block of `roots[start]` under the policy: pays the block as for striped
