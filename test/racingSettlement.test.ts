@@ -10,8 +10,9 @@
  * - tokens are conserved (the rewards contract holds pool + pending fees + every claimable);
  * - with k = 1, the harshest inactivity rule, no member owes a slash and every streak is zero:
  *   the racer cannot make an honest prover look inactive;
- * - every member is paid exactly what the TypeScript model pays for the accepted records in L1
- *   order (`settleEpochModel` for striped trees, each policy's `settleBlock` otherwise);
+ * - every member is paid, and every streak and the pool end, exactly as the TypeScript model
+ *   (`settleEpochModel`, through the policy's rules on a policy deployment) says for the
+ *   accepted records;
  * - every member the honest control pays is paid something: a racer cannot take a member's
  *   whole credit away.
  *
@@ -19,7 +20,7 @@
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
-import { getBytes, hexlify } from "ethers";
+import { hexlify } from "ethers";
 import fc from "fast-check";
 import { network } from "hardhat";
 
@@ -230,8 +231,8 @@ async function run(
   }
   const call = await readEpochSettlement(fx.lifecycle, fx.election, fx.epoch);
   const pool = await fx.rewards.pool();
-  const receipt = await (await settle(fx, ethers)).wait();
-  await expectModelPaid(fx, rules, blocks, call.roots, pool, receipt!.blockNumber);
+  await (await settle(fx, ethers)).wait();
+  await expectModelPaid(fx, rules, blocks, call.roots, pool);
   const proving: bigint[] = [];
   const streaks: bigint[] = [];
   const pending: bigint[] = [];
@@ -244,54 +245,56 @@ async function run(
   return { raced, additional, proving, streaks, pending };
 }
 
-/** Every member's proving balance equals the TypeScript model's pay for the accepted records. */
+/**
+ * Every member's proving balance and inactivity equal the TypeScript model's
+ * (`settleEpochModel`, with the policy's rules for a policy deployment) for the accepted
+ * records.
+ */
 async function expectModelPaid(
   fx: RewardsFixture,
   rules: AssignmentPolicyRules,
   blocks: readonly PolicyBlock[],
   roots: Awaited<ReturnType<typeof readEpochSettlement>>["roots"],
   pool: bigint,
-  settledIn: number,
 ) {
-  const expected = new Map<string, bigint>();
-  const add = (who: string, v: bigint) =>
-    expected.set(who.toLowerCase(), (expected.get(who.toLowerCase()) ?? 0n) + v);
-  if (rules.name === "striped") {
-    const ctx = await fx.lifecycle.epochContext(fx.epoch);
-    const slotsPerEpoch = (await fx.lifecycle.EPOCH_LENGTH()) / (await fx.lifecycle.SLOT_LENGTH());
-    const model = settleEpochModel({
-      params: fx.rewardParams,
-      epochSeed: ctx.seed,
-      committee: [...fx.committee],
-      treeCount: Number(ctx.treeCount),
-      firstSlot: fx.epoch * slotsPerEpoch,
-      slotsPerEpoch,
-      roots,
-      pool,
-      fees: new Map(),
-      inactivity: new Map(),
-    });
-    for (const [who, c] of model.credits) add(who, c.proving);
-  } else {
-    const settled = await fx.rewards.queryFilter(
-      fx.rewards.filters.BlockSettled(),
-      settledIn,
-      settledIn,
-    );
-    for (const block of blocks) {
-      const event = settled.find((e) => e.args.slot === block.slot)!;
-      // Records in L1 order: the settlement call's order within a block is its sequence order.
-      const records = roots.filter((r) => r.slot === block.slot).map((r) => getBytes(r.record));
-      const credit = rules.settleBlock(block, records, event.args.payout.provers);
-      credit.amounts.forEach((amount, i) => add(block.committee[i], amount));
-    }
-  }
+  const ctx = await fx.lifecycle.epochContext(fx.epoch);
+  const slotsPerEpoch = (await fx.lifecycle.EPOCH_LENGTH()) / (await fx.lifecycle.SLOT_LENGTH());
+  const activity = new Map<bigint, bigint>();
+  for (const b of blocks) activity.set(b.slot, await fx.rewards.policyActivity(b.slot));
+  const model = settleEpochModel({
+    params: fx.rewardParams,
+    epochSeed: ctx.seed,
+    committee: [...fx.committee],
+    treeCount: Number(ctx.treeCount),
+    firstSlot: fx.epoch * slotsPerEpoch,
+    slotsPerEpoch,
+    roots,
+    pool,
+    fees: new Map(),
+    inactivity: new Map(),
+    ...(rules.name === "striped"
+      ? {}
+      : {
+          policy: {
+            rules,
+            leafCount: (slot: bigint) => blocks.find((b) => b.slot === slot)!.leafCount,
+            activity,
+          },
+        }),
+  });
   for (const member of fx.members) {
     const got = (await fx.rewards.claimable(member.address)).proving;
     expect(got, `member ${member.address}`).to.equal(
-      expected.get(member.address.toLowerCase()) ?? 0n,
+      model.credits.get(member.address)?.proving ?? 0n,
     );
+    const [streak, owed] = await fx.rewards.inactivityOf(member.address);
+    const expected = model.inactivity.get(member.address)!;
+    expect([streak, owed], `inactivity of ${member.address}`).to.deep.equal([
+      expected.missStreak,
+      expected.pendingSlashes,
+    ]);
   }
+  expect(await fx.rewards.pool()).to.equal(model.poolAfter);
 }
 
 describe("Racing submitters: conservation, no inactivity slash and model pay under every policy", function () {

@@ -9,6 +9,7 @@ import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
 
 import { blockSeed, expectedProvers } from "./assignment.js";
 import { checkParticipation, proofWindow, type SlotClock } from "./lifecycle.js";
+import type { AssignmentPolicyRules, PolicyBlock } from "./policies/types.js";
 
 const abi = AbiCoder.defaultAbiCoder();
 
@@ -156,6 +157,18 @@ export interface EpochSettlementInput {
   fees: ReadonlyMap<bigint, bigint>;
   /** Members' inactivity before the epoch (absent = zero). */
   inactivity: ReadonlyMap<string, Inactivity>;
+  /**
+   * The deployment's assignment policy, if it has one (absent: striped trees). Each block's
+   * committee share is then split by `rules.settleBlock` over the block's records in L1 order,
+   * as `ProverRewards` hands them to the policy contract.
+   */
+  policy?: {
+    rules: AssignmentPolicyRules;
+    /** The leaf count of each block (the lifecycle's block record). */
+    leafCount: (slot: bigint) => number;
+    /** `ProverRewards.policyActivity(slot)`: members a policy reward showed at work. */
+    activity?: ReadonlyMap<bigint, bigint>;
+  };
 }
 
 /** Per account credits of one settlement. */
@@ -226,6 +239,15 @@ export function settleEpochModel(input: EpochSettlementInput): EpochSettlement {
     if (split.submitter !== 0n) credit(out.credits, first.submitter, "submitting", split.submitter);
     out.burned += split.burned;
     out.blocksPaid++;
+    if (input.policy !== undefined) {
+      settlePolicyBlock(input, input.policy, roots.slice(start, end), split.provers, out, {
+        amounts,
+        credited,
+        assigned,
+      });
+      start = end;
+      continue;
+    }
     const leafCount = (getBytes(first.record).length + 1) / 2;
     const { treeShare, nodeShare } = treeShares(split.provers, c, BigInt(leafCount));
     out.returnedToPool += split.provers - treeShare * c;
@@ -301,6 +323,53 @@ export function settleEpochModel(input: EpochSettlementInput): EpochSettlement {
   if (out.blocksPaid > 0) creditCommittee(input, out, amounts, chunks, credited, assigned);
   out.poolAfter = poolLeft + out.returnedToPool;
   return out;
+}
+
+/** `ProverRewards._settlePolicyBlock` and `_applyCredit` for one block's roots. */
+function settlePolicyBlock(
+  input: EpochSettlementInput,
+  policy: NonNullable<EpochSettlementInput["policy"]>,
+  roots: readonly RootEntry[],
+  provers: bigint,
+  out: EpochSettlement,
+  acc: { amounts: bigint[]; credited: Map<bigint, bigint>; assigned: Map<bigint, bigint> },
+): void {
+  const first = roots[0];
+  const block: PolicyBlock = {
+    slot: first.slot,
+    seed: blockSeed(input.epochSeed, first.slot),
+    committee: input.committee,
+    treeCount: input.treeCount,
+    leafCount: policy.leafCount(first.slot),
+    proposer: first.proposer,
+  };
+  const blockCredit = policy.rules.settleBlock(
+    block,
+    roots.map((r) => getBytes(r.record)),
+    provers,
+  );
+  blockCredit.amounts.forEach((amount, i) => (acc.amounts[i] += amount));
+  if (blockCredit.proposer !== 0n) {
+    credit(out.credits, first.proposer, "sequencing", blockCredit.proposer);
+  }
+  out.returnedToPool += blockCredit.toPool;
+  out.burned += blockCredit.burned;
+  out.rootsCredited += blockCredit.validRoots;
+  blockCredit.rejectedNode.forEach((node, j) => {
+    if (node !== 0) {
+      out.rejected.push({
+        slot: first.slot,
+        tree: roots[j].tree,
+        node,
+        member: blockCredit.rejectedMember[j],
+      });
+    }
+  });
+  if (blockCredit.credited !== 0n) {
+    const active = blockCredit.credited | (policy.activity?.get(first.slot) ?? 0n);
+    acc.credited.set(first.slot, active);
+    acc.assigned.set(first.slot, active | blockCredit.assigned);
+  }
 }
 
 function creditCommittee(
