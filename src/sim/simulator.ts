@@ -639,7 +639,8 @@ async function buildReport(input: ReportInput): Promise<SimReport> {
   let uncleCount = 0;
   let uncleAmount = 0n;
   for (const e of events) {
-    if (e.name === "UncleRewarded") {
+    // Only this deployment's claims: the policy takes claims for any rewards contract.
+    if (e.name === "UncleRewarded" && e.rewards === params.addresses.rewards) {
       uncleCount++;
       uncleAmount += e.amount;
     }
