@@ -6,7 +6,12 @@
  */
 import fc from "fast-check";
 
-export class Draws {
+import type { Prng } from "./prng.js";
+
+/** What the randomized tests draw from: the seeded PRNG's methods, which {@link Draws} has too. */
+export type RandomSource = Pick<Prng, "int" | "next" | "chance" | "bigint" | "pick">;
+
+export class Draws implements RandomSource {
   constructor(private readonly g: fc.GeneratorValue) {}
 
   /** An integer in [0, n). */
