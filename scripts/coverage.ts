@@ -14,6 +14,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { helpText, parseCli, UsageError, type OptionSpec } from "../src/cli.js";
+
 /**
  * Measured 2026-12-07 over the whole suite: lines 98.70% (2504/2537) of the production contracts.
  * Hardhat 3.17's lcov carries line records only (no BRDA), so there is no branch figure to hold.
@@ -58,14 +60,36 @@ export function productionCoverage(lcov: string): { total: Totals; files: Map<st
   return { total, files };
 }
 
+const COVERAGE_OPTIONS: readonly OptionSpec[] = [
+  { name: "check", type: "boolean", description: "only check an existing coverage/lcov.info" },
+];
+
 const percent = ([hit, found]: [number, number]) => (found === 0 ? 100 : (100 * hit) / found);
 
 if (
   process.argv[1] !== undefined &&
   path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)
 ) {
+  const usage = helpText(
+    "usage: npm run coverage -- [--check]",
+    "Runs the suite with coverage (coverage/lcov.info, coverage/html/), then checks the floors.",
+    COVERAGE_OPTIONS,
+  );
+  let check: boolean;
+  try {
+    const { values, help } = parseCli(process.argv.slice(2), COVERAGE_OPTIONS);
+    if (help) {
+      console.log(usage);
+      process.exit(0);
+    }
+    check = values.check === true;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${usage}`);
+    process.exit(2);
+  }
   let testsFailed = false;
-  if (!process.argv.includes("--check")) {
+  if (!check) {
     const cli = path.join(root, "node_modules", "hardhat", "dist", "src", "cli.js");
     const run = spawnSync(process.execPath, [cli, "test", "--coverage"], {
       cwd: root,

@@ -12,9 +12,8 @@ import { writeFile } from "node:fs/promises";
 import { network } from "hardhat";
 
 import { readChartJs, renderHtml } from "../src/sim/html.js";
-import { helpText, parseCli, UsageError, type OptionSpec } from "../src/cli.js";
-import { OptionError, USAGE, parseOptions } from "../src/sim/options.js";
-import { DEFAULT_SWEEP } from "../src/sim/sweep.js";
+import { parseSimCommand } from "../src/sim/cli.js";
+import { OptionError, USAGE } from "../src/sim/options.js";
 import { runSimulation, type Progress } from "../src/sim/simulator.js";
 import { formatSummary } from "../src/sim/summary.js";
 
@@ -44,109 +43,23 @@ function progressPrinter(): (p: Progress) => void {
   };
 }
 
-const s = DEFAULT_SWEEP;
-/** `npm run sim -- sweep`'s options (src/sim/sweep.ts parses and range-checks them). */
-const SWEEP_SPECS: OptionSpec[] = [
-  {
-    name: "fractions",
-    type: "string",
-    value: "F,F,...",
-    description: "faulty fractions f/n",
-    default: s.fractions.join(","),
-  },
-  {
-    name: "trees",
-    type: "string",
-    value: "C,C,...",
-    description: "tree counts c, each in [1, min(16, n)]",
-    default: s.trees.join(","),
-  },
-  {
-    name: "trials",
-    type: "string",
-    value: "N",
-    description: "Monte-Carlo trials per point",
-    default: `${s.trials}`,
-  },
-  {
-    name: "blocks",
-    type: "string",
-    value: "B",
-    description: "on-chain L2 blocks per point, 0 = no on-chain runs",
-    default: `${s.blocks}`,
-  },
-  {
-    name: "n",
-    type: "string",
-    value: "N",
-    description: "committee size n = number of provers",
-    default: `${s.n}`,
-  },
-  {
-    name: "L",
-    type: "string",
-    value: "L",
-    description: "leaves per tree, a power of two",
-    default: `${s.leaves}`,
-  },
-  {
-    name: "W",
-    type: "string",
-    value: "W",
-    description: "proof window in L1 blocks",
-    default: `${s.window}`,
-  },
-  {
-    name: "seed",
-    type: "string",
-    value: "S",
-    description: "seed of the model and the runs",
-    default: `${s.seed}`,
-  },
-  { name: "json", type: "string", value: "FILE", description: "write the sweep as JSON" },
-  {
-    name: "markdown",
-    type: "string",
-    value: "FILE",
-    description: "write the sweep's table as Markdown",
-  },
-];
-const SWEEP_USAGE = helpText(
-  "Usage: npm run sim -- sweep [options]",
-  "Tests seed 000's (f/n)^c claim: closed forms, a Monte-Carlo model over the real assignment and\n" +
-    "on-chain runs with f/n of the provers offline (docs/simulation-sweep.md).",
-  SWEEP_SPECS,
-);
-
 async function main(argv: string[]): Promise<void> {
-  if (argv[0] === "sweep") {
-    let help: boolean;
-    try {
-      ({ help } = parseCli(argv.slice(1), SWEEP_SPECS));
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      console.error(`${error.message}\n\n${SWEEP_USAGE}`);
-      process.exitCode = 2;
-      return;
-    }
-    if (help) {
-      console.log(SWEEP_USAGE);
-      return;
-    }
+  const parsed = parseSimCommand(argv);
+  if (parsed.help) {
+    console.log(parsed.usage);
+    return;
+  }
+  if (parsed.command === "sweep") {
     const { runSweep } = await import("../src/sim/sweep.js");
-    await runSweep(argv.slice(1));
+    await runSweep(parsed.config);
     return;
   }
-  if (argv[0] !== "compare" && (argv.includes("--help") || argv.includes("-h"))) {
-    console.log(USAGE);
-    return;
-  }
-  if (argv[0] === "compare") {
+  if (parsed.command === "compare") {
     const { runCompare } = await import("../src/sim/compare.js");
-    await runCompare(argv.slice(1));
+    await runCompare(parsed.config);
     return;
   }
-  const options = parseOptions(argv);
+  const options = parsed.options;
   const connection =
     options.network === undefined
       ? await network.create()
@@ -169,7 +82,7 @@ try {
   await main(process.argv.slice(2));
 } catch (error) {
   if (error instanceof OptionError) {
-    console.error(`${error.message}\n\n${USAGE}`);
+    console.error(`${error.message}\n\n${error.usage ?? USAGE}`);
     process.exitCode = 2;
   } else throw error;
 }

@@ -262,49 +262,64 @@ describe("TreeAssignment (striped proof trees)", function () {
   });
 
   describe("randomized differential test (Solidity against TypeScript)", function () {
+    // fast-check, seeded: a failing case shrinks (towards m = 1, c = 1, L = 1, node 1) and
+    // prints its seed.
     it("assignment agrees on 200 random blocks", async function () {
-      const prng = new Prng(0xa551);
-      const shapes = Array.from({ length: 200 }, () => randomShape(prng));
-      await inChunks(shapes, async ({ m, seed, c, leafCount }) => {
-        const got = await harness.assignment(m, seed, c, leafCount);
-        expectSameIndices(
-          got.map(Number),
-          assignment(m, seed, c, leafCount),
-          `m=${m} c=${c} L=${leafCount} seed=${seed}`,
-        );
-      });
+      // 10 runs of 20 blocks, each run's calls sent together (as inChunks does); a failing run
+      // shrinks every block of it towards the smallest shape.
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(shapeArbitrary(64, 6), { minLength: CHUNK, maxLength: CHUNK }),
+          async (shapes) => {
+            await inChunks(shapes, async ({ m, seed, c, leafCount }) => {
+              const got = await harness.assignment(m, seed, c, leafCount);
+              expectSameIndices(
+                got.map(Number),
+                assignment(m, seed, c, leafCount),
+                `m=${m} c=${c} L=${leafCount} seed=${seed}`,
+              );
+            });
+          },
+        ),
+        { seed: 0xa551, numRuns: 200 / CHUNK },
+      );
     });
 
     it("proverOf agrees with both assignments on random nodes", async function () {
-      const prng = new Prng(0xb0b);
-      const cases = Array.from({ length: 120 }, () => {
-        const shape = randomShape(prng, MAX_COMMITTEE_SIZE, 8);
-        const tree = prng.int(shape.c);
-        const node = 1 + prng.int(2 * shape.leafCount - 1);
-        return { ...shape, tree, node };
-      });
-      await inChunks(cases, async ({ m, seed, c, leafCount, tree, node }) => {
-        const label = `m=${m} c=${c} L=${leafCount} tree=${tree} node=${node}`;
-        const whole = assignment(m, seed, c, leafCount);
-        const expected = whole[tree * (2 * leafCount - 1) + node - 1];
-        expect(proverOf(m, seed, c, leafCount, tree, node), label).to.equal(expected);
-        expect(await harness.proverOf(m, seed, c, leafCount, tree, node), label).to.equal(
-          BigInt(expected),
-        );
-      });
+      const cases = fc
+        .record({ shape: shapeArbitrary(MAX_COMMITTEE_SIZE, 8), tree: fc.nat(), node: fc.nat() })
+        .map(({ shape, tree, node }) => ({
+          ...shape,
+          tree: tree % shape.c,
+          node: 1 + (node % (2 * shape.leafCount - 1)),
+        }));
+      await fc.assert(
+        fc.asyncProperty(cases, async ({ m, seed, c, leafCount, tree, node }) => {
+          const label = `m=${m} c=${c} L=${leafCount} tree=${tree} node=${node}`;
+          const whole = assignment(m, seed, c, leafCount);
+          const expected = whole[tree * (2 * leafCount - 1) + node - 1];
+          expect(proverOf(m, seed, c, leafCount, tree, node), label).to.equal(expected);
+          expect(await harness.proverOf(m, seed, c, leafCount, tree, node), label).to.equal(
+            BigInt(expected),
+          );
+        }),
+        { seed: 0xb0b, numRuns: 120 },
+      );
     });
 
     it("blockSeed agrees on random epoch seeds and block numbers", async function () {
-      const prng = new Prng(0x5eed);
-      const cases = Array.from({ length: 40 }, () => ({
-        epochSeed: randomSeed(prng),
-        blockNumber: prng.bigint(0n, 2n ** 64n),
-      }));
-      await inChunks(cases, async ({ epochSeed, blockNumber }) => {
-        expect(await harness.blockSeed(epochSeed, blockNumber)).to.equal(
-          blockSeed(epochSeed, blockNumber),
-        );
-      });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => hexlify(b)),
+          fc.bigInt({ min: 0n, max: 2n ** 64n }),
+          async (epochSeed, blockNumber) => {
+            expect(await harness.blockSeed(epochSeed, blockNumber)).to.equal(
+              blockSeed(epochSeed, blockNumber),
+            );
+          },
+        ),
+        { seed: 0x5eed, numRuns: 40 },
+      );
     });
 
     it("treeCountFor agrees on random inputs, boundaries and unreachable tolerances", async function () {

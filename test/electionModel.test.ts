@@ -1,10 +1,12 @@
 /**
- * Seeded random action sequences against the election, checked after every action against a
+ * Random action sequences (fast-check, seeded; a failing sequence shrinks and prints its seed)
+ * against the election, checked after every action against a
  * TypeScript model built from the protocol library: single reveals, batches, duplicates, forged
  * proofs, ineligible and outranked reveals, over three consecutive epochs (so that a heap is
  * reused and its committee sealed automatically).
  */
 import { expect } from "chai";
+import fc from "fast-check";
 import { network } from "hardhat";
 
 import {
@@ -26,7 +28,7 @@ import {
   windowOf,
 } from "./helpers/election.js";
 import { publicKeyHash } from "../src/protocol/stake.js";
-import { Prng } from "./helpers/prng.js";
+import { draws, type Draws } from "./helpers/draws.js";
 
 const { ethers, networkHelpers } = await network.create();
 const mine = (n: number) => networkHelpers.mine(n);
@@ -92,13 +94,12 @@ async function checkAgainstModel(fx: ElectionFixture, epoch: bigint, model: Epoc
   }
 }
 
-async function runSequence(seed: number, steps: number) {
+async function runSequence(prng: Draws, steps: number) {
   const fx = await deployElection(ethers, {
     params: { committeeSize: 4, oversamplingBps: 25_000 },
     revealWindow: 10n,
     stakes: [100, 100, 150, 200, 300, 500, 800, 1300],
   });
-  const prng = new Prng(seed);
   const first = fx.firstEpoch;
   const models = new Map<bigint, EpochModel>();
   const outcomes: Record<string, number> = {};
@@ -206,22 +207,29 @@ async function runSequence(seed: number, steps: number) {
 }
 
 describe("CommitteeElection under random action sequences (vs. the TS model)", function () {
-  this.timeout(180_000);
-  for (const seed of [11, 23, 57]) {
-    it(`seed ${seed}: committee, cutoff, records and commitments match the model after every action`, async function () {
-      const outcomes = await runSequence(seed, 24);
-      console.log(`      seed ${seed}: ${JSON.stringify(outcomes)}`);
-      const total = Object.values(outcomes).reduce((a, b) => a + b, 0);
-      expect(total).to.be.greaterThan(30);
-      for (const kind of [
-        "reveal",
-        "batch",
-        "rejected batch",
-        "DuplicateReveal",
-        "skipped in batch",
-      ]) {
-        expect(outcomes[kind] ?? 0, kind).to.be.greaterThan(0);
-      }
-    });
-  }
+  it("3 sequences (fast-check): committee, cutoff, records and commitments match the model after every action", async function () {
+    const outcomes: Record<string, number> = {};
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(draws(), async (d) => {
+        for (const [k, n] of Object.entries(await runSequence(d, 24))) {
+          outcomes[k] = (outcomes[k] ?? 0) + n;
+        }
+        runs++;
+      }),
+      { seed: 57, numRuns: 3 },
+    );
+    console.log(`      ${runs} sequences: ${JSON.stringify(outcomes)}`);
+    const total = Object.values(outcomes).reduce((a, b) => a + b, 0);
+    expect(total).to.be.greaterThan(30 * runs);
+    for (const kind of [
+      "reveal",
+      "batch",
+      "rejected batch",
+      "DuplicateReveal",
+      "skipped in batch",
+    ]) {
+      expect(outcomes[kind] ?? 0, kind).to.be.greaterThan(0);
+    }
+  });
 });

@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 
 import { expect } from "chai";
+import fc from "fast-check";
 import {
   AbiCoder,
   concat,
@@ -43,6 +44,7 @@ import {
 } from "../src/protocol/policies/types.js";
 import type { SiblingCoverPolicy } from "../typechain-types/index.js";
 import { Prng } from "./helpers/prng.js";
+import { draws, type RandomSource } from "./helpers/draws.js";
 
 const { ethers } = await network.create();
 
@@ -181,11 +183,11 @@ function tsOutcome(fn: () => unknown): string {
   }
 }
 
-function randomBytes(prng: Prng, n: number): string {
+function randomBytes(prng: RandomSource, n: number): string {
   return hexlify(Uint8Array.from({ length: n }, () => prng.int(256)));
 }
 
-function randomBlock(prng: Prng, m: number, leafCount: number): PolicyBlock {
+function randomBlock(prng: RandomSource, m: number, leafCount: number): PolicyBlock {
   return {
     slot: BigInt(prng.int(1000)),
     seed: randomBytes(prng, 32),
@@ -197,7 +199,7 @@ function randomBlock(prng: Prng, m: number, leafCount: number): PolicyBlock {
 }
 
 /** A record crediting, per node, the assigned prover, its sibling or NONE at random. */
-function randomRecord(prng: Prng, block: PolicyBlock): Uint8Array {
+function randomRecord(prng: RandomSource, block: PolicyBlock): Uint8Array {
   const t = proverTable(block.committee.length, block.seed, block.leafCount);
   return Uint8Array.from({ length: 2 * block.leafCount - 1 }, (_, i) => {
     const r = prng.next();
@@ -486,61 +488,66 @@ describe("SiblingCover policy (seeds 003/004)", function () {
     });
   });
 
-  it("seeded random blocks: contract and TypeScript agree on acceptRoot, settleBlock and checkUncle", async function () {
-    const prng = new Prng(0x5eed003);
+  it("random blocks (fast-check): contract and TypeScript agree on acceptRoot, settleBlock and checkUncle", async function () {
     const LEAVES = [1, 2, 4, 8, 16, 32];
     const seen = new Set<string>();
-    for (let i = 0; i < 30; i++) {
-      const m = prng.chance(0.1) ? 254 : 1 + prng.int(40);
-      const L = prng.pick(LEAVES);
-      const block = randomBlock(prng, m, L);
-      const records: Uint8Array[] = [];
-      const count = prng.int(4);
-      for (let r = 0; r < count; r++) {
-        let record = randomRecord(prng, block);
-        const roll = prng.next();
-        if (roll < 0.3) record[prng.int(record.length)] = prng.int(256);
-        else if (roll < 0.35) record = record.slice(0, record.length - 1);
-        records.push(record);
-      }
-      for (const [r, record] of records.entries()) {
-        const ts = tsOutcome(() => rules.checkRoot(block, 0, record));
-        const chain = await chainOutcome(
-          policy,
-          policy.acceptRoot.staticCall(context(block), 0, r === 0, record),
-        );
-        expect(chain).to.equal(ts, `case ${i} record ${r}`);
-        seen.add(`root:${ts}`);
-      }
-      const provers = prng.chance(0.1) ? 0n : prng.bigint(0n, 10n ** 24n);
-      let tsCredit: BlockCredit | string;
-      try {
-        tsCredit = rules.settleBlock(block, records, provers);
-      } catch (error) {
-        if (!(error instanceof PolicyError)) throw error;
-        tsCredit = error.errorName;
-      }
-      const call = policy.settleBlock(context(block), [...block.committee], records, provers);
-      if (typeof tsCredit === "string") {
-        expect(await chainOutcome(policy, call)).to.equal(tsCredit, `case ${i}`);
-      } else {
-        expect(fromChain(await call)).to.deep.equal(tsCredit, `case ${i}`);
-        conserved(tsCredit, provers);
-      }
-      const final = randomRecord(prng, block);
-      for (let k = 0; k < 3; k++) {
-        const node = prng.int(2 * L + 1); // includes 0 and 2L
-        const member =
-          prng.chance(0.5) && node >= 1 && node < 2 * L ? final[node - 1] : prng.int(m);
-        const ts = tsOutcome(() => checkUncle(block, final, node, member));
-        const chain = await chainOutcome(
-          policy,
-          policy.checkUncle(context(block), final, node, member),
-        );
-        expect(chain).to.equal(ts, `case ${i} uncle ${node}/${member}`);
-        seen.add(`uncle:${ts}`);
-      }
-    }
+    let i = 0;
+    // fast-check, seeded: a failing case shrinks its draws and prints its seed.
+    await fc.assert(
+      fc.asyncProperty(draws(), async (prng) => {
+        const iNow = i++;
+        const m = prng.chance(0.1) ? 254 : 1 + prng.int(40);
+        const L = prng.pick(LEAVES);
+        const block = randomBlock(prng, m, L);
+        const records: Uint8Array[] = [];
+        const count = prng.int(4);
+        for (let r = 0; r < count; r++) {
+          let record = randomRecord(prng, block);
+          const roll = prng.next();
+          if (roll < 0.3) record[prng.int(record.length)] = prng.int(256);
+          else if (roll < 0.35) record = record.slice(0, record.length - 1);
+          records.push(record);
+        }
+        for (const [r, record] of records.entries()) {
+          const ts = tsOutcome(() => rules.checkRoot(block, 0, record));
+          const chain = await chainOutcome(
+            policy,
+            policy.acceptRoot.staticCall(context(block), 0, r === 0, record),
+          );
+          expect(chain).to.equal(ts, `case ${iNow} record ${r}`);
+          seen.add(`root:${ts}`);
+        }
+        const provers = prng.chance(0.1) ? 0n : prng.bigint(0n, 10n ** 24n);
+        let tsCredit: BlockCredit | string;
+        try {
+          tsCredit = rules.settleBlock(block, records, provers);
+        } catch (error) {
+          if (!(error instanceof PolicyError)) throw error;
+          tsCredit = error.errorName;
+        }
+        const call = policy.settleBlock(context(block), [...block.committee], records, provers);
+        if (typeof tsCredit === "string") {
+          expect(await chainOutcome(policy, call)).to.equal(tsCredit, `case ${iNow}`);
+        } else {
+          expect(fromChain(await call)).to.deep.equal(tsCredit, `case ${iNow}`);
+          conserved(tsCredit, provers);
+        }
+        const final = randomRecord(prng, block);
+        for (let k = 0; k < 3; k++) {
+          const node = prng.int(2 * L + 1); // includes 0 and 2L
+          const member =
+            prng.chance(0.5) && node >= 1 && node < 2 * L ? final[node - 1] : prng.int(m);
+          const ts = tsOutcome(() => checkUncle(block, final, node, member));
+          const chain = await chainOutcome(
+            policy,
+            policy.checkUncle(context(block), final, node, member),
+          );
+          expect(chain).to.equal(ts, `case ${iNow} uncle ${node}/${member}`);
+          seen.add(`uncle:${ts}`);
+        }
+      }),
+      { seed: 0x5eed003, numRuns: 60 },
+    );
     for (const o of [
       "root:ok",
       "root:UnassignedParticipant",

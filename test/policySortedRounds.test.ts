@@ -9,6 +9,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 
 import { expect } from "chai";
+import fc from "fast-check";
 import { getAddress, getBytes, hexlify } from "ethers";
 import { network } from "hardhat";
 
@@ -29,6 +30,7 @@ import {
 } from "../src/protocol/policies/sortedRounds.js";
 import type { SortedRoundsPolicy } from "../typechain-types/index.js";
 import { Prng } from "./helpers/prng.js";
+import { draws, type RandomSource } from "./helpers/draws.js";
 
 const { ethers } = await network.create();
 
@@ -64,13 +66,13 @@ interface Vectors {
   cases: VectorCase[];
 }
 
-function randomBytes(prng: Prng, n: number): string {
+function randomBytes(prng: RandomSource, n: number): string {
   return hexlify(Uint8Array.from({ length: n }, () => prng.int(256)));
 }
-function randomAddress(prng: Prng): string {
+function randomAddress(prng: RandomSource): string {
   return getAddress(randomBytes(prng, 20));
 }
-function randomBlock(prng: Prng, m: number, leafCount: number): PolicyBlock {
+function randomBlock(prng: RandomSource, m: number, leafCount: number): PolicyBlock {
   return {
     slot: BigInt(prng.int(1000)),
     seed: randomBytes(prng, 32),
@@ -354,44 +356,49 @@ describe("SortedRoundsPolicy (seed 001, option 2)", function () {
     });
   });
 
-  describe("seeded randomized differential (30 cases)", function () {
+  describe("randomized differential (30 cases, fast-check)", function () {
     it("acceptRoot and settleBlock agree field by field", async function () {
-      const prng = new Prng(0xd1ff002);
       let rejected = 0;
       let valid = 0;
-      for (let t = 0; t < 30; t++) {
-        const h = prng.pick(HEIGHTS);
-        const rules = rulesFor(h);
-        const m = 1 + prng.int(40);
-        const block = randomBlock(prng, m, 2 ** prng.int(7));
-        const nodes = 2 * block.leafCount - 1;
-        const records = Array.from({ length: 1 + prng.int(3) }, () => {
-          const kind = prng.int(5);
-          if (kind === 0) return honestRecord(rules, block);
-          if (kind === 1) return honestRecord(rules, block, true);
-          const honest = honestRecord(rules, block, prng.chance(0.5));
-          const node = 1 + prng.int(nodes);
-          if (kind === 2) return withByte(honest, node, NONE);
-          if (kind === 3) return withByte(honest, node, prng.int(256));
-          return withByte(honest, node, prng.pick([PROPOSER, prng.int(m)]));
-        });
-        const provers = prng.chance(0.1) ? 0n : prng.bigint(0n, 10n ** 24n);
-        const label = `case ${t}: h=${h} m=${m} L=${block.leafCount}`;
-        for (const r of records) {
-          const ts = tsRoot(rules, block, r);
-          expect(await chainRoot(h, block, r), label).to.equal(ts);
-          if (ts !== "ok") {
-            await expect(policyOf(h).acceptRoot(context(block), 0, true, r), label)
-              .to.be.revertedWithCustomError(policyOf(h), "UnassignedParticipant")
-              .withArgs(1, r[0]);
+      let t = 0;
+      // fast-check, seeded: a failing case shrinks its draws and prints its seed.
+      await fc.assert(
+        fc.asyncProperty(draws(), async (prng) => {
+          const tNow = t++;
+          const h = prng.pick(HEIGHTS);
+          const rules = rulesFor(h);
+          const m = 1 + prng.int(40);
+          const block = randomBlock(prng, m, 2 ** prng.int(7));
+          const nodes = 2 * block.leafCount - 1;
+          const records = Array.from({ length: 1 + prng.int(3) }, () => {
+            const kind = prng.int(5);
+            if (kind === 0) return honestRecord(rules, block);
+            if (kind === 1) return honestRecord(rules, block, true);
+            const honest = honestRecord(rules, block, prng.chance(0.5));
+            const node = 1 + prng.int(nodes);
+            if (kind === 2) return withByte(honest, node, NONE);
+            if (kind === 3) return withByte(honest, node, prng.int(256));
+            return withByte(honest, node, prng.pick([PROPOSER, prng.int(m)]));
+          });
+          const provers = prng.chance(0.1) ? 0n : prng.bigint(0n, 10n ** 24n);
+          const label = `case ${tNow}: h=${h} m=${m} L=${block.leafCount}`;
+          for (const r of records) {
+            const ts = tsRoot(rules, block, r);
+            expect(await chainRoot(h, block, r), label).to.equal(ts);
+            if (ts !== "ok") {
+              await expect(policyOf(h).acceptRoot(context(block), 0, true, r), label)
+                .to.be.revertedWithCustomError(policyOf(h), "UnassignedParticipant")
+                .withArgs(1, r[0]);
+            }
           }
-        }
-        const expected = rules.settleBlock(block, records, provers);
-        expect(await chainSettle(h, block, records, provers), label).to.deep.equal(expected);
-        expect(conserved(expected, provers), label).to.equal(true);
-        rejected += expected.rejectedNode.filter((n) => n !== 0).length;
-        valid += expected.validRoots;
-      }
+          const expected = rules.settleBlock(block, records, provers);
+          expect(await chainSettle(h, block, records, provers), label).to.deep.equal(expected);
+          expect(conserved(expected, provers), label).to.equal(true);
+          rejected += expected.rejectedNode.filter((n) => n !== 0).length;
+          valid += expected.validRoots;
+        }),
+        { seed: 0xd1ff002, numRuns: 30 },
+      );
       expect(rejected).to.be.greaterThan(5);
       expect(valid).to.be.greaterThan(5);
     });

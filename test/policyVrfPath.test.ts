@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 
 import { expect } from "chai";
+import fc from "fast-check";
 import { getAddress, getBytes, hexlify } from "ethers";
 import { network } from "hardhat";
 
@@ -28,6 +29,7 @@ import {
 } from "../src/protocol/policies/vrfPath.js";
 import type { VrfPathPolicy } from "../typechain-types/index.js";
 import { Prng } from "./helpers/prng.js";
+import { draws, type RandomSource } from "./helpers/draws.js";
 
 const { ethers } = await network.create();
 
@@ -63,13 +65,13 @@ interface Vectors {
   cases: VectorCase[];
 }
 
-function randomBytes(prng: Prng, n: number): string {
+function randomBytes(prng: RandomSource, n: number): string {
   return hexlify(Uint8Array.from({ length: n }, () => prng.int(256)));
 }
-function randomAddress(prng: Prng): string {
+function randomAddress(prng: RandomSource): string {
   return getAddress(randomBytes(prng, 20));
 }
-function randomBlock(prng: Prng, m: number, leafCount: number): PolicyBlock {
+function randomBlock(prng: RandomSource, m: number, leafCount: number): PolicyBlock {
   return {
     slot: BigInt(prng.int(1000)),
     seed: randomBytes(prng, 32),
@@ -291,41 +293,46 @@ describe("VrfPathPolicy (seed 001, option 1)", function () {
     });
   });
 
-  describe("seeded randomized differential (30 cases)", function () {
+  describe("randomized differential (30 cases, fast-check)", function () {
     it("acceptRoot and settleBlock agree field by field", async function () {
-      const prng = new Prng(0xd1ff001);
       let rejected = 0;
       let valid = 0;
-      for (let t = 0; t < 30; t++) {
-        const m = 1 + prng.int(40);
-        const block = randomBlock(prng, m, 2 ** prng.int(6));
-        const honest = honestRecord(block);
-        const nodes = 2 * block.leafCount - 1;
-        const records = Array.from({ length: 1 + prng.int(3) }, () => {
-          const kind = prng.int(4);
-          if (kind === 0) return honest;
-          const node = 1 + prng.int(nodes);
-          if (kind === 1) return withByte(honest, node, node === 1 ? prng.int(m) : NONE);
-          if (kind === 2) return withByte(honest, node, prng.int(256));
-          return withByte(honest, node, offPathMember(block, node));
-        });
-        const provers = prng.chance(0.1) ? 0n : prng.bigint(0n, 10n ** 24n);
-        const label = `case ${t}: m=${m} L=${block.leafCount}`;
-        for (const r of records) {
-          const ts = tsRoot(block, r);
-          expect(await chainRoot(block, r), label).to.equal(ts);
-          if (ts !== "ok") {
-            await expect(policy.acceptRoot(context(block), 0, true, r), label)
-              .to.be.revertedWithCustomError(policy, "UnassignedParticipant")
-              .withArgs(1, r[0]);
+      let t = 0;
+      // fast-check, seeded: a failing case shrinks its draws and prints its seed.
+      await fc.assert(
+        fc.asyncProperty(draws(), async (prng) => {
+          const tNow = t++;
+          const m = 1 + prng.int(40);
+          const block = randomBlock(prng, m, 2 ** prng.int(6));
+          const honest = honestRecord(block);
+          const nodes = 2 * block.leafCount - 1;
+          const records = Array.from({ length: 1 + prng.int(3) }, () => {
+            const kind = prng.int(4);
+            if (kind === 0) return honest;
+            const node = 1 + prng.int(nodes);
+            if (kind === 1) return withByte(honest, node, node === 1 ? prng.int(m) : NONE);
+            if (kind === 2) return withByte(honest, node, prng.int(256));
+            return withByte(honest, node, offPathMember(block, node));
+          });
+          const provers = prng.chance(0.1) ? 0n : prng.bigint(0n, 10n ** 24n);
+          const label = `case ${tNow}: m=${m} L=${block.leafCount}`;
+          for (const r of records) {
+            const ts = tsRoot(block, r);
+            expect(await chainRoot(block, r), label).to.equal(ts);
+            if (ts !== "ok") {
+              await expect(policy.acceptRoot(context(block), 0, true, r), label)
+                .to.be.revertedWithCustomError(policy, "UnassignedParticipant")
+                .withArgs(1, r[0]);
+            }
           }
-        }
-        const expected = rules.settleBlock(block, records, provers);
-        expect(await chainSettle(block, records, provers), label).to.deep.equal(expected);
-        expect(conserved(expected, provers), label).to.equal(true);
-        rejected += expected.rejectedNode.filter((n) => n !== 0).length;
-        valid += expected.validRoots;
-      }
+          const expected = rules.settleBlock(block, records, provers);
+          expect(await chainSettle(block, records, provers), label).to.deep.equal(expected);
+          expect(conserved(expected, provers), label).to.equal(true);
+          rejected += expected.rejectedNode.filter((n) => n !== 0).length;
+          valid += expected.validRoots;
+        }),
+        { seed: 0xd1ff001, numRuns: 30 },
+      );
       // Both outcomes were exercised.
       expect(rejected).to.be.greaterThan(5);
       expect(valid).to.be.greaterThan(5);

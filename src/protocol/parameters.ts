@@ -20,6 +20,7 @@
 import { readFile } from "node:fs/promises";
 
 import { getAddress } from "ethers";
+import { z } from "zod";
 
 /** A parameters file as read from JSON: module id → parameter → value. */
 export type ParametersFile = Record<string, Record<string, string | boolean | number>>;
@@ -46,6 +47,8 @@ export interface ParameterIssue {
   enforcedBy?: { contract: string; error: string; call?: string };
 }
 
+/** The entry naming the file's JSON Schema, for editors (`"$schema"`); not a section. */
+export const SCHEMA_KEY = "$schema";
 /** The section every module falls back to. */
 export const GLOBAL_SECTION = "$global";
 /** Largest uint256. */
@@ -135,7 +138,8 @@ type Kind =
   | { type: "uint"; bits: number }
   | { type: "bool" }
   | { type: "address"; role: boolean }
-  | { type: "string" };
+  | { type: "string" }
+  | { type: "enum"; values: readonly string[] };
 
 const uint256: Kind = { type: "uint", bits: 256 };
 const bool: Kind = { type: "bool" };
@@ -207,7 +211,7 @@ function moduleKeys(family: ModuleFamily, r: ModuleRole): Readonly<Record<string
  * rewards' `proverBurnBps`.
  */
 const POLICY_KEYS: Readonly<Record<string, Kind>> = {
-  name: text,
+  name: { type: "enum", values: POLICY_NAMES },
   roundHeight: uint256,
   proofsPerNode: uint256,
   maxRoots: uint256,
@@ -333,59 +337,115 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 type Value = bigint | boolean | string;
 
-/** Parses one written value; returns the value or a description of what is wrong. */
-function parseValue(key: string, raw: unknown, kind: Kind): { value: Value } | { error: string } {
+/**
+ * The zod schema of one written value: its type, format and ABI width, with the validator's
+ * message naming the key. The parsed output is the value the constraint checks use (a bigint, a
+ * boolean, a checksummed address or a text). Single-key constructor ranges and every rule between
+ * keys stay in {@link validateParameters}, with the contract and error that enforce them.
+ */
+function valueSchema(key: string, kind: Kind): z.ZodType<Value, unknown> {
+  const described = DESCRIPTIONS[kind.type](kind);
   switch (kind.type) {
     case "uint": {
-      if (typeof raw === "number") {
-        return {
-          error: `${key} must be written as a string ending in n, e.g. "${Number.isInteger(raw) && raw >= 0 ? raw : 32}n" (got the JSON number ${raw})`,
-        };
-      }
-      if (typeof raw !== "string" || !/^\d+n$/.test(raw)) {
-        return {
-          error: `${key} must be a non-negative integer written as a string ending in n, e.g. "32n" (got ${show(raw)})`,
-        };
-      }
-      const value = BigInt(raw.slice(0, -1));
       const max = (1n << BigInt(kind.bits)) - 1n;
-      if (value > max) {
-        return {
-          error: `${key} (${value}) does not fit the constructor's uint${kind.bits} (at most ${max})`,
-        };
-      }
-      return { value };
+      const notInteger = (raw: unknown) =>
+        typeof raw === "number"
+          ? `${key} must be written as a string ending in n, e.g. "${Number.isInteger(raw) && raw >= 0 ? raw : 32}n" (got the JSON number ${raw})`
+          : `${key} must be a non-negative integer written as a string ending in n, e.g. "32n" (got ${show(raw)})`;
+      return z
+        .string({ error: (issue) => notInteger(issue.input) })
+        .regex(UINT_PATTERN, { error: (issue) => notInteger(issue.input) })
+        .transform((raw) => BigInt(raw.slice(0, -1)))
+        .superRefine((value, ctx) => {
+          if (value > max) {
+            ctx.addIssue({
+              code: "custom",
+              message: `${key} (${value}) does not fit the constructor's uint${kind.bits} (at most ${max})`,
+            });
+          }
+        })
+        .meta({ description: described });
     }
     case "bool":
-      return typeof raw === "boolean"
-        ? { value: raw }
-        : { error: `${key} must be a JSON boolean, true or false (got ${show(raw)})` };
-    case "address": {
-      if (typeof raw !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(raw)) {
-        return {
-          error: `${key} must be an address, 0x followed by 40 hex digits (got ${show(raw)})`,
-        };
-      }
-      try {
-        return { value: getAddress(raw) };
-      } catch {
-        return {
-          error: `${key} (${raw}) has a wrong EIP-55 checksum: write it all lowercase or with its correct checksum`,
-        };
-      }
-    }
+      return z
+        .boolean({
+          error: (issue) =>
+            `${key} must be a JSON boolean, true or false (got ${show(issue.input)})`,
+        })
+        .meta({ description: described });
+    case "address":
+      return z
+        .string({
+          error: (issue) =>
+            `${key} must be an address, 0x followed by 40 hex digits (got ${show(issue.input)})`,
+        })
+        .regex(ADDRESS_PATTERN, {
+          error: (issue) =>
+            `${key} must be an address, 0x followed by 40 hex digits (got ${show(issue.input)})`,
+        })
+        .transform((raw, ctx) => {
+          try {
+            return getAddress(raw);
+          } catch {
+            ctx.addIssue({
+              code: "custom",
+              message: `${key} (${raw}) has a wrong EIP-55 checksum: write it all lowercase or with its correct checksum`,
+            });
+            return z.NEVER;
+          }
+        })
+        .meta({ description: described });
     case "string":
-      if (typeof raw !== "string" || raw.length === 0) {
-        return { error: `${key} must be a non-empty string (got ${show(raw)})` };
-      }
-      if (/^\d+n$/.test(raw)) {
-        return {
-          error: `${key} (${show(raw)}) would be read by Ignition as the integer ${raw.slice(0, -1)}; choose another text`,
-        };
-      }
-      return { value: raw };
+      return z
+        .string({
+          error: (issue) => `${key} must be a non-empty string (got ${show(issue.input)})`,
+        })
+        .min(1, {
+          error: (issue) => `${key} must be a non-empty string (got ${show(issue.input)})`,
+        })
+        .superRefine((raw, ctx) => {
+          if (UINT_PATTERN.test(raw)) {
+            ctx.addIssue({
+              code: "custom",
+              message: `${key} (${show(raw)}) would be read by Ignition as the integer ${raw.slice(0, -1)}; choose another text`,
+            });
+          }
+        })
+        .meta({ description: described });
+    case "enum": {
+      const values = kind.values as [string, ...string[]];
+      return z
+        .enum(values, {
+          error: (issue) => {
+            const hint = closest(String(issue.input), values);
+            return (
+              `${key} (${show(issue.input)}) must be one of ${values.join(", ")}` +
+              (hint !== undefined ? `; did you mean "${hint}"?` : "")
+            );
+          },
+        })
+        .meta({ description: described });
+    }
   }
 }
+
+/** How Ignition writes an integer: decimal digits and `n`. */
+const UINT_PATTERN = /^\d+n$/;
+const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
+const DOCS = "docs/parameters.md";
+
+/** The JSON Schema description of each kind (an editor shows it on hover). */
+const DESCRIPTIONS: { [T in Kind["type"]]: (kind: Kind) => string } = {
+  uint: (kind) =>
+    `uint${kind.type === "uint" ? kind.bits : 256}, written as a string of decimal digits ending in n, e.g. "32n" (${DOCS})`,
+  bool: () => `true or false (${DOCS})`,
+  address: (kind) =>
+    kind.type === "address" && kind.role
+      ? `a role's address, 0x + 40 hex digits, all lowercase or EIP-55; not the zero address (${DOCS})`
+      : `an address, 0x + 40 hex digits, all lowercase or EIP-55 (${DOCS})`,
+  string: () => `a non-empty text that does not look like "32n" (${DOCS})`,
+  enum: (kind) => `one of ${kind.type === "enum" ? kind.values.join(", ") : ""} (${DOCS})`,
+};
 
 function show(raw: unknown): string {
   if (raw === undefined) return "nothing";
@@ -490,6 +550,188 @@ class Resolved {
   }
 }
 
+/** The zod schemas of one family: the whole file and each section's values. */
+interface FamilyShape {
+  schema: z.ZodType<unknown, unknown>;
+  /** Section id ($global, the module ids, AssignmentPolicy) → key → the value's schema. */
+  sections: Map<string, Readonly<Record<string, z.ZodType<Value, unknown>>>>;
+}
+
+const shapes = new Map<ModuleFamily, FamilyShape>();
+
+/** Every key a family's modules read, with its kind: what `$global` may hold. */
+function globalKeys(family: ModuleFamily): Map<string, Kind> {
+  const keys = new Map<string, Kind>();
+  for (const r of ROLES) {
+    for (const [key, kind] of Object.entries(moduleKeys(family, r))) keys.set(key, kind);
+  }
+  return keys;
+}
+
+/**
+ * One family's file: `$schema` (for editors, ignored), `$global` with any key of the family, each
+ * module's section with its own keys, and the optional `AssignmentPolicy`; every key optional
+ * here (a key missing from both its section and `$global` is reported by the validator), and no
+ * key or section beyond these.
+ */
+function shapeOf(family: ModuleFamily): FamilyShape {
+  const cached = shapes.get(family);
+  if (cached !== undefined) return cached;
+  const values = (keys: Iterable<[string, Kind]>) =>
+    Object.fromEntries([...keys].map(([key, kind]) => [key, valueSchema(key, kind)]));
+  const sections = new Map<string, Readonly<Record<string, z.ZodType<Value, unknown>>>>([
+    [GLOBAL_SECTION, values(globalKeys(family))],
+    ...ROLES.map(
+      (r) =>
+        [MODULE_IDS[family][r], values(Object.entries(moduleKeys(family, r)))] as [
+          string,
+          Record<string, z.ZodType<Value, unknown>>,
+        ],
+    ),
+    [POLICY_SECTION, values(Object.entries(POLICY_KEYS))],
+  ]);
+  const section = (id: string, of: Readonly<Record<string, z.ZodType<Value, unknown>>>) =>
+    z
+      .strictObject(
+        Object.fromEntries(Object.entries(of).map(([key, schema]) => [key, schema.optional()])),
+        {
+          error: (issue) =>
+            `section "${id}" must be a JSON object of parameters (got ${show(issue.input)})`,
+        },
+      )
+      .optional()
+      .meta({ description: SECTION_DESCRIPTIONS[id] ?? `${id} (${DOCS})` });
+  const schema = z
+    .strictObject({
+      [SCHEMA_KEY]: z
+        .string({ error: "$schema must be a text: the path or URL of this file's JSON Schema" })
+        .optional()
+        .meta({ description: "the JSON Schema of this file, for editors; ignored when loading" }),
+      ...Object.fromEntries([...sections].map(([id, of]) => [id, section(id, of)])),
+    })
+    .meta({
+      title: `Parameters file, ${family} family (${MODULE_IDS[family].proverSystem})`,
+    });
+  const shape = { schema, sections };
+  shapes.set(family, shape);
+  return shape;
+}
+
+/** What each section is, for the JSON Schema. */
+const SECTION_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  [GLOBAL_SECTION]: `values every module reads unless its own section sets them (${DOCS})`,
+  [POLICY_SECTION]: `the assignment policy (docs/policies.md); absent: striped (${DOCS})`,
+  ...Object.fromEntries(
+    (["test", "production"] as const).flatMap((family) =>
+      ROLES.map((r) => [
+        MODULE_IDS[family][r],
+        `the parameters of the Ignition module ${MODULE_IDS[family][r]} (${DOCS})`,
+      ]),
+    ),
+  ),
+};
+
+/**
+ * The zod schema of a parameters file of either family (shape, types, formats and ABI widths).
+ * {@link validateParameters} runs the schema of the file's family and then the rules between
+ * keys; `npm run schema` writes this schema as JSON Schema to `schemas/parameters.schema.json`.
+ */
+export function parametersFileSchema(): z.ZodType<unknown, unknown> {
+  return z.union([shapeOf("test").schema, shapeOf("production").schema]);
+}
+
+/** The committed JSON Schema's path, relative to the repository root. */
+export const PARAMETERS_JSON_SCHEMA_PATH = "schemas/parameters.schema.json";
+
+/** {@link parametersFileSchema} as JSON Schema (draft-07, which editors complete from). */
+export function parametersJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(parametersFileSchema(), { io: "input", target: "draft-7" }),
+    title: "Parameters file of the cooperative prover network (deploy/parameters/*.json)",
+    description:
+      "One section per Ignition module plus $global; integers are strings ending in n. " +
+      "Generated by npm run schema from src/protocol/parameters.ts; the rules between keys " +
+      `are checked by validateParameters (${DOCS}).`,
+  };
+}
+
+/** The committed file's text: {@link parametersJsonSchema}, two-space indented, a final newline. */
+export function parametersJsonSchemaText(): string {
+  return `${JSON.stringify(parametersJsonSchema(), null, 2)}\n`;
+}
+
+/** A schema issue in the validator's words: unknown sections and keys get the one meant. */
+function describeSchemaIssue(
+  file: ParametersFile,
+  family: ModuleFamily,
+  issue: z.core.$ZodIssue,
+): ParameterIssue[] {
+  const [section, key] = issue.path.map(String);
+  const ids = moduleIds(family);
+  if (issue.code === "unrecognized_keys" && section === undefined) {
+    return issue.keys.map((unknown) => {
+      const hint = closest(unknown, [GLOBAL_SECTION, ...ids, POLICY_SECTION]);
+      return {
+        module: unknown,
+        key: "",
+        message:
+          `unknown module id "${unknown}": the ${family} family reads ${GLOBAL_SECTION} and ` +
+          `${ids.join(", ")}` +
+          (hint !== undefined ? `; did you mean "${hint}"?` : ""),
+      };
+    });
+  }
+  if (issue.code === "unrecognized_keys" && key === undefined) {
+    const everyKey = [...globalKeys(family).keys()];
+    const own =
+      section === GLOBAL_SECTION
+        ? everyKey
+        : section === POLICY_SECTION
+          ? Object.keys(POLICY_KEYS)
+          : (parametersOf(section) ?? []);
+    return issue.keys.map((unknown) => {
+      if (section === GLOBAL_SECTION) {
+        const hint = closest(unknown, everyKey);
+        return {
+          module: section,
+          key: unknown,
+          message:
+            `unknown parameter "${unknown}": no module of the ${family} family reads it` +
+            (hint !== undefined ? `; did you mean "${hint}"?` : ""),
+        };
+      }
+      const owners = ids.filter((id) => parametersOf(id)?.includes(unknown) === true);
+      const hint = closest(unknown, own);
+      return {
+        module: section,
+        key: unknown,
+        message:
+          `unknown parameter "${unknown}": ${section} does not read it` +
+          (owners.length > 0
+            ? `; it belongs in ${owners.join(" or ")} (or ${GLOBAL_SECTION})`
+            : hint !== undefined
+              ? `; did you mean "${hint}"?`
+              : ""),
+      };
+    });
+  }
+  if (
+    section !== undefined &&
+    section !== SCHEMA_KEY &&
+    key === undefined &&
+    issue.code === "invalid_type"
+  ) {
+    return [
+      {
+        module: section,
+        key: "",
+        message: `section "${section}" must be a JSON object of parameters (got ${show(file[section])})`,
+      },
+    ];
+  }
+  return [{ module: section ?? "", key: key ?? "", message: issue.message }];
+}
+
 const PANIC_OVERFLOW = "Panic(0x11)";
 
 /**
@@ -507,86 +749,31 @@ export function validateParameters(file: ParametersFile): ParameterIssue[] {
   } catch (error) {
     return [{ module: "", key: "", message: (error as Error).message }];
   }
-  const ids = moduleIds(family);
   const kinds = new Map(ROLES.map((r) => [MODULE_IDS[family][r], moduleKeys(family, r)]));
-  const globalKinds = new Map<string, Kind>();
-  for (const keys of kinds.values()) {
-    for (const [key, kind] of Object.entries(keys)) globalKinds.set(key, kind);
-  }
+  const shape = shapeOf(family);
 
-  // Sections and keys that no module reads (typos, misplaced keys, the other family's ids).
-  for (const [section, content] of Object.entries(file)) {
-    if (section !== GLOBAL_SECTION && section !== POLICY_SECTION && !ids.includes(section)) {
-      const hint = closest(section, [GLOBAL_SECTION, ...ids, POLICY_SECTION]);
-      issues.add({
-        module: section,
-        key: "",
-        message:
-          `unknown module id "${section}": the ${family} family reads ${GLOBAL_SECTION} and ` +
-          `${ids.join(", ")}` +
-          (hint !== undefined ? `; did you mean "${hint}"?` : ""),
-      });
-      continue;
-    }
-    if (!isRecord(content)) {
-      issues.add({
-        module: section,
-        key: "",
-        message: `section "${section}" must be a JSON object of parameters (got ${show(content)})`,
-      });
-      continue;
-    }
-    const known =
-      section === GLOBAL_SECTION
-        ? globalKinds
-        : new Map(
-            Object.entries(section === POLICY_SECTION ? POLICY_KEYS : (kinds.get(section) ?? {})),
-          );
-    for (const key of Object.keys(content)) {
-      if (known.has(key)) continue;
-      const owners = ids.filter((id) => Object.hasOwn(kinds.get(id) ?? {}, key));
-      const hint = closest(key, [...known.keys()]);
-      issues.add({
-        module: section,
-        key,
-        message:
-          section === GLOBAL_SECTION
-            ? `unknown parameter "${key}": no module of the ${family} family reads it` +
-              (closest(key, [...globalKinds.keys()]) !== undefined
-                ? `; did you mean "${closest(key, [...globalKinds.keys()])}"?`
-                : "")
-            : `unknown parameter "${key}": ${section} does not read it` +
-              (owners.length > 0
-                ? `; it belongs in ${owners.join(" or ")} (or ${GLOBAL_SECTION})`
-                : hint !== undefined
-                  ? `; did you mean "${hint}"?`
-                  : ""),
-      });
+  // Shape and types, through the family's zod schema: unknown sections and keys (with the key or
+  // section meant), values of the wrong type, format or ABI width.
+  const checked = shape.schema.safeParse(file);
+  if (!checked.success) {
+    for (const issue of checked.error.issues) {
+      for (const found of describeSchemaIssue(file, family, issue)) issues.add(found);
     }
   }
 
-  // Types of every value written where some module reads it.
+  // The values the schema accepts, per section and key, for the checks between keys below.
   const parsed = new Map<string, Map<string, Value>>();
-  const parseAt = (section: string, key: string, kind: Kind) => {
-    let values = parsed.get(section);
-    if (values === undefined) {
-      values = new Map();
-      parsed.set(section, values);
-    }
-    if (values.has(key)) return;
-    const raw: unknown = sectionOf(file, section)?.[key];
-    if (raw === undefined) return;
-    const result = parseValue(key, raw, kind);
-    if ("error" in result) issues.add({ module: section, key, message: result.error });
-    else values.set(key, result.value);
-  };
-  for (const id of ids) {
-    for (const [key, kind] of Object.entries(kinds.get(id) ?? {})) {
-      parseAt(id, key, kind);
+  for (const [section, values] of shape.sections) {
+    const content: unknown = Object.hasOwn(file, section) ? file[section] : undefined;
+    if (!isRecord(content)) continue;
+    const valid = new Map<string, Value>();
+    parsed.set(section, valid);
+    for (const [key, schema] of Object.entries(values)) {
+      if (!Object.hasOwn(content, key) || content[key] === undefined) continue;
+      const result = schema.safeParse(content[key]);
+      if (result.success) valid.set(key, result.data);
     }
   }
-  for (const [key, kind] of globalKinds) parseAt(GLOBAL_SECTION, key, kind);
-  for (const [key, kind] of Object.entries(POLICY_KEYS)) parseAt(POLICY_SECTION, key, kind);
 
   // What each module resolves (own section, then $global), and the missing ones.
   const valid = new Map<string, Map<string, Value>>();
@@ -645,17 +832,7 @@ function checkPolicy(
     }
     return;
   }
-  if (!(POLICY_NAMES as readonly unknown[]).includes(raw)) {
-    const hint = closest(String(raw), POLICY_NAMES);
-    issues.add({
-      module,
-      key: "name",
-      message:
-        `name (${show(raw)}) must be one of ${POLICY_NAMES.join(", ")}` +
-        (hint !== undefined ? `; did you mean "${hint}"?` : ""),
-    });
-    return;
-  }
+  // The schema accepted the name (an enum of POLICY_NAMES); an unknown one is reported there.
   const name = raw as PolicyName;
   const contract = `${name.charAt(0).toUpperCase()}${name.slice(1)}Policy`;
   const error = "InvalidPolicyParameter";
@@ -1207,7 +1384,9 @@ export function assertValidParameters(file: ParametersFile): void {
 
 /**
  * Reads a parameters file (plain JSON, values kept as written: `"32n"` stays a string). Throws
- * if it cannot be read or parsed, or is not an object of sections.
+ * if it cannot be read or parsed, or is not an object of sections. The `$schema` entry (the
+ * JSON Schema editors complete the file from) is left out: it is no module's section, and
+ * Ignition is handed what this returns.
  */
 export async function readParametersFile(path: string): Promise<ParametersFile> {
   const text = await readFile(path, "utf8");
@@ -1220,7 +1399,16 @@ export async function readParametersFile(path: string): Promise<ParametersFile> 
   if (!isRecord(parsed)) {
     throw new Error(`the parameters file ${path} must hold a JSON object of module sections`);
   }
-  for (const [section, content] of Object.entries(parsed)) {
+  if (Object.hasOwn(parsed, SCHEMA_KEY)) {
+    const { [SCHEMA_KEY]: reference, ...sections } = parsed;
+    if (typeof reference !== "string") {
+      throw new Error(
+        `"${SCHEMA_KEY}" of the parameters file ${path} must be a text: the path or URL of its JSON Schema`,
+      );
+    }
+    parsed = sections;
+  }
+  for (const [section, content] of Object.entries(parsed as Record<string, unknown>)) {
     if (!isRecord(content)) {
       throw new Error(
         `section "${section}" of the parameters file ${path} must be a JSON object of parameters`,

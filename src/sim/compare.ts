@@ -21,12 +21,15 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
 import { escapeHtml, inlineScript, jsonForScript } from "./html.js";
+import { helpText, type OptionSpec } from "../cli.js";
 import {
   DEFAULT_OPTIONS,
   OptionError,
   POLICIES,
-  USAGE,
-  parseOptions,
+  SIM_FLAGS,
+  optionsFromValues,
+  parseCommandLine,
+  simSpecs,
   validateOptions,
   type Policy,
   type SimOptions,
@@ -574,56 +577,129 @@ export interface CompareConfig {
   markdown: string;
 }
 
-export const COMPARE_USAGE = `Usage: npm run sim -- compare [workload options] [--policies a,b,...]
-                           [--json FILE] [--html FILE] [--markdown FILE]
+/** Compare's own options (its --json and --html are the comparison's, not a run's report). */
+const COMPARE_OWN_SPECS: readonly OptionSpec[] = [
+  {
+    name: "policies",
+    type: "string",
+    value: "a,b,...",
+    description: "the policies to run",
+    default: COMPARE_POLICIES.join(","),
+  },
+  {
+    name: "json",
+    type: "string",
+    value: "FILE",
+    description: "write the comparison as JSON",
+    default: DEFAULT_COMPARE_PATHS.json,
+  },
+  {
+    name: "html",
+    type: "string",
+    value: "FILE",
+    description: "write the comparison as HTML with plots",
+    default: DEFAULT_COMPARE_PATHS.html,
+  },
+  {
+    name: "markdown",
+    type: "string",
+    value: "FILE",
+    description: "write the comparison's table as Markdown",
+    default: DEFAULT_COMPARE_PATHS.markdown,
+  },
+];
 
-Runs one workload once per policy (${COMPARE_POLICIES.join(", ")}),
-every run with the same options except the policy, and prints a table (docs/simulation-compare.md).
-Default workload: --provers ${COMPARE_DEFAULTS.provers} --blocks ${COMPARE_DEFAULTS.blocks} --seed ${COMPARE_DEFAULTS.seed} --offline ${COMPARE_DEFAULTS.offline} --byzantine ${COMPARE_DEFAULTS.byzantine}
---slow ${COMPARE_DEFAULTS.slow} --withholding ${COMPARE_DEFAULTS.withholding}; the other workload options are those of a single run
-(below; no --policy, no --network). Writes ${DEFAULT_COMPARE_PATHS.json}, ${DEFAULT_COMPARE_PATHS.html}
-and ${DEFAULT_COMPARE_PATHS.markdown} unless told otherwise.`;
+/** A single run's flags that compare takes as the workload (no report files of their own). */
+const WORKLOAD_FLAGS = SIM_FLAGS.filter(
+  (f) => !["json", "html", "policy", "network"].includes(f.flag),
+);
 
-/** Parses the compare flags; the workload flags are those of a single run. */
+/** The workload flags with compare's defaults where they differ from a single run's. */
+const WORKLOAD_SPECS = simSpecs(
+  WORKLOAD_FLAGS,
+  Object.fromEntries(
+    WORKLOAD_FLAGS.filter((f) => COMPARE_DEFAULTS[f.key] !== DEFAULT_OPTIONS[f.key]).map((f) => [
+      f.flag,
+      String(COMPARE_DEFAULTS[f.key]),
+    ]),
+  ),
+);
+
+/** Parsed but refused with a message saying what to do instead (not in the help). */
+const REFUSED_SPECS: readonly OptionSpec[] = simSpecs(
+  SIM_FLAGS.filter((f) => f.flag === "policy" || f.flag === "network"),
+);
+
+/** The help text of `npm run sim -- compare`, generated from its option tables. */
+export const COMPARE_USAGE = helpText(
+  "Usage: npm run sim -- compare [options]",
+  `Runs one workload once per policy, every run with the same options except the policy, on a fresh
+in-process network each, and prints a table (docs/simulation-compare.md). The workload options
+are those of a single run, with compare's defaults.`,
+  [...COMPARE_OWN_SPECS, ...WORKLOAD_SPECS],
+);
+
+/** Every option compare parses (the refused ones included). */
+export const COMPARE_SPECS: readonly OptionSpec[] = [
+  ...COMPARE_OWN_SPECS,
+  ...WORKLOAD_SPECS,
+  ...REFUSED_SPECS,
+];
+
+/** Parses the compare flags (node:util parseArgs); the workload flags are those of a single run. */
 export function parseCompareOptions(argv: readonly string[]): CompareConfig {
-  const rest: string[] = [];
-  const own: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith("--") ? arg.slice(2).split("=", 2) : ["", undefined];
-    if (["json", "html", "markdown", "policies", "policy", "network"].includes(flag)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new OptionError(`--${flag} needs a value`);
-      own[flag] = value;
-    } else rest.push(arg);
+  return compareFromValues(parseCommandLine(argv, COMPARE_SPECS, COMPARE_USAGE).values);
+}
+
+/** Compare's configuration from parsed {@link COMPARE_SPECS} values. */
+export function compareFromValues(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+): CompareConfig {
+  const text = (flag: string) => {
+    const value = values[flag];
+    return typeof value === "string" ? value : undefined;
+  };
+  if (text("policy") !== undefined) {
+    throw new OptionError(
+      "compare runs every policy: use --policies a,b,... to choose some",
+      COMPARE_USAGE,
+    );
   }
-  if (own.policy !== undefined) {
-    throw new OptionError("compare runs every policy: use --policies a,b,... to choose some");
+  if (text("network") !== undefined) {
+    throw new OptionError(
+      "compare runs on fresh in-process networks only (no --network)",
+      COMPARE_USAGE,
+    );
   }
-  if (own.network !== undefined) {
-    throw new OptionError("compare runs on fresh in-process networks only (no --network)");
-  }
+  const workload = Object.fromEntries(
+    WORKLOAD_FLAGS.map((f) => [f.flag, values[f.flag]] as const).filter(([, v]) => v !== undefined),
+  );
   // Validated as seed001 (which allows any k); each policy checks the workload again and is
   // skipped if it refuses it (e.g. a --k > 0 under a policy without inactivity slashing).
-  const workload = parseOptions(rest, { ...COMPARE_DEFAULTS, policy: "seed001" });
+  const options = optionsFromValues(
+    workload,
+    { ...COMPARE_DEFAULTS, policy: "seed001" },
+    COMPARE_USAGE,
+  );
+  const listed = text("policies");
   const policies =
-    own.policies === undefined
+    listed === undefined
       ? [...COMPARE_POLICIES]
-      : own.policies
+      : listed
           .split(",")
           .map((p) => p.trim())
           .filter((p) => p !== "");
   for (const p of policies) {
     if (!(COMPARE_POLICIES as readonly string[]).includes(p) && !isPolicy(p)) {
-      throw new OptionError(`--policies: unknown policy ${p}`);
+      throw new OptionError(`--policies: unknown policy ${p}`, COMPARE_USAGE);
     }
   }
   return {
-    workload,
+    workload: options,
     policies,
-    json: own.json ?? DEFAULT_COMPARE_PATHS.json,
-    html: own.html ?? DEFAULT_COMPARE_PATHS.html,
-    markdown: own.markdown ?? DEFAULT_COMPARE_PATHS.markdown,
+    json: text("json") ?? DEFAULT_COMPARE_PATHS.json,
+    html: text("html") ?? DEFAULT_COMPARE_PATHS.html,
+    markdown: text("markdown") ?? DEFAULT_COMPARE_PATHS.markdown,
   };
 }
 
@@ -644,12 +720,7 @@ export async function writeCompareOutputs(
 }
 
 /** `npm run sim -- compare [flags]`: see the module comment and docs/simulation-compare.md. */
-export async function runCompare(argv: readonly string[]): Promise<void> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(`${COMPARE_USAGE}\n\n${USAGE}`);
-    return;
-  }
-  const config = parseCompareOptions(argv);
+export async function runCompare(config: CompareConfig): Promise<void> {
   console.log(`compare: ${workloadFlags(config.workload)} (${SIZE_FLAGS(config.workload)})`);
   const result = await runComparison(config.workload, config.policies, (line) => console.log(line));
   console.log(`\n${formatCompareTable(result)}`);

@@ -215,8 +215,16 @@ export function policyParams(o: SimOptions): PolicyParams {
   };
 }
 
-/** A bad option value. */
-export class OptionError extends Error {}
+/** A bad option or option value; `usage` is the help text of the command it was given to. */
+export class OptionError extends Error {
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
+    super(message);
+    this.name = "OptionError";
+  }
+}
 
 /** The inactivity threshold the run uses. */
 export function effectiveK(options: SimOptions): number {
@@ -290,7 +298,7 @@ export function validateOptions(o: SimOptions): void {
 }
 
 /** One command-line option of a single run: its flag, the SimOptions key and its help line. */
-interface SimFlag {
+export interface SimFlag {
   flag: string;
   key: keyof SimOptions;
   value: string;
@@ -482,13 +490,21 @@ export const SIM_FLAGS: readonly SimFlag[] = [
   },
 ];
 
-const SIM_SPECS: OptionSpec[] = SIM_FLAGS.map((f) => ({
-  name: f.flag,
-  type: "string",
-  value: f.value,
-  description: f.description,
-  default: f.default,
-}));
+/** {@link SIM_FLAGS} as parseArgs options; `defaults` replaces the defaults the help shows. */
+export function simSpecs(
+  flags: readonly SimFlag[] = SIM_FLAGS,
+  defaults: Partial<Record<string, string>> = {},
+): OptionSpec[] {
+  return flags.map((f) => ({
+    name: f.flag,
+    type: "string",
+    value: f.value,
+    description: f.description,
+    default: defaults[f.flag] ?? f.default,
+  }));
+}
+
+const SIM_SPECS = simSpecs();
 
 /** The help text of `npm run sim`, generated from {@link SIM_FLAGS}. */
 export const USAGE = helpText(
@@ -500,28 +516,52 @@ a sequencer, and runs every prover as a client against the contracts for the giv
   SIM_SPECS,
 );
 
-/** Parses the options (node:util parseArgs over {@link SIM_FLAGS}) over the defaults. */
-export function parseOptions(
+/**
+ * parseArgs (strict) over `specs`; a usage error becomes an {@link OptionError} carrying `usage`.
+ * `help` is true for --help / -h.
+ */
+export function parseCommandLine(
   argv: readonly string[],
+  specs: readonly OptionSpec[],
+  usage: string,
+): { values: Record<string, string | boolean | undefined>; help: boolean } {
+  try {
+    const { values, help } = parseCli(argv, specs);
+    return { values, help };
+  } catch (error) {
+    if (error instanceof UsageError) throw new OptionError(error.message, usage);
+    throw error;
+  }
+}
+
+/** A single run's options from parsed flag values (the {@link SIM_FLAGS} among them), validated. */
+export function optionsFromValues(
+  values: Readonly<Record<string, string | boolean | undefined>>,
   base: SimOptions = DEFAULT_OPTIONS,
+  usage: string = USAGE,
 ): SimOptions {
   const options: SimOptions = { ...base };
   const record = options as unknown as Record<string, unknown>;
-  let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseCli(argv, SIM_SPECS));
-    delete values.help;
     for (const f of SIM_FLAGS) {
       const value = values[f.flag];
       if (typeof value !== "string") continue;
       record[f.key] = f.string ? value : numberOption(f.flag, value);
     }
   } catch (error) {
-    if (error instanceof UsageError) throw new OptionError(error.message);
+    if (error instanceof UsageError) throw new OptionError(error.message, usage);
     throw error;
   }
   validateOptions(options);
   return options;
+}
+
+/** Parses the options (node:util parseArgs over {@link SIM_FLAGS}) over the defaults. */
+export function parseOptions(
+  argv: readonly string[],
+  base: SimOptions = DEFAULT_OPTIONS,
+): SimOptions {
+  return optionsFromValues(parseCommandLine(argv, SIM_SPECS, USAGE).values, base);
 }
 
 /** Every option's value, for the report. */

@@ -9,7 +9,6 @@
  * It stops once every L2 block is resolved, its epochs are settled and owed slashes executed,
  * then every operator claims and the report is read back from chain state and events.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -36,6 +35,7 @@ import { secretKeyFromSeed, type SecretKey } from "../protocol/bls.js";
 import { blockSeed } from "../protocol/assignment.js";
 import { epochAt, epochStartBlock } from "../protocol/epoch.js";
 import { BlockStatus, epochOfSlot, proofWindow, slotStartBlock } from "../protocol/lifecycle.js";
+import { readParametersFile } from "../protocol/parameters.js";
 import { policyRules } from "../protocol/policies/index.js";
 import type { AssignmentPolicyRules } from "../protocol/policies/types.js";
 import { recordScore, rankedWinner } from "../protocol/policies/rankedProofs.js";
@@ -91,9 +91,9 @@ const ETHER_PER_OPERATOR = 10n ** 19n;
 /** L1 blocks the run may take after the last window before it gives up waiting. */
 const GRACE_BLOCKS = 64n;
 
-/** `deploy/parameters/local.json` with `"123n"` strings turned into bigints. */
+/** `deploy/parameters/local.json` (without its `$schema`) with `"123n"` strings turned into bigints. */
 async function localParameters(): Promise<DeploymentParameters> {
-  const raw = JSON.parse(await readFile(LOCAL_PARAMETERS, "utf8")) as DeploymentParameters;
+  const raw = (await readParametersFile(LOCAL_PARAMETERS)) as DeploymentParameters;
   for (const module of Object.values(raw)) {
     for (const [key, value] of Object.entries(module)) {
       if (typeof value === "string" && /^\d+n$/.test(value))

@@ -26,7 +26,14 @@ import { keccak256, toBeHex } from "ethers";
 import { assignment, blockSeed } from "../protocol/assignment.js";
 import { effectiveTreeCount } from "../protocol/election.js";
 import { epochOfSlot } from "../protocol/lifecycle.js";
-import { DEFAULT_OPTIONS, OptionError, validateOptions, type SimOptions } from "./options.js";
+import { helpText, type OptionSpec } from "../cli.js";
+import {
+  DEFAULT_OPTIONS,
+  OptionError,
+  parseCommandLine,
+  validateOptions,
+  type SimOptions,
+} from "./options.js";
 import { Prng } from "./random.js";
 import type { SimResult } from "./simulator.js";
 
@@ -238,52 +245,134 @@ function parseList(flag: string, value: string): number[] {
   const items = value.split(",").map((s) => s.trim());
   const numbers = items.map(Number);
   if (items.some((s) => s === "") || numbers.some((x) => Number.isNaN(x))) {
-    throw new OptionError(`--${flag} needs comma-separated numbers, got ${value}`);
+    throw new OptionError(`--${flag} needs comma-separated numbers, got ${value}`, SWEEP_USAGE);
   }
   return numbers;
 }
 
+const s = DEFAULT_SWEEP;
+/** `npm run sim -- sweep`'s options: parsing (node:util parseArgs) and --help both come from it. */
+export const SWEEP_SPECS: readonly OptionSpec[] = [
+  {
+    name: "fractions",
+    type: "string",
+    value: "F,F,...",
+    description: "faulty fractions f/n",
+    default: s.fractions.join(","),
+  },
+  {
+    name: "trees",
+    type: "string",
+    value: "C,C,...",
+    description: "tree counts c, each in [1, min(16, n)]",
+    default: s.trees.join(","),
+  },
+  {
+    name: "trials",
+    type: "string",
+    value: "N",
+    description: "Monte-Carlo trials per point",
+    default: `${s.trials}`,
+  },
+  {
+    name: "blocks",
+    type: "string",
+    value: "B",
+    description: "on-chain L2 blocks per point, 0 = no on-chain runs",
+    default: `${s.blocks}`,
+  },
+  {
+    name: "n",
+    type: "string",
+    value: "N",
+    description: "committee size n = number of provers",
+    default: `${s.n}`,
+  },
+  {
+    name: "L",
+    type: "string",
+    value: "L",
+    description: "leaves per tree, a power of two",
+    default: `${s.leaves}`,
+  },
+  {
+    name: "W",
+    type: "string",
+    value: "W",
+    description: "proof window in L1 blocks",
+    default: `${s.window}`,
+  },
+  {
+    name: "seed",
+    type: "string",
+    value: "S",
+    description: "seed of the model and the runs",
+    default: `${s.seed}`,
+  },
+  { name: "json", type: "string", value: "FILE", description: "write the sweep as JSON" },
+  {
+    name: "markdown",
+    type: "string",
+    value: "FILE",
+    description: "write the sweep's table as Markdown",
+  },
+];
+
+/** The help text of `npm run sim -- sweep`, generated from {@link SWEEP_SPECS}. */
+export const SWEEP_USAGE = helpText(
+  "Usage: npm run sim -- sweep [options]",
+  "Tests seed 000's (f/n)^c claim: closed forms, a Monte-Carlo model over the real assignment and\n" +
+    "on-chain runs with f/n of the provers offline (docs/simulation-sweep.md).",
+  SWEEP_SPECS,
+);
+
 /** Parses the sweep's flags over {@link DEFAULT_SWEEP}; throws {@link OptionError}. */
 export function parseSweepOptions(argv: readonly string[]): SweepConfig {
+  return sweepFromValues(parseCommandLine(argv, SWEEP_SPECS, SWEEP_USAGE).values);
+}
+
+/** The sweep's configuration from parsed {@link SWEEP_SPECS} values, range-checked. */
+export function sweepFromValues(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+): SweepConfig {
   const config: SweepConfig = { ...DEFAULT_SWEEP };
-  const integer = (flag: string, value: string, min: number, max: number): number => {
+  const fail = (message: string) => new OptionError(message, SWEEP_USAGE);
+  const integer = (flag: string, min: number, max: number): number | undefined => {
+    const value = values[flag];
+    if (typeof value !== "string") return undefined;
     const x = Number(value);
     if (value.trim() === "" || !Number.isInteger(x) || x < min || x > max) {
-      throw new OptionError(`--${flag} must be an integer in [${min}, ${max}], got ${value}`);
+      throw fail(`--${flag} must be an integer in [${min}, ${max}], got ${value}`);
     }
     return x;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith("--")) throw new OptionError(`unexpected argument ${arg}`);
-    const [flag, inline] = arg.slice(2).split("=", 2);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new OptionError(`--${flag} needs a value`);
-    if (flag === "fractions") config.fractions = parseList(flag, value);
-    else if (flag === "trees") config.trees = parseList(flag, value);
-    else if (flag === "trials") config.trials = integer(flag, value, 1, 10_000_000);
-    else if (flag === "blocks") config.blocks = integer(flag, value, 0, 4096);
-    else if (flag === "n") config.n = integer(flag, value, 1, 256);
-    else if (flag === "L") config.leaves = integer(flag, value, 1, 65536);
-    else if (flag === "W") config.window = integer(flag, value, 5, 1000);
-    else if (flag === "seed") config.seed = integer(flag, value, 0, 2 ** 32 - 1);
-    else if (flag === "json") config.json = value;
-    else if (flag === "markdown") config.markdown = value;
-    else throw new OptionError(`unknown sweep option --${flag}`);
-  }
+  const list = (flag: string): number[] | undefined => {
+    const value = values[flag];
+    return typeof value === "string" ? parseList(flag, value) : undefined;
+  };
+  config.fractions = list("fractions") ?? config.fractions;
+  config.trees = list("trees") ?? config.trees;
+  config.trials = integer("trials", 1, 10_000_000) ?? config.trials;
+  config.blocks = integer("blocks", 0, 4096) ?? config.blocks;
+  config.n = integer("n", 1, 256) ?? config.n;
+  config.leaves = integer("L", 1, 65536) ?? config.leaves;
+  config.window = integer("W", 5, 1000) ?? config.window;
+  config.seed = integer("seed", 0, 2 ** 32 - 1) ?? config.seed;
+  if (typeof values.json === "string") config.json = values.json;
+  if (typeof values.markdown === "string") config.markdown = values.markdown;
   for (const x of config.fractions) {
-    if (!(x >= 0 && x <= 1)) throw new OptionError(`--fractions must lie in [0, 1], got ${x}`);
+    if (!(x >= 0 && x <= 1)) throw fail(`--fractions must lie in [0, 1], got ${x}`);
   }
   for (const c of config.trees) {
     if (!Number.isInteger(c) || c < 1 || c > Math.min(16, config.n)) {
-      throw new OptionError(`--trees must be integers in [1, min(16, n)], got ${c}`);
+      throw fail(`--trees must be integers in [1, min(16, n)], got ${c}`);
     }
   }
   if (config.fractions.length === 0 || config.trees.length === 0) {
-    throw new OptionError("--fractions and --trees need at least one value");
+    throw fail("--fractions and --trees need at least one value");
   }
   if ((config.leaves & (config.leaves - 1)) !== 0) {
-    throw new OptionError(`--L must be a power of two, got ${config.leaves}`);
+    throw fail(`--L must be a power of two, got ${config.leaves}`);
   }
   return config;
 }
@@ -531,9 +620,8 @@ export function formatSweepMarkdown(points: readonly SweepPoint[], config: Sweep
 }
 
 /** `npm run sim -- sweep [flags]`: see the module comment and docs/simulation-sweep.md. */
-export async function runSweep(argv: readonly string[]): Promise<void> {
+export async function runSweep(config: SweepConfig): Promise<void> {
   const started = Date.now();
-  const config = parseSweepOptions(argv);
   // Fail fast on options the simulator would refuse.
   let perEpoch = 0;
   if (config.blocks > 0) {
