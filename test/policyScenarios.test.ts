@@ -249,7 +249,7 @@ describe("Policy scenarios (whole network under every assignment policy)", funct
       });
 
       if (policy === "siblingCover") {
-        it("pays a covering sibling nothing for the covered node; every uncle claim pays uncleReward once", async function () {
+        it("pays a covering sibling nothing for the covered node; every uncle claim pays at most uncleReward, once", async function () {
           const { rewards } = result.contracts;
           let covered = 0;
           for (const { block, records, provers } of blocks) {

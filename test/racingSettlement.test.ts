@@ -306,22 +306,16 @@ describe("Racing submitters: conservation, no inactivity slash and model pay und
           ...(name === "striped" ? {} : { policy: await deployPolicyContract(name) }),
           config: { inactivityThreshold: 1n, inactivitySlash: 10n * UNIT },
         });
-      // One fixture per policy: loadFixture snapshots the first deployment and restores it.
-      const fixtureOf = { [name]: fixture }[name];
+      // One fixture function per policy: loadFixture snapshots its first deployment.
       const honestPlan: Plan = Array.from({ length: BLOCKS }, () =>
         Array.from({ length: 4 }, (): FirstFiling => ({ actor: 0, variant: "honest", pick: 0 })),
       );
-      const control = await run(
-        await networkHelpers.loadFixture(fixtureOf),
-        rules,
-        honestPlan,
-        true,
-      );
+      const control = await run(await networkHelpers.loadFixture(fixture), rules, honestPlan, true);
       let raced = 0;
       let additional = 0;
       await fc.assert(
         fc.asyncProperty(planArb, async (plan) => {
-          const fx = await networkHelpers.loadFixture(fixtureOf);
+          const fx = await networkHelpers.loadFixture(fixture);
           const outcome = await run(fx, rules, plan, false);
           raced += outcome.raced;
           additional += outcome.additional;
