@@ -687,8 +687,6 @@ async function staticCallGas(ethers: HardhatEthers, hash: string, target: string
     while (j < logs.length && logs[j].depth !== step.depth) ++j;
     if (j === logs.length) throw new Error("STATICCALL without return");
     found.push(step.gas - logs[j].gas);
-    // The verifier's own calls (its decoding guard calls itself) are inside this one.
-    i = j;
   }
   if (found.length !== 1) throw new Error(`expected one verifier call, found ${found.length}`);
   return found[0];
