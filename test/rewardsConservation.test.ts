@@ -63,7 +63,7 @@ import {
   type CompactSignature,
   type TreeShape,
 } from "../src/protocol/lifecycle.js";
-import { attestedRootProof, chunkSignerOf } from "../src/protocol/attestation.js";
+import { attestedRootProof } from "../src/protocol/attestation.js";
 import {
   BURN_ADDRESS,
   settleEpochModel,
@@ -238,8 +238,6 @@ class Sequence {
   private payers: HardhatEthersSigner[] = [];
   private readonly bySigner = new Map<string, HardhatEthersSigner>();
   private readonly ops = new Map<string, Op>();
-  /** Signs chunk outputs as any operator of the run (the attestations root proofs carry). */
-  private readonly chunkSigner = chunkSignerOf((address) => this.ops.get(address)?.signer);
   private unregistered: HardhatEthersSigner[] = [];
   private readonly blocks = new Map<bigint, MirrorBlock>();
   private finalized = 0n;
@@ -1197,13 +1195,7 @@ class Sequence {
       tree,
       record,
       submitter.address,
-      {
-        ...attestationKeys(
-          this.fx,
-          (await this.epochInfo(epochOfSlot(this.fx.clock, b.slot))).committee!,
-        ),
-        sign: this.chunkSigner,
-      },
+      attestationKeys(this.fx),
     );
     const events = await this.send("prove", !invalid, () =>
       this.fx.lifecycle.connect(submitter).submitRootProof(b.slot, tree, record, proof),

@@ -952,7 +952,6 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     work: BlockWork,
     record: Uint8Array,
     signed: ReadonlyMap<string, CompactSignature>,
-    count = true,
   ): CompactSignature[] | undefined {
     if (work.data === undefined) return undefined;
     const outputOf = this.outputsOf(work);
@@ -968,7 +967,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
         signature === undefined ||
         chunkSignerOf(this.chunkDomain(), outputOf(node), signature) !== signer.toLowerCase()
       ) {
-        if (count) this.unattestedRoots++;
+        this.unattestedRoots++;
         return undefined;
       }
       out.push(signature);
@@ -1050,25 +1049,23 @@ export class ProverClient extends OperatorClient<ProverConfig> {
   }
 
   /**
-   * The `raceRoots` fault: files the first root of every tree of a published, unproven block as
-   * soon as it can, with a record that leaves out my victim (see {@link ProverBehavior}).
-   * Records are attested, so it can credit only whom it holds a signature of: itself (it signs
-   * its own outputs of the nodes it holds, computed from the data at once) and any holder whose
-   * signed output reached it, directly or inside a subtree; every other node is NONE. Trees whose
-   * root it cannot attest, and records the policy's root check refuses, wait for later blocks.
+   * The `raceRoots` fault: files the first root of every tree of a published, unproven block at
+   * once, with a record that leaves out my victim (see {@link ProverBehavior}). Records are
+   * attested, so it can credit only whom it holds a signature of: itself (it signs its own
+   * outputs of the nodes it holds, computed from the data at once) and any holder whose signed
+   * output it already received; every other node is NONE. Trees whose root it cannot attest, and
+   * records the policy's root check refuses, are skipped.
    */
   private async raceRoots(work: BlockWork, view: BlockView): Promise<void> {
     if (work.raced || view.publishedAt === 0n || view.status !== BlockStatus.Proposed) return;
     if (work.data === undefined) return;
+    work.raced = true;
     const victim = (work.me + 1) % work.m;
     const lifecycle = this.contracts.lifecycle.connect(this.config.wallet);
     const stride = 2 * work.leafCount - 1;
     const outputOf = this.outputsOf(work);
     const signed = new Map<string, CompactSignature>();
-    for (const [key, message] of work.received) {
-      signed.set(key, message.signature);
-      for (const [k, sig] of message.signatures) signed.set(k, sig);
-    }
+    for (const [key, message] of work.received) signed.set(key, message.signature);
     for (let t = 0; t < work.c; t++) {
       if (view.provenTrees.has(t)) continue;
       const credits = new Map<number, number[]>();
@@ -1087,18 +1084,6 @@ export class ProverClient extends OperatorClient<ProverConfig> {
           }
           if (signed.has(`${node}:${h.credit}`)) chosen.push(h.credit);
         }
-        // The root: if no holder's signature is at hand, myself (where the policy's root check
-        // allows any member there, as vrfPath's does).
-        if (node === 1 && chosen.length === 0) {
-          if (!signed.has(`1:${work.me}`)) {
-            const domain = this.chunkDomain();
-            signed.set(
-              `1:${work.me}`,
-              await signChunkOutput(this.config.wallet, domain, outputOf(1)),
-            );
-          }
-          chosen.push(work.me);
-        }
         if (chosen.length > 0) credits.set(node, chosen);
       }
       let record: Uint8Array;
@@ -1109,9 +1094,8 @@ export class ProverClient extends OperatorClient<ProverConfig> {
         if (error instanceof PolicyError) continue;
         throw error;
       }
-      const signatures = this.signaturesFor(work, record, signed, false);
+      const signatures = this.signaturesFor(work, record, signed);
       if (signatures === undefined) continue;
-      work.raced = true;
       const proof = this.rootProofOf(work, view, t, record, signatures);
       this.outbox.submit(this.address, "proof.submitRoot.race", () =>
         lifecycle.submitRootProof(work.slot, t, record, proof),
