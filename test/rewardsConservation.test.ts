@@ -58,12 +58,12 @@ import {
   signerBitmap,
   slotAt,
   slotStartBlock,
+  standInRootProof,
   timeoutVoteDomain,
   timeoutWindow,
   type CompactSignature,
   type TreeShape,
 } from "../src/protocol/lifecycle.js";
-import { attestedRootProof } from "../src/protocol/attestation.js";
 import {
   BURN_ADDRESS,
   settleEpochModel,
@@ -83,7 +83,7 @@ import {
   type ParsedEvent,
 } from "./helpers/conservation.js";
 import { epochInputs, type Operator } from "./helpers/election.js";
-import { attestationKeys, LIFECYCLE_TEST_PARAMS } from "./helpers/lifecycle.js";
+import { LIFECYCLE_TEST_PARAMS } from "./helpers/lifecycle.js";
 import { Prng } from "./helpers/prng.js";
 import {
   deployRewards,
@@ -1182,7 +1182,7 @@ class Sequence {
       }
     }
     const submitter = this.rng.pick(this.signers);
-    const { proof } = await attestedRootProof(
+    const { proof } = standInRootProof(
       this.fx.lifecycleDomain,
       {
         slot: b.slot,
@@ -1195,7 +1195,6 @@ class Sequence {
       tree,
       record,
       submitter.address,
-      attestationKeys(this.fx),
     );
     const events = await this.send("prove", !invalid, () =>
       this.fx.lifecycle.connect(submitter).submitRootProof(b.slot, tree, record, proof),

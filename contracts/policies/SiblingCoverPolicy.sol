@@ -9,7 +9,6 @@ import {IProverRewards} from "../interfaces/IProverRewards.sol";
 import {ISiblingCoverPolicy} from "../interfaces/ISiblingCoverPolicy.sol";
 import {TreeAssignment} from "../election/TreeAssignment.sol";
 import {BlockLifecycle} from "../lifecycle/BlockLifecycle.sol";
-import {RootInputs} from "../lifecycle/RootInputs.sol";
 import {ProverRewards} from "../rewards/ProverRewards.sol";
 import {PolicyRecord} from "./PolicyRecord.sol";
 import {SiblingCover} from "./SiblingCover.sol";
@@ -30,7 +29,7 @@ contract SiblingCoverPolicy is ISiblingCoverPolicy, ReentrancyGuardTransient {
     uint256 public immutable UNCLE_REWARD;
 
     /// @notice Domain tag of uncle-proof public inputs.
-    bytes32 public constant UNCLE_PROOF_DOMAIN = RootInputs.NODE_PROOF_DOMAIN;
+    bytes32 public constant UNCLE_PROOF_DOMAIN = keccak256("PROVERNET_V1_UNCLE_PROOF");
 
     /// @dev keccak256 of the finalizing record, by caller (lifecycle) and slot.
     mapping(address lifecycle => mapping(uint256 slot => bytes32 hash)) private _finalRecord;
@@ -105,12 +104,15 @@ contract SiblingCoverPolicy is ISiblingCoverPolicy, ReentrancyGuardTransient {
         address member
     ) public view returns (bytes32) {
         return
-            RootInputs.nodePublicInputs(
-                block.chainid,
-                lifecycle,
-                BlockLifecycle(lifecycle).blockCommitment(slot),
-                node,
-                member
+            keccak256(
+                abi.encode(
+                    UNCLE_PROOF_DOMAIN,
+                    block.chainid,
+                    lifecycle,
+                    BlockLifecycle(lifecycle).blockCommitment(slot),
+                    node,
+                    member
+                )
             );
     }
 

@@ -115,12 +115,11 @@ import {
   signerBitmap,
   signTimeoutVote,
   slotStartBlock,
+  standInRootProof,
   timeoutVoteDomain,
   timeoutWindow,
   type SlotClock,
 } from "../../src/protocol/lifecycle.js";
-import { attestedRootProof, chunkSignerOf } from "../../src/protocol/attestation.js";
-import { chunkOutputDomain } from "../../src/protocol/chunks.js";
 import { publicKeyHash, registrationKeys } from "../../src/protocol/stake.js";
 import type {
   BlockLifecycle,
@@ -135,7 +134,6 @@ import {
   LOCAL_STAKE_PARAMS,
 } from "./parameters.js";
 import { deployTestStakeTable, deployTestToken, randaoAdvancer, receiptOf } from "./common.js";
-import { coreGas, deployMeter, standInCost, type StandInCost } from "./standIn.js";
 
 /** DST of the BLS timeout votes: `BlsTimeoutCertificateHarness.DST_TIMEOUT`. */
 export const BLS_TIMEOUT_DST = "PROVERNET-V1-TIMEOUT-BLS12381G2_XMD:SHA-256_SSWU_RO_";
@@ -215,25 +213,13 @@ export async function measureLifecycle(
   let recording = false;
   let lapName = "";
 
-  /** The stand-in's cost in each root-proof transaction sent, by transaction hash. */
-  const standIns = new Map<string, StandInCost>();
-  /**
-   * Sends, checks success, records gasUsed under `key` (without the stand-in verifier's parts
-   * for a root proof: see ./standIn.ts) and logs the breakdown.
-   */
+  /** Sends, checks success, records gasUsed under `key` and logs the breakdown. */
   const measure = async (key: string, tx: Promise<ContractTransactionResponse>) => {
     const sent = await tx;
     const receipt = await receiptOf(key, sent);
-    const cost = standIns.get(sent.hash);
-    const used = cost === undefined ? Number(receipt.gasUsed) : coreGas(receipt, sent.data, cost);
-    const intrinsic = intrinsicGas(sent.data) - (cost?.calldata ?? 0);
+    const used = Number(receipt.gasUsed);
+    const intrinsic = intrinsicGas(sent.data);
     if (recording) gas[key] = used;
-    if (cost !== undefined) {
-      log(
-        `${lapName}: ${key}: stand-in verifier ${cost.verifier}, stand-in calldata ${cost.calldata}` +
-          ` (reported apart)`,
-      );
-    }
     log(
       `${lapName}: ${key}: ${used} (intrinsic ${intrinsic} = 21000 + calldata ${intrinsic - 21_000}` +
         ` [${getBytes(sent.data).length} bytes]; execution ${used - intrinsic})`,
@@ -247,7 +233,6 @@ export async function measureLifecycle(
   const tableAddress = await table.getAddress();
   const verifier: StandInProofVerifier = await ethers.deployContract("StandInProofVerifier");
   const verifierAddress = await verifier.getAddress();
-  const meter = await deployMeter(ethers);
 
   const deployNet = async (name: string, n: number, faultToleranceBps: bigint): Promise<Net> => {
     const params: ElectionParams = {
@@ -300,7 +285,6 @@ export async function measureLifecycle(
     account(`lifecycle-gas-seq-${i}`, ethers),
   );
   const byAddress = new Map([...operators, ...sequencers].map((a) => [a.address, a]));
-  const chunkSigner = chunkSignerOf((address) => byAddress.get(address)?.wallet);
   const popDomain = { chainId, verifyingContract: tableAddress };
   for (const a of [...operators, ...sequencers]) {
     await networkHelpers.setBalance(a.address, ETH);
@@ -406,31 +390,17 @@ export async function measureLifecycle(
       seed: ctx.seed,
     };
     const record = participationRecord(shape, tree);
-    const lifecycleAddress = await net.lifecycle.getAddress();
-    const domain = { chainId, lifecycle: lifecycleAddress };
+    const domain = { chainId, lifecycle: await net.lifecycle.getAddress() };
     const header = blockHeaderOf(slot, b);
-    const { inputs, proof } = await attestedRootProof(
-      domain,
-      header,
-      tree,
-      record,
-      submitter(record),
-      {
-        chunkDomain: chunkOutputDomain(chainId, lifecycleAddress),
-        committee: [...(await net.election.committeeOf(epoch))],
-        sign: chunkSigner,
-      },
-    );
-    return { record, proof, cost: await standInCost(meter, verifierAddress, inputs, proof) };
+    const { proof } = standInRootProof(domain, header, tree, record, submitter(record));
+    return { record, proof };
   };
 
   /** Tree `tree`'s root proof of `slot` with the honest record, submitted by the admin. */
   const submitRoot = async (net: Net, epoch: bigint, slot: bigint, tree: number, at: bigint) => {
     await advanceTo(at);
-    const { record, proof, cost } = await honestRoot(net, epoch, slot, tree, () => admin.address);
-    const sent = await net.lifecycle.submitRootProof(slot, tree, record, proof);
-    standIns.set(sent.hash, cost);
-    return sent;
+    const { record, proof } = await honestRoot(net, epoch, slot, tree, () => admin.address);
+    return net.lifecycle.submitRootProof(slot, tree, record, proof);
   };
 
   /** Tree `tree`'s root prover of `slot` files its own honest root after someone else's. */
@@ -444,12 +414,10 @@ export async function measureLifecycle(
   ) => {
     await advanceTo(at);
     const owner = (record: Uint8Array) => member(committee, record[0]).address;
-    const { record, proof, cost } = await honestRoot(net, epoch, slot, tree, owner);
-    const sent = await net.lifecycle
+    const { record, proof } = await honestRoot(net, epoch, slot, tree, owner);
+    return net.lifecycle
       .connect(member(committee, record[0]).wallet)
       .submitAdditionalRoot(slot, tree, record, proof, committee);
-    standIns.set(sent.hash, cost);
-    return sent;
   };
 
   /** The account of committee member `i`. */
@@ -641,18 +609,8 @@ export async function measureLifecycle(
   }
 
   // ---- The stand-in verifier's own cost -----------------------------------------------------
-  // The meter's figure is the STATICCALL's, checked once against the transaction's trace.
-  const firstCost = standIns.get(firstRoot.hash)!;
-  const traced = await staticCallGas(ethers, firstRoot.hash, verifierAddress);
-  if (traced !== firstCost.verifier) {
-    throw new Error(`verifier gas: meter ${firstCost.verifier}, trace ${traced}`);
-  }
-  gas["proof.standInVerifier"] = firstCost.verifier;
-  gas["proof.standIn.calldata"] = firstCost.calldata;
-  log(
-    `proof.standInVerifier: ${firstCost.verifier} (STATICCALL inside submitRoot), ` +
-      `proof.standIn.calldata: ${firstCost.calldata}`,
-  );
+  gas["proof.standInVerifier"] = await staticCallGas(ethers, firstRoot.hash, verifierAddress);
+  log(`proof.standInVerifier: ${gas["proof.standInVerifier"]} (STATICCALL inside submitRoot)`);
 
   log(`measured in ${seconds()} s`);
   return gas;
