@@ -633,6 +633,7 @@ export const blockLifecycleAbi = [
           { internalType: "uint16", name: "size", type: "uint16" },
           { internalType: "uint8", name: "treeCount", type: "uint8" },
           { internalType: "uint32", name: "maxLeafCount", type: "uint32" },
+          { internalType: "bytes24", name: "committeeTag", type: "bytes24" },
         ],
         internalType: "struct IBlockLifecycle.EpochContext",
         name: "",
@@ -2803,7 +2804,6 @@ export const invalidWorkSlasherAbi = [
     name: "InvalidReporterBps",
     type: "error",
   },
-  { inputs: [], name: "InvalidShortString", type: "error" },
   { inputs: [], name: "InvalidSignature", type: "error" },
   {
     inputs: [
@@ -2830,14 +2830,8 @@ export const invalidWorkSlasherAbi = [
     name: "SignersDiffer",
     type: "error",
   },
-  {
-    inputs: [{ internalType: "string", name: "str", type: "string" }],
-    name: "StringTooLong",
-    type: "error",
-  },
   { inputs: [], name: "ZeroAddress", type: "error" },
   { inputs: [], name: "ZeroSlashAmount", type: "error" },
-  { anonymous: false, inputs: [], name: "EIP712DomainChanged", type: "event" },
   {
     anonymous: false,
     inputs: [
@@ -2932,21 +2926,6 @@ export const invalidWorkSlasherAbi = [
     ],
     name: "chunkOutputDigest",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [],
-    name: "eip712Domain",
-    outputs: [
-      { internalType: "bytes1", name: "fields", type: "bytes1" },
-      { internalType: "string", name: "name", type: "string" },
-      { internalType: "string", name: "version", type: "string" },
-      { internalType: "uint256", name: "chainId", type: "uint256" },
-      { internalType: "address", name: "verifyingContract", type: "address" },
-      { internalType: "bytes32", name: "salt", type: "bytes32" },
-      { internalType: "uint256[]", name: "extensions", type: "uint256[]" },
-    ],
     stateMutability: "view",
     type: "function",
   },
@@ -6333,15 +6312,25 @@ export type StakeTableAbi = typeof stakeTableAbi;
 export const standInProofVerifierAbi = [
   {
     inputs: [],
-    name: "STAND_IN_DOMAIN",
-    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    name: "NODE_PROOF",
+    outputs: [{ internalType: "uint8", name: "", type: "uint8" }],
     stateMutability: "view",
     type: "function",
   },
   {
-    inputs: [{ internalType: "bytes32", name: "publicInputsHash", type: "bytes32" }],
-    name: "proofFor",
-    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    inputs: [],
+    name: "ROOT_PROOF",
+    outputs: [{ internalType: "uint8", name: "", type: "uint8" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "publicInputsHash", type: "bytes32" },
+      { internalType: "bytes", name: "proof", type: "bytes" },
+    ],
+    name: "check",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
     stateMutability: "pure",
     type: "function",
   },
@@ -6352,7 +6341,7 @@ export const standInProofVerifierAbi = [
     ],
     name: "verify",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
-    stateMutability: "pure",
+    stateMutability: "view",
     type: "function",
   },
 ] as const;

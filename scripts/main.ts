@@ -55,6 +55,8 @@ import {
   vrfScore,
 } from "../src/protocol/election.js";
 import { epochStartBlock } from "../src/protocol/epoch.js";
+import { attestedRootProof, chunkSignerOf } from "../src/protocol/attestation.js";
+import { chunkOutputDomain } from "../src/protocol/chunks.js";
 import {
   BlockStatus,
   blockCommitment,
@@ -67,11 +69,9 @@ import {
   proofWindow,
   proposalPhase,
   proposalScore,
-  rootPublicInputs,
   signTimeoutVote,
   signerBitmap,
   slotStartBlock,
-  standInProof,
   timeoutVoteDomain,
   timeoutWindow,
   type SlotClock,
@@ -364,6 +364,7 @@ const memberSigner = (i: number) => {
   if (signer === undefined) throw new Error(`member #${i} ${members[i]} is not a local prover`);
   return signer;
 };
+const chunkSigner = chunkSignerOf((address) => signerOf.get(address));
 const showWindow = (w: Window) => `L1 blocks [${w.opensAt}, ${w.closesAt}]`;
 const statusOf = async (slot: bigint) =>
   BlockStatus[Number((await lifecycle.getBlock(slot)).status)];
@@ -449,10 +450,22 @@ console.log(
 for (let tree = 0; tree < shapeA.c; tree++) {
   const submitter = memberSigner(tree % m);
   const record = participationRecord(shapeA, tree);
-  const inputs = rootPublicInputs(lifecycleDomain, commitmentA, tree, record, submitter.address);
+  // Every member the record credits signs its node's output; the stand-in proof carries them.
+  const { inputs, proof } = await attestedRootProof(
+    lifecycleDomain,
+    blockHeaderOf(slotA, blockA),
+    tree,
+    record,
+    submitter.address,
+    {
+      chunkDomain: chunkOutputDomain(chainId, lifecycleAddress),
+      committee: members,
+      sign: chunkSigner,
+    },
+  );
   const onChainInputs = await lifecycle.rootPublicInputs(slotA, tree, record, submitter.address);
   const receipt = await mined(
-    lifecycle.connect(submitter).submitRootProof(slotA, tree, record, standInProof(inputs)),
+    lifecycle.connect(submitter).submitRootProof(slotA, tree, record, proof),
   );
   const finalizes = receipt.logs.some(
     (log) => lifecycle.interface.parseLog(log)?.name === "BlockFinalized",

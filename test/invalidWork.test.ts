@@ -99,7 +99,7 @@ async function fixture(): Promise<Fixture> {
   return {
     fx,
     slasher,
-    domain: chunkOutputDomain(fx.chainId, await slasher.getAddress()),
+    domain: chunkOutputDomain(fx.chainId, fx.lifecycleDomain.lifecycle),
     slot,
     leafInputs,
     outputs: chunkOutputsOfBlock(slot, LEAVES, leafInputs),
@@ -405,13 +405,14 @@ describe("InvalidWorkSlasher", function () {
   });
 
   describe("signatures", function () {
-    it("a signature for another chain, slasher, version or name does not slash the operator", async function () {
+    it("a signature for another chain, lifecycle, version or name does not slash the operator", async function () {
       const f = await networkHelpers.loadFixture(fixture);
       const op = f.fx.members[0];
       const second = await deploySlasher(f.fx, SLASH_AMOUNT, REPORTER_BPS);
       const elsewhere: TypedDataDomain[] = [
         { ...f.domain, chainId: f.fx.chainId + 1n },
-        { ...f.domain, verifyingContract: await second.getAddress() },
+        // The slasher's own address (the domain before chunk outputs moved to the lifecycle's).
+        { ...f.domain, verifyingContract: await f.slasher.getAddress() },
         { ...f.domain, version: "2" },
         { ...f.domain, name: "ProverNetwork StakeTable" },
       ];
@@ -434,8 +435,9 @@ describe("InvalidWorkSlasher", function () {
           .withArgs(recovered, recoveredB);
       }
       expect(await state(f, op, [1, 2])).to.deep.equal(before);
-      // The signature made for the second slasher is good there.
-      const sig = await signChunkOutput(op.signer, elsewhere[1], claim);
+      // The lifecycle's domain is the statement's: a second slasher of the same lifecycle judges
+      // the same signature (a deployment registers one slasher with the stake table).
+      const sig = await signChunkOutput(op.signer, f.domain, claim);
       await expect(second.connect(f.reporter).reportWrongOutput(claim, sig))
         .to.emit(second, "InvalidWorkSlashed")
         .withArgs(
@@ -541,7 +543,7 @@ describe("InvalidWorkSlasher", function () {
     it("a slash leaving less than the minimum ejects the operator; the rest stays slashable", async function () {
       const f = await networkHelpers.loadFixture(fixture);
       const heavy = await deploySlasher(f.fx, 450n * UNIT, REPORTER_BPS);
-      const domain = chunkOutputDomain(f.fx.chainId, await heavy.getAddress());
+      const domain = chunkOutputDomain(f.fx.chainId, f.fx.lifecycleDomain.lifecycle);
       const op = f.fx.members[3];
       const claim = wrong(f, 1);
       const exitEpoch =

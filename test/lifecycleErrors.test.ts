@@ -14,22 +14,29 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
 import {
-  blockCommitment,
+  attestedRootProof,
+  attestRecord,
+  placeholderLeafInputs,
+  standInRootProof,
+  type AttestationKeys,
+  type ChunkSigner,
+} from "../src/protocol/attestation.js";
+import {
+  blockHeaderOf,
   BlockStatus,
   checkParticipation,
   faultThreshold,
   participationRecord,
   proofWindow,
   proposalScore,
-  rootPublicInputs,
   slotStartBlock,
-  standInProof,
   timeoutVoteDomain,
   timeoutWindow,
 } from "../src/protocol/lifecycle.js";
 import { publicKeyHash } from "../src/protocol/stake.js";
 import { deployElection, revealFor } from "./helpers/election.js";
 import {
+  attestationKeys,
   deployLifecycle,
   firstOpenSlot,
   leaderOf,
@@ -991,41 +998,62 @@ describe("BlockLifecycle errors and boundaries", function () {
         (p: string | Uint8Array, tree = 0, rec: Uint8Array = record) =>
         () =>
           fx.lifecycle.connect(submitter.signer).submitRootProof(s, tree, rec, p);
-      const b1 = await fx.lifecycle.getBlock(s + 1n);
-      const otherBlock = blockCommitment({
-        slot: s + 1n,
-        parent: b1.parent,
-        proposer: b1.proposer,
-        txCommitment: b1.txCommitment,
-        leafCount: b1.leafCount,
-        feeSplitBps: b1.feeSplitBps,
-      });
-      const b0 = await fx.lifecycle.getBlock(s);
-      const ownBlock = blockCommitment({
-        slot: s,
-        parent: b0.parent,
-        proposer: b0.proposer,
-        txCommitment: b0.txCommitment,
-        leafCount: b0.leafCount,
-        feeSplitBps: b0.feeSplitBps,
-      });
+      const own = blockHeaderOf(s, await fx.lifecycle.getBlock(s));
+      const other = blockHeaderOf(s + 1n, await fx.lifecycle.getBlock(s + 1n));
       const d = fx.lifecycleDomain;
+      const keys = attestationKeys(fx);
+      const attested = async (
+        domain: typeof d,
+        header: typeof own,
+        tree: number,
+        who: string,
+        k: AttestationKeys = keys,
+      ) => (await attestedRootProof(domain, header, tree, record, who, k)).proof;
+      const signatures = await attestRecord(
+        keys.chunkDomain,
+        own,
+        record,
+        fx.committee,
+        placeholderLeafInputs(s, Number(own.leafCount)),
+        fx.chunkSigner,
+      );
+      const proofWith = (sigs: typeof signatures, committee = fx.committee) =>
+        standInRootProof(d, own, 0, record, submitter.address, {
+          committee,
+          leafInputs: placeholderLeafInputs(s, Number(own.leafCount)),
+          signatures: sigs,
+        }).proof;
+      // Another member's key signs the output node 2's credited member produced.
+      const victim = fx.committee[record[1]];
+      const stand =
+        victim === fx.members[1].address ? fx.members[2].address : fx.members[1].address;
+      const forged: ChunkSigner = (signer, domain, output) =>
+        fx.chunkSigner(signer === victim ? stand : signer, domain, output);
       const wrongProofs = [
         keccak256(toUtf8Bytes("not a proof")),
         "0x",
         proof.slice(0, 64),
-        proof + "00",
+        proof.slice(0, proof.length - 64),
         inputs,
-        standInProof(rootPublicInputs(d, otherBlock, 0, record, submitter.address)),
-        standInProof(rootPublicInputs(d, ownBlock, 0, record, fx.members[1].address)),
-        standInProof(rootPublicInputs(d, ownBlock, 1, record, submitter.address)),
-        standInProof(
-          rootPublicInputs({ ...d, chainId: 1n }, ownBlock, 0, record, submitter.address),
-        ),
+        await attested(d, other, 0, submitter.address),
+        await attested(d, own, 0, fx.members[1].address),
+        await attested(d, own, 1, submitter.address),
+        await attested({ ...d, chainId: 1n }, own, 0, submitter.address),
+        await attested({ ...d, lifecycle: fx.sequencers[0].address }, own, 0, submitter.address),
+        // Unattested: a signature missing, one too many, one by the wrong key, another committee.
+        proofWith(signatures.slice(1)),
+        proofWith([...signatures, signatures[0]]),
+        await attested(d, own, 0, submitter.address, { ...keys, sign: forged }),
+        proofWith(signatures, [...fx.committee].reverse()),
+        // The kind byte of a node proof on a root proof's body.
+        "0x02" + proof.slice(4),
       ];
-      for (const p of wrongProofs) {
-        await rejected([s, s + 1n], submit(p), "InvalidRootProof", [s, 0n]);
+      for (const [i, p] of wrongProofs.entries()) {
+        await rejected([s, s + 1n], submit(p), "InvalidRootProof", [s, 0n]).catch((e: unknown) => {
+          throw new Error(`wrong proof ${i}: ${String(e)}`);
+        });
       }
+
       // Another member's proof is bound to its submitter: copying it fails.
       const theirs = await rootProof(fx, s, 0, fx.members[1].address);
       await rejected([s, s + 1n], submit(theirs.proof), "InvalidRootProof", [s, 0n]);

@@ -23,15 +23,15 @@ import {
   proposalScore,
   ROOT_PROOF_DOMAIN,
   rootPublicInputs,
-  STAND_IN_DOMAIN,
-  standInProof,
   TIMEOUT_VOTE_TYPES,
   timeoutVoteDomain,
   type TreeShape,
 } from "../src/protocol/lifecycle.js";
+import { attestedPositions, attestedRootProof } from "../src/protocol/attestation.js";
 import { publicKeyHash } from "../src/protocol/stake.js";
 import type { BlockLifecycle, ParticipationRecordHarness } from "../typechain-types/index.js";
 import {
+  attestationKeys,
   deployLifecycle,
   firstOpenSlot,
   LIFECYCLE_TEST_PARAMS,
@@ -81,12 +81,8 @@ interface RootInputsVector {
   tree: number;
   record: string;
   submitter: string;
+  committee: string[];
   inputs: string;
-  proof: string;
-}
-interface StandInVector {
-  inputs: string;
-  proof: string;
 }
 interface ParticipationVector {
   m: number;
@@ -104,7 +100,6 @@ interface Vectors {
   leaders: LeaderVector[];
   blockCommitments: BlockCommitmentVector[];
   rootPublicInputs: RootInputsVector[];
-  standInProofs: StandInVector[];
   participation: ParticipationVector[];
 }
 
@@ -316,24 +311,67 @@ describe("BlockLifecycle model (TS == Solidity)", function () {
           const tree = k === 0 ? 0 : k === 1 ? 2 ** 16 : prng.int(16);
           const record = randomBytes(prng, k === 2 ? 0 : prng.int(64));
           const submitter = randomAddress(prng, ethers);
-          const inputs = rootPublicInputs(fx.lifecycleDomain, commitment, tree, record, submitter);
+          const inputs = rootPublicInputs(
+            fx.lifecycleDomain,
+            commitment,
+            tree,
+            record,
+            submitter,
+            fx.committee,
+          );
           checks.push(
             (async () => {
               expect(await fx.lifecycle.rootPublicInputs(slot, tree, record, submitter)).to.equal(
                 inputs,
               );
-              const proof = standInProof(inputs);
-              expect(await fx.verifier.proofFor(inputs)).to.equal(proof);
+            })(),
+          );
+        }
+        // The verifier accepts a proof every credited member signed, and nothing else: records
+        // of the block's length whose bytes are members, NONE or PROPOSER.
+        const nodes = 2 * Number(header.leafCount) - 1;
+        for (let k = 0; k < 3; k++) {
+          const perNode = k === 2 ? 2 : 1;
+          const record = Uint8Array.from({ length: nodes * perNode }, () =>
+            prng.pick([...fx.committee.keys(), 0xff, 0xfe]),
+          );
+          const tree = prng.int(4);
+          const submitter = prng.pick(fx.members).address;
+          const flip = prng.int(1 << 20);
+          checks.push(
+            (async () => {
+              const keys = attestationKeys(fx);
+              const { inputs, proof } = await attestedRootProof(
+                fx.lifecycleDomain,
+                header,
+                tree,
+                record,
+                submitter,
+                keys,
+              );
+              expect(inputs).to.equal(
+                await fx.lifecycle.rootPublicInputs(slot, tree, record, submitter),
+              );
               expect(await fx.verifier.verify(inputs, proof)).to.equal(true);
-              const flipped = getBytes(proof);
-              flipped[prng.int(32)] ^= 1;
-              expect(await fx.verifier.verify(inputs, flipped)).to.equal(false);
+              const signed = attestedPositions(
+                record,
+                Number(header.leafCount),
+                fx.committee,
+                header.proposer,
+              );
+              if (signed.length > 0) {
+                // Flip one bit of one signature (the proof's last 64 * count bytes).
+                const bytes = getBytes(proof);
+                const sigStart = bytes.length - 64 * signed.length;
+                bytes[sigStart + (flip % (64 * signed.length))] ^= 1;
+                expect(await fx.verifier.verify(inputs, bytes)).to.equal(false);
+              }
             })(),
           );
         }
       }
       await Promise.all(checks);
-      expect(checks.length).to.equal(48);
+      expect(checks.length).to.equal(66);
     });
 
     // Regression: these views once hashed leaf count 1 and read another slot's history entry.
@@ -465,7 +503,6 @@ describe("BlockLifecycle model (TS == Solidity)", function () {
       expect(VECTORS.leaders.length).to.be.within(4, 12);
       expect(VECTORS.blockCommitments.length).to.be.within(2, 6);
       expect(VECTORS.rootPublicInputs.length).to.be.within(2, 6);
-      expect(VECTORS.standInProofs.length).to.be.within(1, 6);
       expect(VECTORS.participation.some((v) => v.error === null)).to.equal(true);
       expect(VECTORS.participation.some((v) => v.error !== null)).to.equal(true);
     });
@@ -491,12 +528,10 @@ describe("BlockLifecycle model (TS == Solidity)", function () {
       for (const v of VECTORS.rootPublicInputs) {
         const commitment = VECTORS.blockCommitments[v.block].commitment;
         const record = getBytes(v.record);
-        expect(rootPublicInputs(domain, commitment, v.tree, record, v.submitter)).to.equal(
-          v.inputs,
-        );
-        expect(standInProof(v.inputs)).to.equal(v.proof);
+        expect(
+          rootPublicInputs(domain, commitment, v.tree, record, v.submitter, v.committee),
+        ).to.equal(v.inputs);
       }
-      for (const v of VECTORS.standInProofs) expect(standInProof(v.inputs)).to.equal(v.proof);
       for (const v of VECTORS.participation) {
         expect(checkParticipation(v, v.tree, getBytes(v.record))).to.deep.equal(v.error);
       }
@@ -515,12 +550,6 @@ describe("BlockLifecycle model (TS == Solidity)", function () {
           expect(await harness.leaderIndex(v.blockSeed, v.round, v.m)).to.equal(BigInt(v.index));
         }),
       );
-      await Promise.all(
-        [...VECTORS.standInProofs, ...VECTORS.rootPublicInputs].map(async (v) => {
-          expect(await fx.verifier.proofFor(v.inputs)).to.equal(v.proof);
-          expect(await fx.verifier.verify(v.inputs, v.proof)).to.equal(true);
-        }),
-      );
       for (const v of VECTORS.participation) {
         const call = harness.check(v.record, v.m, v.c, v.leafCount, v.seed, v.tree);
         if (v.error === null) await call;
@@ -537,7 +566,6 @@ describe("BlockLifecycle model (TS == Solidity)", function () {
       // commitments, root-proof inputs and stand-in proofs" above.
       expect(await fx.lifecycle.BLOCK_DOMAIN()).to.equal(BLOCK_DOMAIN);
       expect(await fx.lifecycle.ROOT_PROOF_DOMAIN()).to.equal(ROOT_PROOF_DOMAIN);
-      expect(await fx.verifier.STAND_IN_DOMAIN()).to.equal(STAND_IN_DOMAIN);
     });
   });
 });

@@ -37,6 +37,10 @@ const CHUNK: ChunkMessage = {
     [10, [1]],
     [11, [2, 4]],
   ]),
+  signatures: new Map([
+    ["10:1", { r: `0x${"55".repeat(32)}`, vs: `0x${"66".repeat(32)}` }],
+    ["11:4", { r: `0x${"77".repeat(32)}`, vs: `0x${"88".repeat(32)}` }],
+  ]),
 };
 
 /** Waits (bounded by iterations, not by time) until `done()` holds. */

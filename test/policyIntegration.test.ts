@@ -20,10 +20,10 @@ import { deployPolicy } from "../src/deploy/policy.js";
 import { deploySystem } from "../src/deploy/system.js";
 
 import { blockSeed } from "../src/protocol/assignment.js";
-import { proofWindow, standInProof } from "../src/protocol/lifecycle.js";
+import { proofWindow } from "../src/protocol/lifecycle.js";
 import { proverTable } from "../src/protocol/policies/siblingCover.js";
 import type { MockAssignmentPolicy } from "../typechain-types/index.js";
-import { firstOpenSlot, mineTo } from "./helpers/lifecycle.js";
+import { firstOpenSlot, mineTo, nodeProof } from "./helpers/lifecycle.js";
 import {
   deploySettledRewards,
   expectRewardsConserved,
@@ -162,7 +162,7 @@ describe("Policies: BlockLifecycle hooks", function () {
     await expect(submitRecord(fx, slot, 1, RECORD))
       .to.emit(fx.lifecycle, "BlockFinalized")
       .withArgs(slot, 1n, fx.members[0].address);
-    const other = new Uint8Array([3, 3, 3]);
+    const other = new Uint8Array([3, 3, 3, 3, 3, 3, 3]);
     await expect(submitRecord(fx, slot, 0, other, fx.members[2].signer))
       .to.emit(fx.mock, "RootAcceptedByPolicy")
       .withArgs(await fx.lifecycle.getAddress(), slot, 0n, false, ethers.keccak256(other));
@@ -283,12 +283,7 @@ describe("Policies: uncle rewards (SiblingCoverPolicy.claimUncle, paid by payPol
     options: { proofFor?: string; committee?: string[] } = {},
   ) {
     const who = fx.members[index];
-    const inputs = await fx.policy.unclePublicInputs(
-      await fx.lifecycle.getAddress(),
-      slot,
-      node,
-      options.proofFor ?? who.address,
-    );
+    const proof = await nodeProof(fx, slot, node, options.proofFor ?? who.address);
     return fx.policy
       .connect(who.signer)
       .claimUncle(
@@ -298,7 +293,7 @@ describe("Policies: uncle rewards (SiblingCoverPolicy.claimUncle, paid by payPol
         index,
         options.committee ?? fx.committee,
         record,
-        standInProof(inputs),
+        proof,
       );
   }
 
@@ -417,14 +412,7 @@ describe("Policies: uncle rewards (SiblingCoverPolicy.claimUncle, paid by payPol
     record[node - 1] = sibling[node];
     const uncle = assigned[node];
     const claimant = fx.members[uncle];
-    const proof = standInProof(
-      await fx.policy.unclePublicInputs(
-        await fx.lifecycle.getAddress(),
-        slot,
-        node,
-        claimant.address,
-      ),
-    );
+    const proof = await nodeProof(fx, slot, node, claimant.address);
     const rewardsAddress = await fx.rewards.getAddress();
     const claim = (n: number, index: number, who = claimant) =>
       fx.policy
@@ -444,14 +432,7 @@ describe("Policies: uncle rewards (SiblingCoverPolicy.claimUncle, paid by payPol
           sibling[node],
           fx.committee,
           record,
-          standInProof(
-            await fx.policy.unclePublicInputs(
-              await fx.lifecycle.getAddress(),
-              slot,
-              node,
-              coverer.address,
-            ),
-          ),
+          await nodeProof(fx, slot, node, coverer.address),
         ),
     )
       .to.be.revertedWithCustomError(fx.policy, "UncleIncluded")
@@ -505,9 +486,7 @@ describe("Policies: uncle rewards (SiblingCoverPolicy.claimUncle, paid by payPol
     for (const [i, at] of [closesAt - 1n, closesAt].entries()) {
       const n = nodes[i];
       const who = fx.members[assigned[n]];
-      const proof = standInProof(
-        await fx.policy.unclePublicInputs(await fx.lifecycle.getAddress(), slot, n, who.address),
-      );
+      const proof = await nodeProof(fx, slot, n, who.address);
       await mineTo(fx, ethers, at);
       await expect(
         fx.policy
@@ -553,9 +532,7 @@ describe("Policies: uncle rewards (SiblingCoverPolicy.claimUncle, paid by payPol
     // After the window nothing is claimable (the window is checked before the replay).
     const n = nodes[1];
     const who = fx.members[assigned[n]];
-    const proof = standInProof(
-      await fx.policy.unclePublicInputs(await fx.lifecycle.getAddress(), slot, n, who.address),
-    );
+    const proof = await nodeProof(fx, slot, n, who.address);
     await expect(
       fx.policy
         .connect(who.signer)
@@ -706,9 +683,7 @@ describe("Policies: uncle rewards come out of a bounded per-block budget", funct
     await submitRecord(fx, slot, 0, record);
     const claim = async (n: number) => {
       const who = fx.members[assigned[n]];
-      const proof = standInProof(
-        await fx.policy.unclePublicInputs(await fx.lifecycle.getAddress(), slot, n, who.address),
-      );
+      const proof = await nodeProof(fx, slot, n, who.address);
       return fx.policy
         .connect(who.signer)
         .claimUncle(

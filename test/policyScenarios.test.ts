@@ -322,8 +322,8 @@ describe("Policy scenarios: a member racing to file every root first, k = 1", fu
   // provers file their own roots; an omitted member's verified uncle proof counts as its work.
   const runs: Array<{ policy: Policy; seed: number; leaves?: number }> = [
     ...SCENARIOS.map((s) => (s.policy === "seed000" ? { ...s, policy: "seed001" as Policy } : s)),
-    // L = 16: the racer is the root's holder in some block, so nobody can file another root;
-    // before uncle claims counted as work, its victim owed a slash here.
+    // L = 16: before attestation the racer filed the root's holder in some block, so nobody
+    // could file another root, and before uncle claims counted as work its victim owed a slash.
     { policy: "siblingCover", seed: 1, leaves: DEFAULT_OPTIONS.leaves },
   ];
   for (const { policy, seed, leaves } of runs) {
@@ -344,7 +344,13 @@ describe("Policy scenarios: a member racing to file every root first, k = 1", fu
       for (const block of result.report.blocks) {
         expect(block.outcome, `block ${block.number}`).to.equal("proven");
       }
-      expect(result.report.stats.transactions["proof.submitRoot.race"] ?? 0).to.be.greaterThan(0);
+      // Records are attested, so the racer credits only whom it holds signatures of. Where the
+      // policy's root check admits any member at the root it always races; under striped trees
+      // and siblingCover only blocks whose root it holds, none in some of these seeds.
+      const races = result.report.stats.transactions["proof.submitRoot.race"] ?? 0;
+      if (["vrfPath", "sortedRounds", "rankedProofs"].includes(policy)) {
+        expect(races).to.be.greaterThan(0);
+      }
       for (const p of result.report.provers) {
         if (p.behavior === "honest") {
           expect(p.slashReasons, `${policy} ${p.address}`).to.deep.equal([]);

@@ -58,12 +58,12 @@ import {
   signerBitmap,
   slotAt,
   slotStartBlock,
-  standInRootProof,
   timeoutVoteDomain,
   timeoutWindow,
   type CompactSignature,
   type TreeShape,
 } from "../src/protocol/lifecycle.js";
+import { attestedRootProof, chunkSignerOf } from "../src/protocol/attestation.js";
 import {
   BURN_ADDRESS,
   settleEpochModel,
@@ -83,7 +83,7 @@ import {
   type ParsedEvent,
 } from "./helpers/conservation.js";
 import { epochInputs, type Operator } from "./helpers/election.js";
-import { LIFECYCLE_TEST_PARAMS } from "./helpers/lifecycle.js";
+import { attestationKeys, LIFECYCLE_TEST_PARAMS } from "./helpers/lifecycle.js";
 import { Prng } from "./helpers/prng.js";
 import {
   deployRewards,
@@ -238,6 +238,8 @@ class Sequence {
   private payers: HardhatEthersSigner[] = [];
   private readonly bySigner = new Map<string, HardhatEthersSigner>();
   private readonly ops = new Map<string, Op>();
+  /** Signs chunk outputs as any operator of the run (the attestations root proofs carry). */
+  private readonly chunkSigner = chunkSignerOf((address) => this.ops.get(address)?.signer);
   private unregistered: HardhatEthersSigner[] = [];
   private readonly blocks = new Map<bigint, MirrorBlock>();
   private finalized = 0n;
@@ -1182,7 +1184,7 @@ class Sequence {
       }
     }
     const submitter = this.rng.pick(this.signers);
-    const { proof } = standInRootProof(
+    const { proof } = await attestedRootProof(
       this.fx.lifecycleDomain,
       {
         slot: b.slot,
@@ -1195,6 +1197,13 @@ class Sequence {
       tree,
       record,
       submitter.address,
+      {
+        ...attestationKeys(
+          this.fx,
+          (await this.epochInfo(epochOfSlot(this.fx.clock, b.slot))).committee!,
+        ),
+        sign: this.chunkSigner,
+      },
     );
     const events = await this.send("prove", !invalid, () =>
       this.fx.lifecycle.connect(submitter).submitRootProof(b.slot, tree, record, proof),

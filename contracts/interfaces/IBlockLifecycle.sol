@@ -75,13 +75,15 @@ interface IBlockLifecycle {
     /// @notice What an epoch's blocks need from the election and the beacon, cached by the epoch's
     /// first proposal: the epoch seed, the committee commitment and size, the tree count
     /// `min(c, m)` (the policy's `treeCount(min(c, m), m)` under a policy) and the largest leaf
-    /// count. `size == 0` means not cached (no proposal yet).
+    /// count, and the committee tag root proofs bind (`RootInputs.committeeTag(commitment)`, in
+    /// the word of the size and tree count). `size == 0` means not cached (no proposal yet).
     struct EpochContext {
         bytes32 seed;
         bytes32 commitment;
         uint16 size;
         uint8 treeCount;
         uint32 maxLeafCount;
+        bytes24 committeeTag;
     }
 
     /// @notice A compact ECDSA signature (EIP-2098).

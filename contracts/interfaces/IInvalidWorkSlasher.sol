@@ -21,7 +21,8 @@ interface IInvalidWorkSlasher {
     }
 
     /// @notice A chunk output as a prover signs it (EIP-712 type
-    /// `ChunkOutput(uint256 slot,uint256 node,bytes32 left,bytes32 right,bytes32 output)`).
+    /// `ChunkOutput(uint256 slot,uint256 node,bytes32 left,bytes32 right,bytes32 output)` in the
+    /// lifecycle's domain, ChunkOutputs).
     struct ChunkOutput {
         /// The block's slot.
         uint256 slot;
@@ -98,7 +99,7 @@ interface IInvalidWorkSlasher {
 
     /// @notice The EIP-712 digest an operator signs for `output`.
     /// @param output The chunk output.
-    /// @return The digest under this contract's domain.
+    /// @return The digest under the lifecycle's EIP-712 domain (ChunkOutputs).
     function chunkOutputDigest(ChunkOutput calldata output) external view returns (bytes32);
 
     /// @notice Whether `signer` was slashed for node `node` of `slot`'s block.

@@ -15,6 +15,7 @@ import {StakeTable} from "../staking/StakeTable.sol";
 import {ParticipationRecord} from "./ParticipationRecord.sol";
 import {ProposalScore} from "./ProposalScore.sol";
 import {RootDigest} from "./RootDigest.sol";
+import {RootInputs} from "./RootInputs.sol";
 import {TimeoutCertificate} from "./TimeoutCertificate.sol";
 
 /// @title BlockLifecycle
@@ -46,9 +47,9 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     /// @notice 100% in basis points.
     uint256 public constant BPS = 10_000;
     /// @notice Domain tag of block commitments.
-    bytes32 public constant BLOCK_DOMAIN = keccak256("PROVERNET_V1_BLOCK");
+    bytes32 public constant BLOCK_DOMAIN = RootInputs.BLOCK_DOMAIN;
     /// @notice Domain tag of root-proof public inputs.
-    bytes32 public constant ROOT_PROOF_DOMAIN = keccak256("PROVERNET_V1_ROOT_PROOF");
+    bytes32 public constant ROOT_PROOF_DOMAIN = RootInputs.ROOT_PROOF_DOMAIN;
     /// @notice Slots whose block records stay in storage: the record of slot `s` is overwritten
     /// by slot `s + HISTORY_SLOTS`'s proposal (events keep everything). Later layers settle a
     /// block before that; the constructor requires the history to outlast every proof window.
@@ -505,7 +506,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     /// @param record The participation record.
     /// @param submitter The account that submits the proof.
     /// @return `keccak256(abi.encode(ROOT_PROOF_DOMAIN, chainid, this, blockCommitment, tree,
-    /// keccak256(record), submitter))`.
+    /// keccak256(record), submitter, committeeTag))` (RootInputs).
     function rootPublicInputs(
         uint256 slot,
         uint256 tree,
@@ -701,6 +702,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         if (size == 0) revert EpochWithoutCommittee(epoch);
         context.seed = STAKE_TABLE.seedOf(epoch);
         context.commitment = commitment;
+        context.committeeTag = RootInputs.committeeTag(commitment);
         context.size = uint16(size);
         // The election's small-committee rule, min(c, m): at most 16.
         uint256 trees = ELECTION.effectiveTreeCount(epoch);
@@ -886,16 +888,13 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     function _blockCommitment(uint256 slot, Header memory header) private view returns (bytes32) {
         uint256 index = slot % HISTORY_SLOTS;
         return
-            keccak256(
-                abi.encode(
-                    BLOCK_DOMAIN,
-                    slot,
-                    header.parent,
-                    header.proposer,
-                    _txCommitments[index],
-                    uint256(1) << header.leafLog2,
-                    _timing[index].feeSplitBps
-                )
+            RootInputs.blockCommitment(
+                slot,
+                header.parent,
+                header.proposer,
+                _txCommitments[index],
+                uint256(1) << header.leafLog2,
+                _timing[index].feeSplitBps
             );
     }
 
@@ -907,16 +906,14 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         address submitter
     ) private view returns (bytes32) {
         return
-            keccak256(
-                abi.encode(
-                    ROOT_PROOF_DOMAIN,
-                    block.chainid,
-                    address(this),
-                    _blockCommitment(slot, header),
-                    tree,
-                    recordHash,
-                    submitter
-                )
+            RootInputs.rootPublicInputs(
+                block.chainid,
+                address(this),
+                _blockCommitment(slot, header),
+                tree,
+                recordHash,
+                submitter,
+                _epochs[epochOfSlot(slot)].committeeTag
             );
     }
 

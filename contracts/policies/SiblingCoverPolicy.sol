@@ -9,6 +9,7 @@ import {IProverRewards} from "../interfaces/IProverRewards.sol";
 import {ISiblingCoverPolicy} from "../interfaces/ISiblingCoverPolicy.sol";
 import {TreeAssignment} from "../election/TreeAssignment.sol";
 import {BlockLifecycle} from "../lifecycle/BlockLifecycle.sol";
+import {RootInputs} from "../lifecycle/RootInputs.sol";
 import {ProverRewards} from "../rewards/ProverRewards.sol";
 import {PolicyRecord} from "./PolicyRecord.sol";
 import {SiblingCover} from "./SiblingCover.sol";
@@ -29,7 +30,7 @@ contract SiblingCoverPolicy is ISiblingCoverPolicy, ReentrancyGuardTransient {
     uint256 public immutable UNCLE_REWARD;
 
     /// @notice Domain tag of uncle-proof public inputs.
-    bytes32 public constant UNCLE_PROOF_DOMAIN = keccak256("PROVERNET_V1_UNCLE_PROOF");
+    bytes32 public constant UNCLE_PROOF_DOMAIN = RootInputs.NODE_PROOF_DOMAIN;
 
     /// @dev keccak256 of the finalizing record, by caller (lifecycle) and slot.
     mapping(address lifecycle => mapping(uint256 slot => bytes32 hash)) private _finalRecord;
@@ -104,15 +105,12 @@ contract SiblingCoverPolicy is ISiblingCoverPolicy, ReentrancyGuardTransient {
         address member
     ) public view returns (bytes32) {
         return
-            keccak256(
-                abi.encode(
-                    UNCLE_PROOF_DOMAIN,
-                    block.chainid,
-                    lifecycle,
-                    BlockLifecycle(lifecycle).blockCommitment(slot),
-                    node,
-                    member
-                )
+            RootInputs.nodePublicInputs(
+                block.chainid,
+                lifecycle,
+                BlockLifecycle(lifecycle).blockCommitment(slot),
+                node,
+                member
             );
     }
 

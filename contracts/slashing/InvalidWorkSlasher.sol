@@ -2,11 +2,11 @@
 pragma solidity 0.8.30;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 import {IBlockLifecycle} from "../interfaces/IBlockLifecycle.sol";
 import {IInvalidWorkSlasher} from "../interfaces/IInvalidWorkSlasher.sol";
 import {BlockLifecycle} from "../lifecycle/BlockLifecycle.sol";
+import {ChunkOutputs} from "../lifecycle/ChunkOutputs.sol";
 import {StakeTable} from "../staking/StakeTable.sol";
 import {StandInChunkProver} from "../verifier/StandInChunkProver.sol";
 
@@ -32,17 +32,15 @@ import {StandInChunkProver} from "../verifier/StandInChunkProver.sol";
 /// reports/gas.json, Ethereum variant; 152,688 for the short variant) against about 3k for
 /// `ecrecover`, and operators already sign timeout votes with their operator key under EIP-712
 /// (TimeoutCertificate). Signatures are EIP-2098 compact with a low `s`, as there. The EIP-712
-/// domain is ("ProverNetwork InvalidWork", "1", chain id, this contract): OpenZeppelin's EIP712
-/// takes names of at most 31 bytes, one less than "ProverNetwork InvalidWorkSlasher".
+/// domain is the lifecycle's ("ProverNetwork BlockLifecycle", "1", chain id, lifecycle; see
+/// ChunkOutputs): the root proof's verifier checks the same signatures to credit the members a
+/// participation record names, so a chunk output is one statement judged in two places.
 ///
 /// The reporter is whoever sends the evidence; an offender can report itself from any account
 /// and win the reporter's share back, so REPORTER_BPS should stay well below 10000.
-contract InvalidWorkSlasher is IInvalidWorkSlasher, EIP712 {
+contract InvalidWorkSlasher is IInvalidWorkSlasher {
     /// @notice EIP-712 type hash of a signed chunk output.
-    bytes32 public constant CHUNK_OUTPUT_TYPEHASH =
-        keccak256(
-            "ChunkOutput(uint256 slot,uint256 node,bytes32 left,bytes32 right,bytes32 output)"
-        );
+    bytes32 public constant CHUNK_OUTPUT_TYPEHASH = ChunkOutputs.TYPEHASH;
     /// @notice Slash reason of {reportWrongOutput}.
     bytes32 public constant INVALID_CHUNK_OUTPUT = keccak256("INVALID_CHUNK_OUTPUT");
     /// @notice Slash reason of {reportEquivocation}.
@@ -65,7 +63,7 @@ contract InvalidWorkSlasher is IInvalidWorkSlasher, EIP712 {
     /// @dev keccak256(abi.encode(signer, slot, node)) => slashed.
     mapping(bytes32 offence => bool) private _slashed;
 
-    constructor(Config memory config) EIP712("ProverNetwork InvalidWork", "1") {
+    constructor(Config memory config) {
         if (config.lifecycle == address(0)) revert ZeroAddress();
         if (config.slashAmount == 0) revert ZeroSlashAmount();
         if (config.reporterBps > BPS) revert InvalidReporterBps(config.reporterBps);
@@ -112,7 +110,15 @@ contract InvalidWorkSlasher is IInvalidWorkSlasher, EIP712 {
 
     /// @inheritdoc IInvalidWorkSlasher
     function chunkOutputDigest(ChunkOutput calldata output) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(CHUNK_OUTPUT_TYPEHASH, output)));
+        return
+            ChunkOutputs.digest(
+                ChunkOutputs.domainSeparator(block.chainid, address(LIFECYCLE)),
+                output.slot,
+                output.node,
+                output.left,
+                output.right,
+                output.output
+            );
     }
 
     /// @inheritdoc IInvalidWorkSlasher

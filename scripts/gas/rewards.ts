@@ -48,7 +48,6 @@ import {
   blockHeaderOf,
   participationRecord,
   participationRecordAvoiding,
-  standInRootProof,
   type TreeShape,
 } from "../../src/protocol/lifecycle.js";
 import { DEFAULT_POLICY_PARAMS, policyRules } from "../../src/protocol/policies/index.js";
@@ -58,6 +57,8 @@ import {
   type PolicyBlock,
   type PolicyName,
 } from "../../src/protocol/policies/types.js";
+import { attestedRootProof, chunkSignerOf } from "../../src/protocol/attestation.js";
+import { chunkOutputDomain } from "../../src/protocol/chunks.js";
 import { publicKeyHash, registrationKeys } from "../../src/protocol/stake.js";
 import type {
   BlockLifecycle,
@@ -66,6 +67,7 @@ import type {
   StakeTable,
 } from "../../typechain-types/index.js";
 import { deployTestToken, randaoAdvancer, receiptOf } from "./common.js";
+import { coreGas, deployMeter, standInCost } from "./standIn.js";
 import {
   LOCAL_ELECTION_PARAMS,
   LOCAL_INITIAL_POOL,
@@ -182,6 +184,10 @@ async function buildProtocol(
     },
   ]);
   const rewardsAddress = await rewards.getAddress();
+  const meter = await deployMeter(ethers);
+  const verifierAddress = await verifier.getAddress();
+  const lifecycleDomain = { chainId, lifecycle: await lifecycle.getAddress() };
+  const chunkDomain = chunkOutputDomain(chainId, lifecycleDomain.lifecycle);
   await receiptOf("grant", table.grantRole(await table.SLASHER_ROLE(), rewardsAddress));
   await receiptOf("mint", token.mint(admin.address, LOCAL_INITIAL_POOL));
   await receiptOf("approve", token.approve(rewardsAddress, LOCAL_INITIAL_POOL));
@@ -192,6 +198,8 @@ async function buildProtocol(
     account(`rewards-gas-op-${i}`, ethers),
   );
   const sequencers = [0, 1].map((i) => account(`rewards-gas-seq-${i}`, ethers));
+  const walletOf = new Map([...operators, ...sequencers].map((a) => [a.address, a.wallet]));
+  const chunkSigner = chunkSignerOf((address) => walletOf.get(address));
   const tableAddress = await table.getAddress();
   const popDomain = { chainId, verifyingContract: tableAddress };
   for (const a of [...operators, ...sequencers]) {
@@ -256,6 +264,8 @@ async function buildProtocol(
       propose: 0,
       publish: 0,
       proofs: 0,
+      standInVerifier: 0,
+      standInCalldata: 0,
       nextReveal: 0,
       /** Gas of each block's finalizing root proof, in slot order. */
       firstRoots: [] as number[],
@@ -312,12 +322,20 @@ async function buildProtocol(
           record = participationRecord(shape, tree);
         }
         const header = blockHeaderOf(slot, await lifecycle.getBlock(slot));
-        const domain = { chainId, lifecycle: await lifecycle.getAddress() };
-        const { proof } = standInRootProof(domain, header, tree, record, admin.address);
-        const gas = await gasUsed(
-          lifecycle.submitRootProof(slot, tree, record, proof),
-          "root proof",
+        const { inputs, proof } = await attestedRootProof(
+          lifecycleDomain,
+          header,
+          tree,
+          record,
+          admin.address,
+          { chunkDomain, committee, sign: chunkSigner },
         );
+        // The core's share: the stand-in verifier's call and proof bytes are reported apart.
+        const cost = await standInCost(meter, verifierAddress, inputs, proof);
+        const sent = await lifecycle.submitRootProof(slot, tree, record, proof);
+        const gas = coreGas(await receiptOf("root proof", sent), sent.data, cost);
+        totals.standInVerifier += cost.verifier;
+        totals.standInCalldata += cost.calldata;
         totals.proofs += gas;
         if (tree === 0) totals.firstRoots.push(gas);
       }
@@ -437,6 +455,10 @@ export async function measureRewards(
     "protocol.perBlock.striped": perBlock,
     "proof.submitRoot.first.striped": lap2Totals.firstRoots[1],
     "rewards.settleEpoch.n32b32": lap2Settle,
+    // Apart from the core: the stand-in verifier's calls and proof bytes of the same blocks.
+    "proof.standIn.perBlock": Math.ceil(
+      (lap2Totals.standInVerifier + lap2Totals.standInCalldata) / blocks,
+    ),
     "rewards.settle.perBlock": Math.ceil(lap2Settle / blocks),
     "rewards.claim.after1": after1,
     "rewards.claim.after100": after100,

@@ -114,7 +114,7 @@ export async function measureSlashing(
     );
   }
 
-  const domain = chunkOutputDomain(chainId, slasherAddress);
+  const domain = chunkOutputDomain(chainId, await lifecycle.getAddress());
   const slot = await lifecycle.currentSlot();
   const leafInputs = Array.from({ length: LEAVES }, (_, i) =>
     keccak256(toUtf8Bytes(`slashing-gas slot ${slot} chunk ${i}`)),

@@ -36,6 +36,12 @@ export interface ChunkMessage {
   /** The sender's committee index. */
   member: number;
   provenance: ReadonlyMap<number, readonly number[]>;
+  /**
+   * The attestations of the subtree: for each `node:credit` of `provenance` naming a member
+   * (and this node's own), that member's signature over the node's output. A root proof carries
+   * them (attested participation, `StandInProofVerifier`).
+   */
+  signatures: ReadonlyMap<string, CompactSignature>;
 }
 
 /** A timeout vote for `slot` in leader round `round`, sent to that round's leader. */

@@ -37,11 +37,9 @@ import {
   faultThreshold,
   leaderIndex,
   proofWindow,
-  rootPublicInputs,
   signTimeoutVote,
   signerBitmap,
   slotAt,
-  standInProof,
   timeoutVoteDomain,
   timeoutWindow,
   type BlockHeader,
@@ -55,7 +53,13 @@ import {
   type PolicyBlock,
 } from "../protocol/policies/types.js";
 import { ISiblingCoverPolicy__factory } from "../../typechain-types/index.js";
-import { unclePublicInputs } from "../protocol/policies/siblingCover.js";
+import {
+  attestedPositions,
+  blockChunkOutputs,
+  standInNodeProof,
+  standInRootProof,
+} from "../protocol/attestation.js";
+import { chunkSignerOf } from "./attestations.js";
 import type { ChainEvent } from "./chain.js";
 import { electionTicket } from "./ticket.js";
 import { OperatorClient, type OperatorAccount } from "./operator.js";
@@ -169,10 +173,12 @@ interface BlockWork {
   distrusted: Set<string>;
   /** Nodes being proven: the L1 block at which each is done. */
   proving: Map<number, bigint>;
+  /** The block's honest chunk outputs by node, once its data is here (see `outputsOf`). */
+  outputs?: (node: number) => ChunkOutput;
   /** Nodes proven (my output and its provenance). */
   proven: Map<number, ChunkMessage>;
   /** Root records ready to submit, by tree, with my rank among the root's holders. */
-  roots: Map<number, { record: Uint8Array; rank: number }>;
+  roots: Map<number, { record: Uint8Array; rank: number; signatures: CompactSignature[] }>;
   /** When my root output was done. */
   rootDoneAt?: bigint;
   submitted: Set<number>;
@@ -225,6 +231,8 @@ function holdersTable(rules: AssignmentPolicyRules, block: PolicyBlock): Holder[
 export class ProverClient extends OperatorClient<ProverConfig> {
   /** Chunks this client proved and sent (or used itself), for the report. */
   chunksProven = 0;
+  /** Root records I could not attest (a credited member's signature missing or wrong). */
+  unattestedRoots = 0;
   /** Reports this client sent. */
   reportsSent = 0;
   /** Every chunk this client computed, as `slot:node`, for the report's redundant work. */
@@ -437,6 +445,12 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       if (recomputed !== output.output) this.reportWrongOutput(work, message);
       return;
     }
+    // The output is evidence on L1 and attestation in a root proof: it must be the member's.
+    const signer = chunkSignerOf(this.chunkDomain(), output, message.signature);
+    if (signer !== work.committee[message.member].toLowerCase()) {
+      work.distrusted.add(key);
+      return;
+    }
     const earlier = work.received.get(key);
     if (earlier !== undefined && earlier.output.output !== output.output) {
       work.distrusted.add(key);
@@ -549,7 +563,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       if (view.status !== BlockStatus.Proposed && view.status !== BlockStatus.Final) continue;
       const work = this.workFor(view.slot);
       if (work === null) continue;
-      if (this.fault("raceRoots")) this.raceRoots(work, view);
+      if (this.fault("raceRoots")) await this.raceRoots(work, view);
       await this.prove(work, view, now);
       this.submitRoots(work, view, now, next);
       await this.claimUncles(work, view, next);
@@ -729,7 +743,38 @@ export class ProverClient extends OperatorClient<ProverConfig> {
 
   private usable(work: BlockWork, node: number, member: number): ChunkMessage | undefined {
     const key = `${node}:${member}`;
-    return work.distrusted.has(key) ? undefined : work.received.get(key);
+    if (work.distrusted.has(key)) return undefined;
+    const message = work.received.get(key);
+    // Every signature the message brings for the subtree below must hold, or no root above it
+    // can be attested. Checked once the block's data is here (the outputs come from it).
+    if (message !== undefined && work.data !== undefined && !this.attested(work, message)) {
+      work.distrusted.add(key);
+      return undefined;
+    }
+    return message;
+  }
+
+  /** Whether every (node, credit) signature of `message` is that member's over the node's output. */
+  private attested(work: BlockWork, message: ChunkMessage): boolean {
+    const outputOf = this.outputsOf(work);
+    for (const [key, signature] of message.signatures) {
+      const [node, credit] = key.split(":").map(Number);
+      const member = work.committee[credit];
+      if (member === undefined || node < 1 || node >= 2 * work.leafCount) return false;
+      const signer = chunkSignerOf(this.chunkDomain(), outputOf(node), signature);
+      if (signer !== member.toLowerCase()) return false;
+    }
+    return true;
+  }
+
+  /** The honest chunk outputs of the block (from its data), computed once. */
+  private outputsOf(work: BlockWork): (node: number) => ChunkOutput {
+    work.outputs ??= blockChunkOutputs(work.slot, work.data!.leafInputs);
+    return work.outputs;
+  }
+
+  private chunkDomain() {
+    return chunkOutputDomain(this.params.chainId, this.params.addresses.lifecycle);
   }
 
   /**
@@ -796,10 +841,18 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     const right = leaf ? ZeroHash : work.inputs.get(2 * node + 1)!.output.output;
     const mine = this.holdersOf(work, tree, node).find((h) => h.member === me)!.credit;
     const provenance = new Map<number, readonly number[]>([[node, [mine]]]);
+    const signatures = new Map<string, CompactSignature>();
     if (!leaf) {
       for (const child of [2 * node, 2 * node + 1]) {
-        for (const [n, credits] of work.inputs.get(child)!.provenance) provenance.set(n, credits);
-        provenance.set(child, this.childCredits(work, tree, child));
+        const input = work.inputs.get(child)!;
+        for (const [n, credits] of input.provenance) provenance.set(n, credits);
+        for (const [k, sig] of input.signatures) signatures.set(k, sig);
+        const credits = this.childCredits(work, tree, child);
+        provenance.set(child, credits);
+        for (const credit of credits) {
+          const used = work.received.get(`${child}:${credit}`);
+          if (used !== undefined) signatures.set(`${child}:${credit}`, used.signature);
+        }
       }
     }
     const output: ChunkOutput = {
@@ -809,13 +862,16 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       right,
       output: standInChunkOutput(slot, node, left, right),
     };
-    const domain = chunkOutputDomain(this.params.chainId, this.params.addresses.slasher);
+    const domain = this.chunkDomain();
+    const signature = await signChunkOutput(this.config.wallet, domain, output);
+    if (mine === me) signatures.set(`${node}:${me}`, signature);
     const honest: ChunkMessage = {
       kind: "chunk",
       output,
-      signature: await signChunkOutput(this.config.wallet, domain, output),
+      signature,
       member: me,
       provenance,
+      signatures,
     };
     work.proven.set(node, honest);
     this.chunksProven++;
@@ -823,7 +879,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     if (this.fault("withhold")) return;
     if (node === 1) {
       work.rootDoneAt = now;
-      this.recordRoots(work, provenance);
+      this.recordRoots(work, provenance, signatures);
       return;
     }
     const sent: ChunkMessage[] = [honest];
@@ -856,13 +912,18 @@ export class ProverClient extends OperatorClient<ProverConfig> {
    * root I hold and whose root check my record passes (a striped cover's record names the wrong
    * root prover and would revert).
    */
-  private recordRoots(work: BlockWork, provenance: ReadonlyMap<number, readonly number[]>): void {
+  private recordRoots(
+    work: BlockWork,
+    provenance: ReadonlyMap<number, readonly number[]>,
+    signed: ReadonlyMap<string, CompactSignature>,
+  ): void {
     const { block } = work;
     if (this.rules.competingRoots) {
       const position = this.holdersOf(work, 0, 1).findIndex((h) => h.member === work.me);
       if (position < 0 || position >= work.c) return;
       const record = this.rules.encodeRecord(block, position, provenance);
-      work.roots.set(position, { record, rank: 0 });
+      const signatures = this.signaturesFor(work, record, signed);
+      if (signatures !== undefined) work.roots.set(position, { record, rank: 0, signatures });
       return;
     }
     for (let t = 0; t < work.c; t++) {
@@ -877,8 +938,58 @@ export class ProverClient extends OperatorClient<ProverConfig> {
         if (error instanceof PolicyError) continue;
         throw error;
       }
-      work.roots.set(t, { record, rank });
+      const signatures = this.signaturesFor(work, record, signed);
+      if (signatures !== undefined) work.roots.set(t, { record, rank, signatures });
     }
+  }
+
+  /**
+   * The signatures a root proof of `record` carries, in the verifier's order, from `signed`
+   * (`node:credit` -> signature); undefined if one is missing or does not hold (the record could
+   * not be attested, so it is not filed; counted in `unattestedRoots`).
+   */
+  private signaturesFor(
+    work: BlockWork,
+    record: Uint8Array,
+    signed: ReadonlyMap<string, CompactSignature>,
+    count = true,
+  ): CompactSignature[] | undefined {
+    if (work.data === undefined) return undefined;
+    const outputOf = this.outputsOf(work);
+    const out: CompactSignature[] = [];
+    for (const { index, node, signer } of attestedPositions(
+      record,
+      work.leafCount,
+      work.committee,
+      work.block.proposer,
+    )) {
+      const signature = signed.get(`${node}:${record[index]}`);
+      if (
+        signature === undefined ||
+        chunkSignerOf(this.chunkDomain(), outputOf(node), signature) !== signer.toLowerCase()
+      ) {
+        if (count) this.unattestedRoots++;
+        return undefined;
+      }
+      out.push(signature);
+    }
+    return out;
+  }
+
+  /** The stand-in root proof of `record` for `tree`, sent by me. */
+  private rootProofOf(
+    work: BlockWork,
+    view: BlockView,
+    tree: number,
+    record: Uint8Array,
+    signatures: readonly CompactSignature[],
+  ): string {
+    const domain = { chainId: this.params.chainId, lifecycle: this.params.addresses.lifecycle };
+    return standInRootProof(domain, view.header, tree, record, this.address, {
+      committee: work.committee,
+      leafInputs: work.data!.leafInputs,
+      signatures,
+    }).proof;
   }
 
   /**
@@ -919,18 +1030,16 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     const parentFinal = view.header.parent === 0n || parent?.status === BlockStatus.Final;
     if (!parentFinal && view.status !== BlockStatus.Final) return;
     if (next > proofWindow(this.params.slotClock, work.slot).closesAt) return;
-    const commitment = blockCommitment(view.header);
-    const domain = { chainId: this.params.chainId, lifecycle: this.params.addresses.lifecycle };
     const lifecycle = this.contracts.lifecycle.connect(this.config.wallet);
-    for (const [tree, { record, rank }] of work.roots) {
+    for (const [tree, { record, rank, signatures }] of work.roots) {
       if (work.submitted.has(tree)) continue;
       if (view.provenTrees.has(tree)) {
-        this.submitAdditionalRoot(work, view, tree, record, rank);
+        this.submitAdditionalRoot(work, view, tree, record, rank, signatures);
         continue;
       }
       if (rank > 0 && now < (work.rootDoneAt ?? now) + this.config.fallbackPatience) continue;
       work.submitted.add(tree);
-      const proof = standInProof(rootPublicInputs(domain, commitment, tree, record, this.address));
+      const proof = this.rootProofOf(work, view, tree, record, signatures);
       const first = view.status === BlockStatus.Proposed && view.provenTrees.size === 0;
       this.outbox.submit(
         this.address,
@@ -941,41 +1050,69 @@ export class ProverClient extends OperatorClient<ProverConfig> {
   }
 
   /**
-   * The `raceRoots` fault: files the first root of every tree of a published, unproven block at
-   * once, with a record that leaves out my victim (see {@link ProverBehavior}). Trees whose root
-   * holder is the victim keep it at the root (the lifecycle checks the root), and trees whose
-   * record the policy's root check refuses are skipped.
+   * The `raceRoots` fault: files the first root of every tree of a published, unproven block as
+   * soon as it can, with a record that leaves out my victim (see {@link ProverBehavior}).
+   * Records are attested, so it can credit only whom it holds a signature of: itself (it signs
+   * its own outputs of the nodes it holds, computed from the data at once) and any holder whose
+   * signed output reached it, directly or inside a subtree; every other node is NONE. Trees whose
+   * root it cannot attest, and records the policy's root check refuses, wait for later blocks.
    */
-  private raceRoots(work: BlockWork, view: BlockView): void {
+  private async raceRoots(work: BlockWork, view: BlockView): Promise<void> {
     if (work.raced || view.publishedAt === 0n || view.status !== BlockStatus.Proposed) return;
-    work.raced = true;
+    if (work.data === undefined) return;
     const victim = (work.me + 1) % work.m;
-    const commitment = blockCommitment(view.header);
-    const domain = { chainId: this.params.chainId, lifecycle: this.params.addresses.lifecycle };
     const lifecycle = this.contracts.lifecycle.connect(this.config.wallet);
     const stride = 2 * work.leafCount - 1;
+    const outputOf = this.outputsOf(work);
+    const signed = new Map<string, CompactSignature>();
+    for (const [key, message] of work.received) {
+      signed.set(key, message.signature);
+      for (const [k, sig] of message.signatures) signed.set(k, sig);
+    }
     for (let t = 0; t < work.c; t++) {
       if (view.provenTrees.has(t)) continue;
       const credits = new Map<number, number[]>();
       for (let node = 1; node <= stride; node++) {
-        const holders = this.holdersOf(work, t, node);
-        const others = holders.filter((h) => h.member !== victim);
-        const chosen = node === 1 ? holders : others;
-        if (chosen.length > 0) {
-          credits.set(
-            node,
-            chosen.slice(0, this.primaries).map((h) => h.credit),
-          );
+        const holders = this.holdersOf(work, t, node).filter(
+          (h) => h.member !== victim || node === 1,
+        );
+        const chosen: number[] = [];
+        for (const h of holders.slice(0, this.primaries)) {
+          if (h.member === work.me && !signed.has(`${node}:${h.credit}`)) {
+            const domain = this.chunkDomain();
+            signed.set(
+              `${node}:${h.credit}`,
+              await signChunkOutput(this.config.wallet, domain, outputOf(node)),
+            );
+          }
+          if (signed.has(`${node}:${h.credit}`)) chosen.push(h.credit);
         }
+        // The root: if no holder's signature is at hand, myself (where the policy's root check
+        // allows any member there, as vrfPath's does).
+        if (node === 1 && chosen.length === 0) {
+          if (!signed.has(`1:${work.me}`)) {
+            const domain = this.chunkDomain();
+            signed.set(
+              `1:${work.me}`,
+              await signChunkOutput(this.config.wallet, domain, outputOf(1)),
+            );
+          }
+          chosen.push(work.me);
+        }
+        if (chosen.length > 0) credits.set(node, chosen);
       }
-      const record = this.rules.encodeRecord(work.block, t, credits);
+      let record: Uint8Array;
       try {
+        record = this.rules.encodeRecord(work.block, t, credits);
         this.rules.checkRoot(work.block, t, record);
       } catch (error) {
         if (error instanceof PolicyError) continue;
         throw error;
       }
-      const proof = standInProof(rootPublicInputs(domain, commitment, t, record, this.address));
+      const signatures = this.signaturesFor(work, record, signed, false);
+      if (signatures === undefined) continue;
+      work.raced = true;
+      const proof = this.rootProofOf(work, view, t, record, signatures);
       this.outbox.submit(this.address, "proof.submitRoot.race", () =>
         lifecycle.submitRootProof(work.slot, t, record, proof),
       );
@@ -993,6 +1130,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     tree: number,
     record: Uint8Array,
     rank: number,
+    signatures: readonly CompactSignature[],
   ): void {
     if (rank > 0 || this.rules.competingRoots || view.status !== BlockStatus.Final) return;
     if (record[0] !== work.me) return;
@@ -1001,9 +1139,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     const me = this.address.toLowerCase();
     if (accepted.some((r) => r.record === mine || r.submitter.toLowerCase() === me)) return;
     work.submitted.add(tree);
-    const commitment = blockCommitment(view.header);
-    const domain = { chainId: this.params.chainId, lifecycle: this.params.addresses.lifecycle };
-    const proof = standInProof(rootPublicInputs(domain, commitment, tree, record, this.address));
+    const proof = this.rootProofOf(work, view, tree, record, signatures);
     const lifecycle = this.contracts.lifecycle.connect(this.config.wallet);
     const committee = [...work.committee];
     this.outbox.submit(this.address, "proof.submitRoot.additional", () =>
@@ -1049,9 +1185,17 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       claims.splice(credited ? 0 : 1);
     }
     for (const node of claims) {
-      // The inputs bind the chain, the lifecycle, the block commitment, the node and me.
-      const proof = standInProof(
-        unclePublicInputs(domain, blockCommitment(view.header), node, this.address),
+      // The inputs bind the chain, the lifecycle, the block commitment, the node and me; the
+      // proof carries my signature over the node's output.
+      const mineOutput = work.proven.get(node)!;
+      if (work.data === undefined) continue;
+      const proof = standInNodeProof(
+        domain,
+        view.header,
+        node,
+        this.address,
+        work.data.leafInputs,
+        mineOutput.signature,
       );
       const { slot, me, committee } = work;
       const finalRecord = view.finalRecord;

@@ -36,6 +36,10 @@ const chunkSchema = z.object({
     .array(z.tuple([z.number().int().min(1), z.array(index).max(16)]))
     .max(1 << 17)
     .transform((entries) => new Map(entries) as ReadonlyMap<number, readonly number[]>),
+  signatures: z
+    .array(z.tuple([z.string().regex(/^[0-9]+:[0-9]+$/), signature]))
+    .max(1 << 17)
+    .transform((entries) => new Map(entries) as ReadonlyMap<string, { r: string; vs: string }>),
 });
 
 const voteSchema = z.object({

@@ -1,9 +1,9 @@
 /**
  * Chunk outputs and their signatures, mirrored from `contracts/verifier/StandInChunkProver.sol`
- * and `contracts/slashing/InvalidWorkSlasher.sol`: the stand-in proving function of a node of a
+ * and `contracts/lifecycle/ChunkOutputs.sol`: the stand-in proving function of a node of a
  * block's proof trees, the honest outputs of every node of a block, and the EIP-712 message a
- * prover signs for each chunk output it sends (what the slasher takes as evidence). Pure: no chain
- * access.
+ * prover signs for each chunk output it sends (what the slasher takes as evidence, and the root
+ * proof's verifier as attestation). Pure: no chain access.
  */
 import {
   AbiCoder,
@@ -99,19 +99,17 @@ export function honestChunkOutput(
 }
 
 /**
- * EIP-712 domain name and version of InvalidWorkSlasher ("ProverNetwork InvalidWorkSlasher" is 32
- * bytes, one more than OpenZeppelin's EIP712 takes).
+ * The EIP-712 domain of chunk outputs (`ChunkOutputs.sol`): the lifecycle deployment's own domain
+ * on `chainId`, the one timeout votes use. The slasher judges these signatures against the prover
+ * (a wrong or doubly signed output) and the root proof's verifier for it (the credit a
+ * participation record gives).
  */
-export const CHUNK_OUTPUT_EIP712_NAME = "ProverNetwork InvalidWork";
-export const CHUNK_OUTPUT_EIP712_VERSION = "1";
-
-/** The EIP-712 domain of chunk outputs: the slasher deployment on `chainId`. */
-export function chunkOutputDomain(chainId: bigint, slasher: string): TypedDataDomain {
+export function chunkOutputDomain(chainId: bigint, lifecycle: string): TypedDataDomain {
   return {
-    name: CHUNK_OUTPUT_EIP712_NAME,
-    version: CHUNK_OUTPUT_EIP712_VERSION,
+    name: "ProverNetwork BlockLifecycle",
+    version: "1",
     chainId,
-    verifyingContract: slasher,
+    verifyingContract: lifecycle,
   };
 }
 

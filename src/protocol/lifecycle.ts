@@ -21,8 +21,6 @@ export const LEADER_DOMAIN = keccak256(toUtf8Bytes("PROVERNET_V1_LEADER"));
 export const BLOCK_DOMAIN = keccak256(toUtf8Bytes("PROVERNET_V1_BLOCK"));
 /** `BlockLifecycle.ROOT_PROOF_DOMAIN`. */
 export const ROOT_PROOF_DOMAIN = keccak256(toUtf8Bytes("PROVERNET_V1_ROOT_PROOF"));
-/** `StandInProofVerifier.STAND_IN_DOMAIN`. */
-export const STAND_IN_DOMAIN = keccak256(toUtf8Bytes("PROVERNET_V1_STAND_IN_PROOF"));
 
 /** `IBlockLifecycle.BlockStatus`. */
 export enum BlockStatus {
@@ -223,17 +221,26 @@ export interface LifecycleDomain {
   lifecycle: string;
 }
 
-/** `BlockLifecycle.rootPublicInputs`. */
+/**
+ * `RootInputs.committeeTag` of a committee: the first 24 bytes of its commitment
+ * `keccak256(abi.encode(committee))`, as the lifecycle caches it per epoch.
+ */
+export function committeeTag(committee: readonly string[]): string {
+  return keccak256(abi.encode(["address[]"], [committee])).slice(0, 2 + 48);
+}
+
+/** `BlockLifecycle.rootPublicInputs` (`RootInputs.rootPublicInputs`). */
 export function rootPublicInputs(
   domain: LifecycleDomain,
   commitment: string,
   tree: number,
   record: Uint8Array,
   submitter: string,
+  committee: readonly string[],
 ): string {
   return keccak256(
     abi.encode(
-      ["bytes32", "uint256", "address", "bytes32", "uint256", "bytes32", "address"],
+      ["bytes32", "uint256", "address", "bytes32", "uint256", "bytes32", "address", "bytes24"],
       [
         ROOT_PROOF_DOMAIN,
         domain.chainId,
@@ -242,29 +249,10 @@ export function rootPublicInputs(
         tree,
         keccak256(record),
         submitter,
+        committeeTag(committee),
       ],
     ),
   );
-}
-
-/** STAND-IN: the only proof `StandInProofVerifier` accepts for these public inputs. */
-export function standInProof(publicInputsHash: string): string {
-  return keccak256(abi.encode(["bytes32", "bytes32"], [STAND_IN_DOMAIN, publicInputsHash]));
-}
-
-/**
- * STAND-IN: a root proof of `tree` of the block with `header`, for `submitter` and `record`: the
- * public inputs the contract recomputes and the only proof `StandInProofVerifier` accepts.
- */
-export function standInRootProof(
-  domain: LifecycleDomain,
-  header: BlockHeader,
-  tree: number,
-  record: Uint8Array,
-  submitter: string,
-): { inputs: string; proof: string } {
-  const inputs = rootPublicInputs(domain, blockCommitment(header), tree, record, submitter);
-  return { inputs, proof: standInProof(inputs) };
 }
 
 /** Shape of a block's trees. */

@@ -13,7 +13,6 @@ import {
   signTimeoutVote,
   signerBitmap,
   slotStartBlock,
-  standInRootProof,
   timeoutVoteDomain,
   timeoutWindow,
   type CompactSignature,
@@ -22,6 +21,16 @@ import {
   type TreeShape,
 } from "../../src/protocol/lifecycle.js";
 import { readSlotClock } from "../../src/client/chain.js";
+import {
+  attestedRootProof,
+  blockChunkOutputs,
+  chunkSignerOf,
+  placeholderLeafInputs,
+  standInNodeProof,
+  type AttestationKeys,
+  type ChunkSigner,
+} from "../../src/protocol/attestation.js";
+import { chunkOutputDomain } from "../../src/protocol/chunks.js";
 import { publicKeyHash } from "../../src/protocol/stake.js";
 import type { BlockLifecycle, StandInProofVerifier } from "../../typechain-types/index.js";
 import {
@@ -60,6 +69,8 @@ export interface LifecycleFixture extends ElectionFixture {
   members: Operator[];
   /** Staked operators outside the committee: they may propose. */
   sequencers: Operator[];
+  /** Signs chunk outputs as any operator of the fixture (remembers what it signed). */
+  chunkSigner: ChunkSigner;
   mine: Mine;
 }
 
@@ -116,7 +127,23 @@ export async function deployLifecycle(
     committee,
     members,
     sequencers,
+    chunkSigner: operatorChunkSigner(fx.operators),
     mine,
+  };
+}
+
+/** A chunk signer over the operators' keys. */
+export function operatorChunkSigner(operators: readonly Operator[]): ChunkSigner {
+  const byAddress = new Map(operators.map((o) => [o.address.toLowerCase(), o.signer]));
+  return chunkSignerOf((address) => byAddress.get(address.toLowerCase()));
+}
+
+/** The attestation keys of the fixture's committee (chunk outputs signed by its operators). */
+export function attestationKeys(fx: LifecycleFixture, committee = fx.committee): AttestationKeys {
+  return {
+    chunkDomain: chunkOutputDomain(fx.chainId, fx.lifecycleDomain.lifecycle),
+    committee,
+    sign: fx.chunkSigner,
   };
 }
 
@@ -204,7 +231,14 @@ export async function rootProof(
   const shape = await treeShape(fx, slot);
   const rec = record ?? participationRecord(shape, tree);
   const header = blockHeaderOf(slot, await fx.lifecycle.getBlock(slot));
-  const { inputs, proof } = standInRootProof(fx.lifecycleDomain, header, tree, rec, submitter);
+  const { inputs, proof } = await attestedRootProof(
+    fx.lifecycleDomain,
+    header,
+    tree,
+    rec,
+    submitter,
+    attestationKeys(fx),
+  );
   return { record: rec, inputs, proof };
 }
 
@@ -251,3 +285,20 @@ export async function timeoutOpensAt(fx: LifecycleFixture, slot: bigint): Promis
 }
 
 export { advanceTo };
+
+/**
+ * A stand-in node proof (siblingCover's uncle claim) that `member` proved `node` of `slot`'s block:
+ * its signature over the node's honest output from the placeholder leaf inputs.
+ */
+export async function nodeProof(
+  fx: LifecycleFixture,
+  slot: bigint,
+  node: number,
+  member: string,
+): Promise<string> {
+  const header = blockHeaderOf(slot, await fx.lifecycle.getBlock(slot));
+  const leafInputs = placeholderLeafInputs(slot, Number(header.leafCount));
+  const output = blockChunkOutputs(slot, leafInputs)(node);
+  const signature = await fx.chunkSigner(member, attestationKeys(fx).chunkDomain, output);
+  return standInNodeProof(fx.lifecycleDomain, header, node, member, leafInputs, signature);
+}

@@ -70,7 +70,8 @@ contract LifecycleStub {
             commitment: committee.length == 0 ? bytes32(0) : keccak256(abi.encode(committee)),
             size: uint16(committee.length),
             treeCount: treeCount,
-            maxLeafCount: 2
+            maxLeafCount: 2,
+            committeeTag: bytes24(0)
         });
     }
 
