@@ -371,7 +371,7 @@ describe("ProverRewards errors: settleEpoch", function () {
 
   it("RootDigestMismatch: a tampered record byte, submitter, proposer or fee split, an omitted root", async function () {
     const call = await ready(fx);
-    const expected = await fx.lifecycle.rootDigest(fx.epoch);
+    const expected = await fx.lifecycle.rootDigest(fx.epoch, 0n);
     expect(digestOf(call.roots)).to.equal(expected);
     const tamper: ((r: RootEntry[]) => void)[] = [
       (r) => {

@@ -64,7 +64,7 @@ import type { ChainEvent } from "./chain.js";
 import { electionTicket } from "./ticket.js";
 import { OperatorClient, type OperatorAccount } from "./operator.js";
 import type { BlockData, ChunkMessage, Message, VoteMessage } from "./messages.js";
-import { readEpochSettlement } from "./settlement.js";
+import { readNextSettlementPart } from "./settlement.js";
 
 /** How a Byzantine prover deviates; otherwise it follows the protocol. */
 export type ByzantineFault =
@@ -1297,7 +1297,10 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       const at = settleableAt(slotClock, slotsPerEpoch, toSettle);
       if (this.onDuty(toSettle, at - 1n, now)) {
         const { lifecycle, election } = this.contracts;
-        const call = await readEpochSettlement(
+        // One part per duty turn (SEGMENTS_PER_SETTLEMENT_CALL segments, bounded gas); the
+        // epoch is done when EpochSettled arrives.
+        const part = await readNextSettlementPart(
+          this.contracts.rewards,
           lifecycle,
           election,
           toSettle,
@@ -1305,7 +1308,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
         );
         const rewards = this.contracts.rewards.connect(this.config.wallet);
         this.outbox.submit(this.address, "rewards.settleEpoch", () =>
-          rewards.settleEpoch(call.epoch, call.committee, call.roots),
+          rewards.settleEpochPart(part.epoch, part.committee, part.roots, part.segments),
         );
       }
     }

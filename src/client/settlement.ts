@@ -11,9 +11,11 @@ import type {
   ProverRewards,
 } from "../../typechain-types/index.js";
 import {
+  segmentOfSlot,
   settlementEntries,
   type AcceptedRoot,
   type RootEntry,
+  type SegmentLayout,
   type WinningProposal,
 } from "../protocol/rewards.js";
 
@@ -24,6 +26,14 @@ export interface EpochSettlementCall {
   roots: RootEntry[];
 }
 
+/** The arguments of `settleEpochPart(epoch, committee, roots, segments)`. */
+export interface EpochPartCall extends EpochSettlementCall {
+  segments: bigint;
+}
+
+/** Segments one `settleEpochPart` call of the clients settles (of SEGMENT_SLOTS slots each). */
+export const SEGMENTS_PER_SETTLEMENT_CALL = 4n;
+
 /** Reads the settlement arguments of `epoch` from events, starting at L1 block `fromBlock`. */
 export async function readEpochSettlement(
   lifecycle: BlockLifecycle,
@@ -33,12 +43,15 @@ export async function readEpochSettlement(
 ): Promise<EpochSettlementCall> {
   const context = await lifecycle.epochContext(epoch);
   if (context.size === 0n) return { epoch, committee: [], roots: [] };
+  const layout: SegmentLayout = {
+    slotsPerEpoch: (await lifecycle.EPOCH_LENGTH()) / (await lifecycle.SLOT_LENGTH()),
+    segmentSlots: await lifecycle.SEGMENT_SLOTS(),
+  };
   const sealed = await election.queryFilter(election.filters.CommitteeSealed(epoch), fromBlock);
   if (sealed.length === 0) throw new Error(`no CommitteeSealed event for epoch ${epoch}`);
   const committee = [...sealed[sealed.length - 1].args.members];
-  const slotsPerEpoch = (await lifecycle.EPOCH_LENGTH()) / (await lifecycle.SLOT_LENGTH());
-  const first = epoch * slotsPerEpoch;
-  const inEpoch = (slot: bigint) => slot >= first && slot < first + slotsPerEpoch;
+  const first = epoch * layout.slotsPerEpoch;
+  const inEpoch = (slot: bigint) => slot >= first && slot < first + layout.slotsPerEpoch;
 
   const proposals = new Map<bigint, WinningProposal>();
   for (const log of await lifecycle.queryFilter(lifecycle.filters.BlockProposed(), fromBlock)) {
@@ -50,7 +63,33 @@ export async function readEpochSettlement(
     const { slot, tree, submitter, record } = log.args;
     if (inEpoch(slot)) accepted.push({ slot, tree, submitter, record });
   }
-  return { epoch, committee, roots: settlementEntries(accepted, proposals) };
+  return { epoch, committee, roots: settlementEntries(accepted, proposals, layout) };
+}
+
+/**
+ * The next `settleEpochPart` call for `epoch` (the rewards' next epoch): the roots of the
+ * `segmentsPerCall` segments from the first one not yet settled.
+ */
+export async function readNextSettlementPart(
+  rewards: ProverRewards,
+  lifecycle: BlockLifecycle,
+  election: CommitteeElection,
+  epoch: bigint,
+  fromBlock = 0,
+  segmentsPerCall = SEGMENTS_PER_SETTLEMENT_CALL,
+): Promise<EpochPartCall> {
+  const call = await readEpochSettlement(lifecycle, election, epoch, fromBlock);
+  const [nextSegment] = await rewards.settlementProgress();
+  const layout: SegmentLayout = {
+    slotsPerEpoch: (await lifecycle.EPOCH_LENGTH()) / (await lifecycle.SLOT_LENGTH()),
+    segmentSlots: await lifecycle.SEGMENT_SLOTS(),
+  };
+  const end = nextSegment + segmentsPerCall;
+  const roots = call.roots.filter((r) => {
+    const segment = segmentOfSlot(r.slot, layout);
+    return segment >= nextSegment && segment < end;
+  });
+  return { ...call, roots, segments: segmentsPerCall };
 }
 
 /** Settles every epoch from `rewards.nextEpoch()` that can be settled at the latest block. */
@@ -65,9 +104,15 @@ export async function settleReadyEpochs(
   for (;;) {
     const epoch = await rewards.nextEpoch();
     if ((await rewards.settleableAt(epoch)) > latestBlock) return settled;
-    const call = await readEpochSettlement(lifecycle, election, epoch, fromBlock);
-    await (await rewards.settleEpoch(call.epoch, call.committee, call.roots)).wait();
+    // Part by part (each part's gas is bounded by SEGMENTS_PER_SETTLEMENT_CALL segments), until
+    // the epoch is settled.
+    while ((await rewards.nextEpoch()) === epoch) {
+      const part = await readNextSettlementPart(rewards, lifecycle, election, epoch, fromBlock);
+      await (
+        await rewards.settleEpochPart(part.epoch, part.committee, part.roots, part.segments)
+      ).wait();
+      latestBlock += 1n;
+    }
     settled.push(epoch);
-    latestBlock += 1n;
   }
 }

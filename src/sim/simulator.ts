@@ -820,8 +820,12 @@ export async function conservation(
   const balances = balanceList.reduce((a, b) => a + b, 0n);
   const checks: Record<string, boolean> = {
     "funded = claimed + burned + held": funded === claimedTotal + burned + held,
-    "rewards balance = pool + pending fees + claimable":
-      held === (await rewards.pool()) + (await rewards.pendingFees()) + claimable,
+    "rewards balance = pool + pending fees + claimable + returning":
+      held ===
+      (await rewards.pool()) +
+        (await rewards.pendingFees()) +
+        claimable +
+        (await rewards.settlementProgress()).returning,
     "stake table balance = stakes": (await token.balanceOf(params.addresses.table)) === stakes,
     "sink = slashed - reporter rewards + burned":
       (await token.balanceOf(params.slashSink)) === slashedTotal - reporterRewards + burned,
