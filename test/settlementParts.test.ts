@@ -5,7 +5,8 @@
  * exactly what one `settleEpoch` gives; bad parts are refused with a named error and change
  * nothing; fees cannot be deposited for a settled segment.
  *
- * The fixture's epochs have 40 slots of 4 L1 blocks: two segments, slots 0 … 31 and 32 … 39.
+ * The fixture's epochs have 10 slots of 4 L1 blocks: three segments (slots 0 … 3, 4 … 7, 8 … 9).
+ * Block a is in an earlier segment than block b, which is in the last.
  */
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
@@ -34,7 +35,7 @@ import { UNIT, nextBlockNumber } from "./helpers/stakeTable.js";
 const { ethers, networkHelpers } = await network.create();
 const mine = (n: number) => networkHelpers.mine(n);
 
-const EPOCH_LENGTH = 160n; // 40 slots of 4 blocks
+const EPOCH_LENGTH = 40n; // 10 slots of 4 blocks
 
 /** Everything settlement may change, for every account of the fixture. */
 async function stateOf(fx: RewardsFixture) {
@@ -61,9 +62,13 @@ async function stateOf(fx: RewardsFixture) {
 describe("ProverRewards: settlement in parts (segments of SEGMENT_SLOTS slots)", function () {
   let fx: RewardsFixture;
   let layout: SegmentLayout;
-  /** A block in segment 0 (two trees proven) and one in segment 1 (one tree proven). */
+  /** A block in segment sa (two trees proven) and one in the last segment (one tree proven). */
   let a: bigint;
   let b: bigint;
+  let sa: bigint;
+  /** The roots of the segments up to sa's, and of the rest. */
+  let early: RootEntry[];
+  let late: RootEntry[];
 
   async function fixture() {
     const f = await deploySettledRewards(ethers, mine, {
@@ -75,14 +80,14 @@ describe("ProverRewards: settlement in parts (segments of SEGMENT_SLOTS slots)",
     await submitRecord(f, slotA, 0, participationRecord(shapeA, 0), f.members[0].signer);
     await submitRecord(f, slotA, 1, participationRecord(shapeA, 1), f.members[1].signer);
     const perEpoch = await f.rewards.SLOTS_PER_EPOCH();
-    const slotB = f.epoch * perEpoch + 33n;
+    const slotB = f.epoch * perEpoch + 9n;
     const shapeB = await provableBlock(f, ethers, slotB);
     await submitRecord(f, slotB, 0, participationRecord(shapeB, 0), f.members[2].signer);
     await f.rewards.connect(f.admin).depositFees(slotA, 3n * UNIT);
     await f.rewards.connect(f.admin).depositFees(slotB, 5n * UNIT);
-    // A fee for a slot nobody proposed in, in each segment: both go to the pool.
-    await f.rewards.connect(f.admin).depositFees(f.epoch * perEpoch + 30n, 1n * UNIT);
-    await f.rewards.connect(f.admin).depositFees(f.epoch * perEpoch + 39n, 2n * UNIT);
+    // A fee for a slot nobody proposed in, in a's segment and in b's: both go to the pool.
+    await f.rewards.connect(f.admin).depositFees(slotA + 1n, 1n * UNIT);
+    await f.rewards.connect(f.admin).depositFees(slotB - 1n, 2n * UNIT);
     const at = await f.rewards.settleableAt(f.epoch);
     if ((await nextBlockNumber(ethers)) < at) await mineTo(f, ethers, at);
     return { f, slotA, slotB };
@@ -97,24 +102,27 @@ describe("ProverRewards: settlement in parts (segments of SEGMENT_SLOTS slots)",
       slotsPerEpoch: await fx.rewards.SLOTS_PER_EPOCH(),
       segmentSlots: await fx.lifecycle.SEGMENT_SLOTS(),
     };
+    sa = segmentOfSlot(a, layout);
+    const call = await readEpochSettlement(fx.lifecycle, fx.election, fx.epoch);
+    early = call.roots.filter((r) => segmentOfSlot(r.slot, layout) <= sa);
+    late = call.roots.filter((r) => segmentOfSlot(r.slot, layout) > sa);
   });
 
-  it("the epoch has two segments, each block's roots chained in its own segment", async function () {
-    expect(await fx.rewards.SEGMENTS_PER_EPOCH()).to.equal(2n);
-    expect(segmentOfSlot(a, layout)).to.equal(0n);
-    expect(segmentOfSlot(b, layout)).to.equal(1n);
-    expect(await fx.lifecycle.rootSegments(fx.epoch)).to.equal(3n);
+  it("the epoch has three segments, each block's roots chained in its own segment", async function () {
+    expect(await fx.rewards.SEGMENTS_PER_EPOCH()).to.equal(3n);
+    expect(sa < 2n).to.equal(true);
+    expect(segmentOfSlot(b, layout)).to.equal(2n);
+    expect(await fx.lifecycle.rootSegments(fx.epoch)).to.equal((1n << sa) | 4n);
     const call = await readEpochSettlement(fx.lifecycle, fx.election, fx.epoch);
     expect(call.roots.map((r) => [r.slot, r.sequence])).to.deep.equal([
       [a, 0n],
       [a, 1n],
       [b, 0n],
     ]);
-    for (const segment of [0n, 1n]) {
+    for (const segment of [0n, 1n, 2n, 3n]) {
       const roots = call.roots.filter((r) => segmentOfSlot(r.slot, layout) === segment);
       expect(await fx.lifecycle.rootDigest(fx.epoch, segment)).to.equal(chainRootDigest(roots));
     }
-    expect(await fx.lifecycle.rootDigest(fx.epoch, 2n)).to.equal(ethers.ZeroHash);
   });
 
   it("settling segment by segment ends exactly where one settleEpoch ends", async function () {
@@ -125,27 +133,30 @@ describe("ProverRewards: settlement in parts (segments of SEGMENT_SLOTS slots)",
     await snapshot.restore();
 
     const parts = settlementParts(call.roots, layout, 1n);
-    expect(parts.map((p) => [p.roots.length, p.segments])).to.deep.equal([
-      [2, 1n],
-      [1, 1n],
-    ]);
-    const first = fx.rewards.settleEpochPart(fx.epoch, call.committee, parts[0].roots, 1n);
-    await expect(first)
-      .to.emit(fx.rewards, "EpochPartSettled")
-      .withArgs(fx.epoch, 0n, 1n, 1n)
-      .and.not.to.emit(fx.rewards, "EpochSettled");
-    expect(await fx.rewards.nextEpoch()).to.equal(fx.epoch);
-    // Segment 0 returns the fee of its empty slot 30 (1 token) to the pool when the epoch closes.
-    expect(await fx.rewards.settlementProgress()).to.deep.equal([1n, 2n, 1n * UNIT]);
-    await expectRewardsConserved(fx, rewardAccounts(fx));
-
-    await expect(fx.rewards.settleEpochPart(fx.epoch, call.committee, parts[1].roots, 1n))
-      .to.emit(fx.rewards, "EpochPartSettled")
-      .withArgs(fx.epoch, 1n, 2n, 1n)
-      .and.to.emit(fx.rewards, "EpochSettled");
+    expect(parts.map((p) => p.roots.length)).to.deep.equal(
+      [0n, 1n, 2n].map((s) => (s === sa ? 2 : s === 2n ? 1 : 0)),
+    );
+    // One segment per call: every call but the last leaves the epoch open.
+    for (const [i, part] of parts.entries()) {
+      const tx = fx.rewards.settleEpochPart(fx.epoch, call.committee, part.roots, part.segments);
+      const paid = BigInt(part.roots.length === 0 ? 0 : 1);
+      await expect(tx)
+        .to.emit(fx.rewards, "EpochPartSettled")
+        .withArgs(fx.epoch, BigInt(i), BigInt(i + 1), paid);
+      if (i < parts.length - 1) {
+        expect(await fx.rewards.nextEpoch()).to.equal(fx.epoch);
+        const [next, total, returning] = await fx.rewards.settlementProgress();
+        expect([next, total]).to.deep.equal([BigInt(i + 1), 3n]);
+        // a's segment returns the fee of its empty slot a + 1 (1 token) when the epoch closes.
+        if (BigInt(i) >= sa) expect(returning >= 1n * UNIT).to.equal(true);
+        await expectRewardsConserved(fx, rewardAccounts(fx));
+      } else {
+        await expect(tx).to.emit(fx.rewards, "EpochSettled");
+      }
+    }
     const inParts = await stateOf(fx);
     expect(inParts).to.deep.equal(whole);
-    expect(inParts.progress).to.deep.equal([0n, 2n, 0n]);
+    expect(inParts.progress).to.deep.equal([0n, 3n, 0n]);
     await expectRewardsConserved(fx, rewardAccounts(fx));
   });
 
@@ -168,16 +179,14 @@ describe("ProverRewards: settlement in parts (segments of SEGMENT_SLOTS slots)",
       await fx.rewards.settleEpochPart(part.epoch, part.committee, part.roots, part.segments);
       ++calls;
     }
-    expect(calls).to.equal(2);
+    expect(calls).to.equal(3);
     expect(await stateOf(fx)).to.deep.equal(whole);
   });
 
   it("a part asking for more segments than are left settles the rest (segments = 2^256 - 1)", async function () {
     const call = await readEpochSettlement(fx.lifecycle, fx.election, fx.epoch);
-    const first = call.roots.filter((r) => segmentOfSlot(r.slot, layout) === 0n);
-    const rest = call.roots.filter((r) => segmentOfSlot(r.slot, layout) === 1n);
-    await fx.rewards.settleEpochPart(fx.epoch, call.committee, first, 1n);
-    await expect(fx.rewards.settleEpochPart(fx.epoch, call.committee, rest, ethers.MaxUint256))
+    await fx.rewards.settleEpochPart(fx.epoch, call.committee, early, sa + 1n);
+    await expect(fx.rewards.settleEpochPart(fx.epoch, call.committee, late, ethers.MaxUint256))
       .to.emit(fx.rewards, "EpochSettled")
       .withArgs(fx.epoch, 2n, 3n, anyValue, 0n);
     expect(await fx.rewards.nextEpoch()).to.equal(fx.epoch + 1n);
@@ -185,8 +194,8 @@ describe("ProverRewards: settlement in parts (segments of SEGMENT_SLOTS slots)",
 
   it("refuses bad parts with a named error and changes nothing", async function () {
     const call = await readEpochSettlement(fx.lifecycle, fx.election, fx.epoch);
-    const first = call.roots.filter((r) => segmentOfSlot(r.slot, layout) === 0n);
-    const rest = call.roots.filter((r) => segmentOfSlot(r.slot, layout) === 1n);
+    const first = early;
+    const rest = late;
     const before = await stateOf(fx);
     const rejects = async (
       roots: RootEntry[],
@@ -202,26 +211,32 @@ describe("ProverRewards: settlement in parts (segments of SEGMENT_SLOTS slots)",
     await expect(
       fx.rewards.settleEpochPart(fx.epoch, call.committee, first, 0n),
     ).to.be.revertedWithCustomError(fx.rewards, "ZeroSegments");
-    // Segment 1's root in a part of segment 0 only.
-    await rejects(call.roots, 1n, "RootOutsideEpoch", [b, fx.epoch]);
-    // Segment 0's roots left out: its digest does not match.
-    await rejects(rest, 2n, "RootDigestMismatch", [
+    // b's root in a part that ends with a's segment.
+    await rejects(call.roots, sa + 1n, "RootOutsideEpoch", [b, fx.epoch]);
+    // a's roots left out: its segment's digest does not match.
+    await rejects(rest, 3n, "RootDigestMismatch", [
       fx.epoch,
-      await fx.lifecycle.rootDigest(fx.epoch, 0n),
+      await fx.lifecycle.rootDigest(fx.epoch, sa),
       chainRootDigest([]),
     ]);
-    // A root moved to a slot of segment 0 without a block (the segment has roots, but the root
-    // is the next segment's sequence 0 and the chain breaks).
+    // A root moved to the slot after a (no block there, same segment): positions clash.
     const moved = first.map((r) => ({ ...r }));
     moved[1] = { ...moved[1], slot: a + 1n, sequence: 0n };
-    await rejects([moved[0], moved[1]], 1n, "InvalidRootSequence", [1n, 0n]);
+    if (segmentOfSlot(a + 1n, layout) === sa) {
+      await rejects([moved[0], moved[1]], sa + 1n, "InvalidRootSequence", [1n, 0n]);
+    }
+    // A root in a segment without roots, between a's and b's.
+    if (sa === 0n) {
+      const stray = { ...rest[0], slot: a + layout.segmentSlots };
+      await rejects([...first, stray, ...rest], 3n, "RootOutsideSegments", [stray.slot]);
+    }
     // The epoch after is not next.
     await expect(fx.rewards.settleEpochPart(fx.epoch + 1n, [], [], 1n))
       .to.be.revertedWithCustomError(fx.rewards, "EpochNotNext")
       .withArgs(fx.epoch + 1n, fx.epoch);
 
-    // After segment 0 is settled, its roots are refused; segment 1's are taken.
-    await fx.rewards.settleEpochPart(fx.epoch, call.committee, first, 1n);
+    // After a's segment is settled, its roots are refused.
+    await fx.rewards.settleEpochPart(fx.epoch, call.committee, first, sa + 1n);
     const afterFirst = await stateOf(fx);
     await expect(fx.rewards.settleEpochPart(fx.epoch, call.committee, call.roots, 1n))
       .to.be.revertedWithCustomError(fx.rewards, "RootOutsideEpoch")
@@ -231,19 +246,18 @@ describe("ProverRewards: settlement in parts (segments of SEGMENT_SLOTS slots)",
 
   it("fees for a settled segment are refused; fees for the next segment are paid with it", async function () {
     const call = await readEpochSettlement(fx.lifecycle, fx.election, fx.epoch);
-    const first = call.roots.filter((r) => segmentOfSlot(r.slot, layout) === 0n);
-    const rest = call.roots.filter((r) => segmentOfSlot(r.slot, layout) === 1n);
-    await fx.rewards.settleEpochPart(fx.epoch, call.committee, first, 1n);
+    await fx.rewards.settleEpochPart(fx.epoch, call.committee, early, sa + 1n);
     const settled = await stateOf(fx);
-    for (const slot of [a, fx.epoch * layout.slotsPerEpoch + 31n]) {
+    const lastOfSa = fx.epoch * layout.slotsPerEpoch + (sa + 1n) * layout.segmentSlots - 1n;
+    for (const slot of [a, lastOfSa]) {
       await expect(fx.rewards.connect(fx.admin).depositFees(slot, UNIT))
         .to.be.revertedWithCustomError(fx.rewards, "SlotAlreadySettled")
         .withArgs(slot);
     }
     expect(await stateOf(fx)).to.deep.equal(settled);
-    // Segment 1's first slot still takes fees, and they are paid with block b.
+    // b's slot still takes fees, and they are paid with block b.
     await fx.rewards.connect(fx.admin).depositFees(b, 7n * UNIT);
-    const tx = fx.rewards.settleEpochPart(fx.epoch, call.committee, rest, 1n);
+    const tx = fx.rewards.settleEpochPart(fx.epoch, call.committee, late, 3n);
     await expect(tx).to.emit(fx.rewards, "BlockSettled");
     const receipt = await (await tx).wait();
     const settledBlock = receipt!.logs

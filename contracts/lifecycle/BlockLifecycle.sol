@@ -54,16 +54,16 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     /// by slot `s + HISTORY_SLOTS`'s proposal (events keep everything). Later layers settle a
     /// block before that; the constructor requires the history to outlast every proof window.
     uint256 public constant HISTORY_SLOTS = 256;
-    /// @notice Most slots an epoch may hold: at most 256 settlement segments. ProverRewards'
-    /// fee sweep reads one word per 256 slots and skips segments without roots through
-    /// {rootSegments}, so an empty epoch at this bound costs about 32 cold reads
-    /// (`rewards.settle.emptyEpoch.maxSlots` in reports/gas.json).
-    uint256 public constant MAX_SLOTS_PER_EPOCH = 8192;
+    /// @notice Most slots an epoch may hold: 256 settlement segments of SEGMENT_SLOTS slots, so
+    /// that one word ({rootSegments}) says which segments have roots. ProverRewards' fee sweep
+    /// reads one word per 256 slots and skips segments without roots, so an empty epoch at this
+    /// bound costs a few cold reads (`rewards.settle.emptyEpoch.maxSlots` in reports/gas.json).
+    uint256 public constant MAX_SLOTS_PER_EPOCH = 256 * RootDigest.SEGMENT_SLOTS;
     /// @notice Slots per settlement segment: an epoch's root proofs are chained per segment of
     /// this many consecutive slots (the last one may be shorter), and ProverRewards settles an
     /// epoch one or more whole segments per transaction, so no settlement transaction grows with
     /// the epoch's length. An epoch of at most this many slots is one segment.
-    uint256 public constant SEGMENT_SLOTS = 32;
+    uint256 public constant SEGMENT_SLOTS = RootDigest.SEGMENT_SLOTS;
 
     /// @notice The stake table (keys, stake, seeds, PROOF_WINDOW).
     StakeTable public immutable STAKE_TABLE;
@@ -364,7 +364,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         uint256 segment = (slot - epoch * (EPOCH_LENGTH / SLOT_LENGTH)) / SEGMENT_SLOTS;
         uint256 key = (epoch << 8) | segment;
         bytes32 digest = _rootDigests[key];
-        // why: gas. Single-segment epochs (every epoch of at most 32 slots) need no segment
+        // why: gas. Single-segment epochs (at most SEGMENT_SLOTS slots) need no segment
         // bitmap: their one digest says whether it has roots, saving a 22.1k write per epoch.
         if (digest == bytes32(0) && EPOCH_LENGTH / SLOT_LENGTH > SEGMENT_SLOTS) {
             _rootSegments[epoch] |= uint256(1) << segment;

@@ -1297,8 +1297,8 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       const at = settleableAt(slotClock, slotsPerEpoch, toSettle);
       if (this.onDuty(toSettle, at - 1n, now)) {
         const { lifecycle, election } = this.contracts;
-        // One part per duty turn (SEGMENTS_PER_SETTLEMENT_CALL segments, bounded gas); the
-        // epoch is done when EpochSettled arrives.
+        // One part per duty turn (the whole epoch when it fits SETTLEMENT_GAS_BUDGET, else one
+        // segment); the epoch is done when EpochSettled arrives.
         const part = await readNextSettlementPart(
           this.contracts.rewards,
           lifecycle,

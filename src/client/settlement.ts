@@ -31,8 +31,11 @@ export interface EpochPartCall extends EpochSettlementCall {
   segments: bigint;
 }
 
-/** Segments one `settleEpochPart` call of the clients settles (of SEGMENT_SLOTS slots each). */
-export const SEGMENTS_PER_SETTLEMENT_CALL = 4n;
+/**
+ * The most gas the clients let one settlement transaction use before they settle segment by
+ * segment instead (one segment always fits: `rewards.settle.segment.atMaxima`).
+ */
+export const SETTLEMENT_GAS_BUDGET = 12_000_000n;
 
 /** Reads the settlement arguments of `epoch` from events, starting at L1 block `fromBlock`. */
 export async function readEpochSettlement(
@@ -67,8 +70,9 @@ export async function readEpochSettlement(
 }
 
 /**
- * The next `settleEpochPart` call for `epoch` (the rewards' next epoch): the roots of the
- * `segmentsPerCall` segments from the first one not yet settled.
+ * The next `settleEpochPart` call for `epoch` (the rewards' next epoch), from the first segment
+ * not yet settled: `segmentsPerCall` segments if given; otherwise every segment left if that is
+ * estimated at most SETTLEMENT_GAS_BUDGET, else one segment.
  */
 export async function readNextSettlementPart(
   rewards: ProverRewards,
@@ -76,20 +80,36 @@ export async function readNextSettlementPart(
   election: CommitteeElection,
   epoch: bigint,
   fromBlock = 0,
-  segmentsPerCall = SEGMENTS_PER_SETTLEMENT_CALL,
+  segmentsPerCall?: bigint,
 ): Promise<EpochPartCall> {
   const call = await readEpochSettlement(lifecycle, election, epoch, fromBlock);
-  const [nextSegment] = await rewards.settlementProgress();
+  const [nextSegment, total] = await rewards.settlementProgress();
   const layout: SegmentLayout = {
     slotsPerEpoch: (await lifecycle.EPOCH_LENGTH()) / (await lifecycle.SLOT_LENGTH()),
     segmentSlots: await lifecycle.SEGMENT_SLOTS(),
   };
-  const end = nextSegment + segmentsPerCall;
-  const roots = call.roots.filter((r) => {
-    const segment = segmentOfSlot(r.slot, layout);
-    return segment >= nextSegment && segment < end;
+  const part = (segments: bigint): EpochPartCall => ({
+    ...call,
+    roots: call.roots.filter((r) => {
+      const segment = segmentOfSlot(r.slot, layout);
+      return segment >= nextSegment && segment < nextSegment + segments;
+    }),
+    segments,
   });
-  return { ...call, roots, segments: segmentsPerCall };
+  if (segmentsPerCall !== undefined) return part(segmentsPerCall);
+  const rest = part(total - nextSegment);
+  try {
+    const gas = await rewards.settleEpochPart.estimateGas(
+      rest.epoch,
+      rest.committee,
+      rest.roots,
+      rest.segments,
+    );
+    if (gas <= SETTLEMENT_GAS_BUDGET) return rest;
+  } catch {
+    // Over the node's gas cap (or not settleable yet): one segment, which always fits.
+  }
+  return part(1n);
 }
 
 /** Settles every epoch from `rewards.nextEpoch()` that can be settled at the latest block. */
@@ -104,8 +124,7 @@ export async function settleReadyEpochs(
   for (;;) {
     const epoch = await rewards.nextEpoch();
     if ((await rewards.settleableAt(epoch)) > latestBlock) return settled;
-    // Part by part (each part's gas is bounded by SEGMENTS_PER_SETTLEMENT_CALL segments), until
-    // the epoch is settled.
+    // Part by part (the whole epoch at once if it fits the budget), until it is settled.
     while ((await rewards.nextEpoch()) === epoch) {
       const part = await readNextSettlementPart(rewards, lifecycle, election, epoch, fromBlock);
       await (

@@ -75,7 +75,7 @@ export interface WinningProposal {
 }
 
 /** `BlockLifecycle.SEGMENT_SLOTS`: slots per settlement segment. */
-export const SEGMENT_SLOTS = 32n;
+export const SEGMENT_SLOTS = 4n;
 
 /** How an epoch's slots fall into settlement segments (the lifecycle's layout). */
 export interface SegmentLayout {
