@@ -107,6 +107,12 @@ export interface Libp2pTransportOptions {
   isMember: (operator: string) => boolean;
   /** Called with every accepted message. */
   onMessage: (from: string, message: Message) => void;
+  /**
+   * The seq of the first record this node signs is one above this (default 0). A restarted node
+   * must start above the seq it announced before, or peers keep its old record; the node passes
+   * the seq it stored.
+   */
+  seqAfter?: number;
 }
 
 export class Libp2pTransport implements Transport {
@@ -118,7 +124,7 @@ export class Libp2pTransport implements Transport {
   };
   private readonly peers = new Map<string, PeerRecord>();
   private readonly operator: string;
-  private seq = 0;
+  private seq: number;
   private readonly pending = new Set<Promise<void>>();
 
   private constructor(
@@ -126,6 +132,17 @@ export class Libp2pTransport implements Transport {
     private readonly options: Libp2pTransportOptions,
   ) {
     this.operator = options.wallet.address;
+    this.seq = options.seqAfter ?? 0;
+  }
+
+  /** Verified peer records held (other operators). */
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  /** The seq of the latest record this node signed. */
+  get lastSeq(): number {
+    return this.seq;
   }
 
   /** Starts a node listening on the options' addresses. */
