@@ -172,8 +172,8 @@ export const nodeConfigSchema = z
         firstSlot: z.number().int().min(0).optional(),
         /** How many slots to propose for (default: no limit). */
         blocks: positiveInt.optional(),
-        /** FEE_SPLIT bid, basis points. */
-        feeSplitBps: z.number().int().min(0).max(10_000).default(5_000),
+        /** FEE_SPLIT bid, basis points (must be 0 unless the lifecycle scores fee splits). */
+        feeSplitBps: z.number().int().min(0).max(10_000).default(0),
         /** Seed of the synthetic block data (32 bytes hex; default: from the operator address). */
         dataSeed: z
           .string()
@@ -183,7 +183,7 @@ export const nodeConfigSchema = z
         resendEvery: positiveInt.default(2),
       })
       .strict()
-      .default({ feeSplitBps: 5_000, resendEvery: 2 }),
+      .default({ feeSplitBps: 0, resendEvery: 2 }),
   })
   .strict();
 

@@ -1,8 +1,8 @@
 /**
  * The operator's BLS secret key at rest as an EIP-2335 keystore (`@chainsafe/bls-keystore`:
  * PBKDF2-SHA256 with 262,144 rounds, AES-128-CTR, SHA-256 checksum). The keystore's `pubkey`
- * is the key's 128-byte EIP-2537 G1 encoding (the form the stake table takes), and its
- * `description` carries the stake table's key hash, so a wrong file is noticed before anything
+ * is the key's compressed 48-byte G1 point (as EIP-2335 requires), and its `description`
+ * carries the stake table's key hash (keccak256 of the 128-byte EIP-2537 encoding), so a wrong file is noticed before anything
  * is signed. The password comes from a file or an environment variable; plaintext key files
  * (`src/operator/keys.ts`, version 1) still load, with a warning.
  */
@@ -12,7 +12,7 @@ import path from "node:path";
 import { Keystore } from "@chainsafe/bls-keystore";
 import { hexlify } from "ethers";
 
-import { g1ToBytes, publicKeyOf, type SecretKey } from "../protocol/bls.js";
+import { publicKeyOf, type SecretKey } from "../protocol/bls.js";
 import { OperatorError } from "../operator/errors.js";
 import { keyHashOf, parseSecretKey, readKeyFile } from "../operator/keys.js";
 
@@ -23,6 +23,11 @@ export const KEYSTORE_PASSWORD_VARIABLE = "PROVER_BLS_PASSWORD";
 
 /** Shortest password accepted when writing a keystore. */
 export const MIN_PASSWORD_LENGTH = 8;
+
+/** The 48-byte compressed G1 public key of `secretKey` (the keystore's `pubkey`). */
+export function compressedPublicKey(secretKey: SecretKey): Uint8Array {
+  return publicKeyOf(secretKey).toBytes(true);
+}
 
 /** Whether `text` parses as an EIP-2335 keystore (rather than a plaintext key file). */
 export function isKeystoreText(text: string): boolean {
@@ -44,7 +49,7 @@ export async function createKeystore(secretKey: SecretKey, password: string): Pr
   }
   // Validates the scalar before anything is written.
   const key = parseSecretKey(hexlify(secretKey), "the BLS key");
-  const pubkey = g1ToBytes(publicKeyOf(key));
+  const pubkey = compressedPublicKey(key);
   const keystore = await Keystore.create(password, key, pubkey, KEYSTORE_PATH, keyHashOf(key));
   const text = keystore.stringify();
   // Round trip before writing: the file must open with the same password to the same key.
@@ -93,7 +98,7 @@ export async function decryptKeystore(
     throw new OperatorError("WrongPassword", `wrong password for ${where}`);
   }
   const secretKey = parseSecretKey(hexlify(await keystore.decrypt(password)), where);
-  if (keystore.pubkey.replace(/^0x/, "") !== hexlify(g1ToBytes(publicKeyOf(secretKey))).slice(2)) {
+  if (keystore.pubkey.replace(/^0x/, "") !== hexlify(compressedPublicKey(secretKey)).slice(2)) {
     throw new OperatorError("InvalidBlsKey", `${where}'s pubkey does not match its key`);
   }
   return secretKey;

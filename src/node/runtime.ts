@@ -51,7 +51,7 @@ import {
   slotAt,
 } from "../protocol/lifecycle.js";
 import { InvalidWorkSlasher__factory } from "../../typechain-types/index.js";
-import type { NodeConfig } from "./config.js";
+import { ConfigError, type NodeConfig } from "./config.js";
 import { ChainFollower, type ChainSource } from "./follower.js";
 import { loadBlsKeyFile } from "./keystore.js";
 import { NodeMetrics, startHttpServer } from "./metrics.js";
@@ -217,6 +217,8 @@ export async function startNode(config: NodeConfig, role: NodeRole): Promise<Run
 
   const provider = new JsonRpcProvider(config.rpcUrl, undefined, {
     staticNetwork: true,
+    // No response cache: two sends within 250 ms must not see the same pending nonce.
+    cacheTimeout: -1,
     batchMaxCount: 1,
     pollingInterval: config.chain.pollMs,
   });
@@ -247,6 +249,12 @@ export async function startNode(config: NodeConfig, role: NodeRole): Promise<Run
     contracts = await loadDeployment(config.deployment.ignitionDir!, chainId, wallet);
   }
   const params = await readProtocolParams(contracts);
+  if (role === "sequencer" && !params.feeSplitScoring && config.sequencer.feeSplitBps !== 0) {
+    throw new ConfigError(
+      "sequencer.feeSplitBps",
+      "must be 0: this deployment's lifecycle does not score fee splits (FEE_SPLIT_SCORING is off)",
+    );
+  }
 
   // Registration (if asked) and the key check: the node signs nothing with a key L1 does not hold.
   let info = await contracts.table.operatorInfo(me);
