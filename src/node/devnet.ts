@@ -120,6 +120,8 @@ export interface Devnet {
   firstEpoch: bigint;
   /** The L1 block before the deployment. */
   deployedAfter: number;
+  /** The deployer's address (account #0, the test token's owner). */
+  deployer: string;
   /** Starts (or restarts) a node's process. */
   startNode(node: DevnetNode): void;
   /** Sends `signal` to the node's process group and waits until it exits. */
@@ -363,6 +365,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       firstSlot,
       firstEpoch,
       deployedAfter,
+      deployer: deployer.address,
       startNode,
       stopNode,
       metrics,

@@ -124,6 +124,8 @@ export class Libp2pTransport implements Transport {
   };
   private readonly peers = new Map<string, PeerRecord>();
   private readonly operator: string;
+  /** The latest send failure's message (for logs). */
+  lastSendError: string | undefined;
   private seq: number;
   private readonly pending = new Set<Promise<void>>();
 
@@ -152,9 +154,20 @@ export class Libp2pTransport implements Transport {
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
+      // libp2p's defaults refuse more than 5 new connections per second from one host and 10
+      // pending upgrades: a committee whose nodes share a host (a devnet on 127.0.0.1, several
+      // operators behind one NAT) would see its dials reset. Membership is checked per envelope.
+      connectionManager: {
+        inboundConnectionThreshold: 10_000,
+        maxIncomingPendingConnections: 512,
+        maxConnections: 1_024,
+      },
     });
     const transport = new Libp2pTransport(node, options);
-    await node.handle(MESSAGE_PROTOCOL, (stream) => transport.receive(stream));
+    await node.handle(MESSAGE_PROTOCOL, (stream) => transport.receive(stream), {
+      maxInboundStreams: 1_024,
+      maxOutboundStreams: 1_024,
+    });
     return transport;
   }
 
@@ -219,12 +232,14 @@ export class Libp2pTransport implements Transport {
       const stream = await this.node.dialProtocol(
         peer.addrs.map((a) => multiaddr(`${a}${a.includes("/p2p/") ? "" : `/p2p/${peer.peerId}`}`)),
         MESSAGE_PROTOCOL,
+        { maxOutboundStreams: 1_024 },
       );
       stream.send(toUtf8Bytes(envelope));
       await stream.close();
       this.stats.sent++;
-    } catch {
+    } catch (error) {
       this.stats.sendErrors++;
+      this.lastSendError = error instanceof Error ? error.message : String(error);
     }
   }
 

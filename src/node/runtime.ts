@@ -308,8 +308,10 @@ export async function startNode(config: NodeConfig, role: NodeRole): Promise<Run
     onMessage: (from, message) => {
       if (!fitsSlot(from, message)) {
         dropped.wrongSlot++;
+        log.debug({ from, kind: message.kind }, "message dropped: not the slot's member");
         return;
       }
+      if (log.isLevelEnabled("trace")) log.trace({ from, kind: message.kind }, "message received");
       if (message.kind === "data") {
         void store.putReceivedData(message.data).catch(() => {});
       }
@@ -600,6 +602,22 @@ export async function startNode(config: NodeConfig, role: NodeRole): Promise<Run
       metrics.claimable.set(Number(owed.proving + owed.sequencing + owed.submitting));
       metrics.claimed.reset();
       metrics.claimed.inc(Number(index.claimed));
+    }
+    if (head % 16 === 0) {
+      log.info(
+        {
+          head,
+          finalized: index.count(BlockStatus.Final),
+          pending: index.count(BlockStatus.Proposed),
+          peers: transport.peerCount,
+          sent: transport.stats.sent,
+          sendErrors: transport.stats.sendErrors,
+          received: transport.stats.received,
+          dropped: { ...transport.stats.dropped, ...dropped },
+          conflicts: store.conflicts,
+        },
+        "progress",
+      );
     }
     if (head % 64 === 0) {
       // Entries of slots whose proof window closed long ago can never be signed again.
