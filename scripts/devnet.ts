@@ -19,7 +19,7 @@ const HELP = [
   "",
   "  --provers N       prover processes, 1..18 (default 4)",
   "  --blocks B        L2 blocks the sequencer proposes (default: until stopped)",
-  "  --dir DIR         devnet directory: keys, configs, data, logs (default .devnet, wiped)",
+  "  --dir DIR         devnet directory: keys, configs, data, logs (default .prover/devnet, wiped)",
   "  --block-ms MS     L1 block interval in ms (default 1000)",
   "  --claim-every K   provers claim every K L1 blocks (default 0: never)",
   "  --log-level L     the nodes' log level: debug, info, warn, ... (default info)",
@@ -33,7 +33,7 @@ try {
     options: {
       provers: { type: "string", default: "4" },
       blocks: { type: "string" },
-      dir: { type: "string", default: ".devnet" },
+      dir: { type: "string", default: ".prover/devnet" },
       "block-ms": { type: "string", default: "1000" },
       "claim-every": { type: "string", default: "0" },
       "log-level": { type: "string", default: "info" },

@@ -32,25 +32,17 @@ const blsSchema = z
   .object({
     /** An EIP-2335 keystore (what `register --generate` writes). */
     keystore: z.string().min(1).optional(),
-    /** A file holding the keystore's password (first line). */
-    passwordFile: z.string().min(1).optional(),
-    /** An environment variable holding the keystore's password. */
-    passwordEnv: envName.optional(),
     /** A plaintext key file (version 1, `.bls.json`): loaded with a warning. */
     keyFile: z.string().min(1).optional(),
+    /** A file holding the keystore's password (first line); else `passwordEnv`. */
+    passwordFile: z.string().min(1).optional(),
+    /** An environment variable holding the keystore's password. */
+    passwordEnv: envName.default("PROVER_BLS_PASSWORD"),
   })
   .strict()
-  .superRefine((v, ctx) => {
-    if ((v.keystore === undefined) === (v.keyFile === undefined)) {
-      ctx.addIssue({ code: "custom", message: "set exactly one of keystore and keyFile" });
-    }
-    if (v.keystore !== undefined && v.passwordFile === undefined && v.passwordEnv === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["passwordFile"],
-        message: "a keystore needs passwordFile or passwordEnv",
-      });
-    }
+  .refine((v) => v.keystore === undefined || v.keyFile === undefined, {
+    message: "set keystore or keyFile, not both",
+    path: ["keyFile"],
   });
 
 export const nodeConfigSchema = z
@@ -88,7 +80,11 @@ export const nodeConfigSchema = z
       })
       .strict()
       .default({ privateKeyEnv: "PROVER_PRIVATE_KEY" }),
-    bls: blsSchema,
+    /**
+     * The BLS key (default: the keystore `register --generate` wrote for the operator,
+     * `.prover/<chainId>-<operator>.keystore.json` under the working directory).
+     */
+    bls: blsSchema.default({ passwordEnv: "PROVER_BLS_PASSWORD" }),
     /** Register (approve + register) at start if the operator is not registered yet. */
     register: z
       .object({
@@ -199,6 +195,16 @@ function keyOf(issuePath: readonly PropertyKey[]): string {
   return key;
 }
 
+/** The value at `issuePath` in `raw` (undefined where the path ends early). */
+function valueAt(raw: unknown, issuePath: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const part of issuePath) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
 /** Validates a parsed config object; `baseDir` resolves relative paths. Throws {@link ConfigError}. */
 export function parseNodeConfig(raw: unknown, baseDir = process.cwd()): NodeConfig {
   const result = nodeConfigSchema.safeParse(raw);
@@ -213,8 +219,7 @@ export function parseNodeConfig(raw: unknown, baseDir = process.cwd()): NodeConf
         "unknown key (see docs/operators.md for the keys)",
       );
     }
-    if (issue.code === "invalid_type" && /received undefined/.test(message))
-      message = "is required";
+    if (valueAt(raw, issue.path) === undefined) message = "is required";
     throw new ConfigError(keyOf(issue.path), message);
   }
   const config = result.data;

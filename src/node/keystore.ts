@@ -6,7 +6,8 @@
  * is signed. The password comes from a file or an environment variable; plaintext key files
  * (`src/operator/keys.ts`, version 1) still load, with a warning.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, writeFile } from "node:fs/promises";
+import { createInterface } from "node:readline";
 import path from "node:path";
 
 import { Keystore } from "@chainsafe/bls-keystore";
@@ -108,10 +109,13 @@ export async function decryptKeystore(
 export interface PasswordSource {
   passwordFile?: string;
   passwordEnv?: string;
+  /** The password itself (already obtained, e.g. from a prompt). */
+  password?: string;
 }
 
 /** Reads a password: the file's first line, or the environment variable. */
 export async function readPassword(source: PasswordSource): Promise<string> {
+  if (source.password !== undefined && source.password !== "") return source.password;
   if (source.passwordFile !== undefined) {
     const text = await readFile(source.passwordFile, "utf8").catch((error: Error) => {
       throw new OperatorError(
@@ -160,4 +164,57 @@ export async function loadBlsKeyFile(
 /** The default keystore `register --generate` writes: `.prover/<chainId>-<operator>.keystore.json`. */
 export function defaultKeystoreFile(root: string, chainId: bigint, operator: string): string {
   return path.join(root, ".prover", `${chainId}-${operator}.keystore.json`);
+}
+
+/** The plaintext key file earlier versions of `register --generate` wrote. */
+export function legacyKeyFile(root: string, chainId: bigint, operator: string): string {
+  return path.join(root, ".prover", `${chainId}-${operator}.bls.json`);
+}
+
+/**
+ * A file named `*.bls.json` is a plaintext key file (the legacy format, kept for files named so
+ * explicitly); anything else `register --generate` writes is an EIP-2335 keystore.
+ */
+export function isLegacyKeyFileName(file: string): boolean {
+  return file.endsWith(".bls.json");
+}
+
+/** The key file `register` wrote for `operator` under `root`: the keystore, else a legacy file. */
+export async function findOperatorKeyFile(
+  root: string,
+  chainId: bigint,
+  operator: string,
+): Promise<string | undefined> {
+  for (const file of [
+    defaultKeystoreFile(root, chainId, operator),
+    legacyKeyFile(root, chainId, operator),
+  ]) {
+    try {
+      await access(file);
+      return file;
+    } catch {
+      // Not there; try the next.
+    }
+  }
+  return undefined;
+}
+
+/** Asks for a password on the terminal without echoing it (only when stdin is a TTY). */
+export async function promptPassword(question: string): Promise<string | undefined> {
+  if (!process.stdin.isTTY) return undefined;
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const output = rl as unknown as { _writeToOutput?: (text: string) => void };
+  let asked = false;
+  output._writeToOutput = (text: string) => {
+    if (!asked) {
+      process.stdout.write(text);
+      asked = true;
+    }
+  };
+  try {
+    return await new Promise<string>((resolve) => rl.question(question, resolve));
+  } finally {
+    process.stdout.write("\n");
+    rl.close();
+  }
 }

@@ -53,7 +53,7 @@ import {
 import { InvalidWorkSlasher__factory } from "../../typechain-types/index.js";
 import { ConfigError, type NodeConfig } from "./config.js";
 import { ChainFollower, type ChainSource } from "./follower.js";
-import { loadBlsKeyFile } from "./keystore.js";
+import { findOperatorKeyFile, loadBlsKeyFile } from "./keystore.js";
 import { NodeMetrics, startHttpServer } from "./metrics.js";
 import { Libp2pTransport, type PeerRecord } from "./p2p.js";
 import { publishPeerRecord, refreshPeers } from "./peers.js";
@@ -232,10 +232,19 @@ export async function startNode(config: NodeConfig, role: NodeRole): Promise<Run
   const wallet = new OperatorWallet(await operatorPrivateKey(config), provider);
   const me = wallet.address;
   const log = logger.child({ operator: me });
-  const secretKey: SecretKey = await loadBlsKeyFile(
-    config.bls.keystore ?? config.bls.keyFile!,
-    config.bls,
-    (message) => log.warn(message),
+  const keyFile =
+    config.bls.keystore ??
+    config.bls.keyFile ??
+    (await findOperatorKeyFile(process.cwd(), chainId, me));
+  if (keyFile === undefined) {
+    throw new OperatorError(
+      "NoBlsKey",
+      `no BLS key: set bls.keystore, or run from the directory whose .prover/ holds ` +
+        `${chainId}-${me}.keystore.json (what register --generate writes)`,
+    );
+  }
+  const secretKey: SecretKey = await loadBlsKeyFile(keyFile, config.bls, (message) =>
+    log.warn(message),
   );
 
   let contracts: ProtocolContracts;
