@@ -98,13 +98,21 @@ async function configurationValue(
 ): Promise<string | undefined> {
   const fromEnv = process.env[name];
   if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
-  const value = await hre.hooks.runHandlerChain(
-    "configurationVariables",
-    "fetchValue",
-    [configVariable(name)],
-    async () => "",
-  );
-  return value === "" ? undefined : value;
+  try {
+    const value = await hre.hooks.runHandlerChain(
+      "configurationVariables",
+      "fetchValue",
+      [configVariable(name)],
+      async () => "",
+    );
+    return value === "" ? undefined : value;
+  } catch (error) {
+    // The keystore plugin refuses a key it does not hold (HHE50002); anything else propagates.
+    if (error instanceof Error && /not found in the (development )?keystore/i.test(error.message)) {
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 /**
