@@ -148,6 +148,10 @@ describe("devnet end to end: 8 prover processes over libp2p, a restart and an of
     );
     const conflicts = await d.metric(restarted, "provernet_store_conflicts");
     expect(conflicts, "the restarted prover's store conflicts").to.equal(0);
+    const resent = await d.metric(restarted, "provernet_store_resent");
+    console.log(
+      `      ${restarted.name} after its restart: ${resent} stored statements sent again`,
+    );
 
     // Stop every node: each exits cleanly on SIGTERM.
     for (const node of [d.sequencer, ...d.provers]) {

@@ -24,6 +24,7 @@ export class NodeMetrics {
   readonly claimable: Gauge;
   readonly claimed: Counter;
   readonly storeConflicts: Gauge;
+  readonly storeResent: Gauge;
   readonly dropped: Gauge<"reason">;
   readonly messages: Gauge<"direction">;
   readonly transactions: Counter<"op" | "outcome">;
@@ -68,6 +69,10 @@ export class NodeMetrics {
     this.storeConflicts = gauge(
       "store_conflicts",
       "Outgoing messages refused: a different signed statement was stored for the key",
+    );
+    this.storeResent = gauge(
+      "store_resent",
+      "Outgoing messages whose signed statement was already stored (resends, re-signed after a restart)",
     );
     this.dropped = new Gauge({
       name: "provernet_dropped_messages",

@@ -512,6 +512,7 @@ export async function startNode(config: NodeConfig, role: NodeRole): Promise<Run
     metrics.votes.set(store.counts().vote);
     metrics.peers.set(transport.peerCount);
     metrics.storeConflicts.set(store.conflicts);
+    metrics.storeResent.set(store.resent);
     for (const [reason, count] of Object.entries(transport.stats.dropped)) {
       metrics.dropped.set({ reason }, count);
     }
@@ -624,6 +625,7 @@ export async function startNode(config: NodeConfig, role: NodeRole): Promise<Run
           received: transport.stats.received,
           dropped: { ...transport.stats.dropped, ...dropped },
           conflicts: store.conflicts,
+          resent: store.resent,
         },
         "progress",
       );

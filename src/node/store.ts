@@ -83,6 +83,8 @@ function attached(message: Message): number {
 export class NodeStore {
   /** Refused messages: a different signed statement was stored for their key. */
   conflicts = 0;
+  /** Statements sent again (the same one was stored: a resend, or re-signed after a restart). */
+  resent = 0;
   /** Statements stored so far by kind (this run). */
   readonly stored = { chunk: 0, vote: 0, data: 0 };
   private readonly cache = new Map<string, { statement: string; message: Message }>();
@@ -128,6 +130,7 @@ export class NodeStore {
       this.conflicts++;
       return { send: held.message, conflict: true, known: true };
     }
+    if (held !== undefined) this.resent++;
     if (held !== undefined && attached(message) <= attached(held.message)) {
       // Same statement, nothing new attached: send it as it is now (it may carry other
       // provenance for another parent), keep the stored copy.
