@@ -106,6 +106,17 @@ export const nodeConfigSchema = z
           )
           .min(1)
           .default(["/ip4/127.0.0.1/tcp/0"]),
+        /** Addresses announced in the peer record instead (a public IP or DNS name behind NAT). */
+        announce: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^\/(ip4|ip6|dns4|dns6)\/[^/]+\/tcp\/[0-9]+$/,
+                "must be /ip4|dns4/<host>/tcp/<port>",
+              ),
+          )
+          .default([]),
         /** A shared directory: the node writes <operator>.json there and reads everyone's. */
         peerDirectory: z.string().min(1).optional(),
         /** Bootstrap peer records: files or http(s) URLs of signed records. */
@@ -114,7 +125,7 @@ export const nodeConfigSchema = z
         refreshMs: positiveInt.default(2_000),
       })
       .strict()
-      .default({ listen: ["/ip4/127.0.0.1/tcp/0"], bootstrap: [], refreshMs: 2_000 }),
+      .default({ listen: ["/ip4/127.0.0.1/tcp/0"], announce: [], bootstrap: [], refreshMs: 2_000 }),
     metrics: z
       .object({
         /** Bind address of /metrics, /healthz and /peer; loopback unless you mean otherwise. */

@@ -103,6 +103,8 @@ export interface Libp2pTransportOptions {
   chainId: bigint;
   /** Listen addresses (default `/ip4/127.0.0.1/tcp/0`). */
   listen?: string[];
+  /** Addresses to announce in the peer record instead of the listen addresses (NAT, proxies). */
+  announce?: string[];
   /** Whether an operator may send to this node (committee membership). */
   isMember: (operator: string) => boolean;
   /** Called with every accepted message. */
@@ -150,7 +152,12 @@ export class Libp2pTransport implements Transport {
   /** Starts a node listening on the options' addresses. */
   static async start(options: Libp2pTransportOptions): Promise<Libp2pTransport> {
     const node = await createLibp2p({
-      addresses: { listen: options.listen ?? ["/ip4/127.0.0.1/tcp/0"] },
+      addresses: {
+        listen: options.listen ?? ["/ip4/127.0.0.1/tcp/0"],
+        ...(options.announce === undefined || options.announce.length === 0
+          ? {}
+          : { announce: options.announce }),
+      },
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],

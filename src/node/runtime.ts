@@ -312,6 +312,7 @@ export async function startNode(config: NodeConfig, role: NodeRole): Promise<Run
     wallet,
     chainId,
     listen: config.p2p.listen,
+    announce: config.p2p.announce,
     seqAfter: Math.max(storedSeq, Date.now()),
     isMember: (operator) => index.isMember(operator),
     onMessage: (from, message) => {
