@@ -107,6 +107,7 @@ describe("operator node (src/node)", function () {
       expect(store.storedFor(first)).to.deep.equal(first);
       const again = await store.admit(await chunk(keccak256("0x01")));
       expect(again).to.include({ conflict: false, known: true });
+      expect(store.replayed).to.equal(1);
       // A different output for the same (slot, node) is refused; the stored one goes out.
       const other = await chunk(keccak256("0x02"));
       const refused = await store.admit(other);

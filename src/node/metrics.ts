@@ -25,6 +25,7 @@ export class NodeMetrics {
   readonly claimed: Counter;
   readonly storeConflicts: Gauge;
   readonly storeResent: Gauge;
+  readonly storeReplayed: Gauge;
   readonly dropped: Gauge<"reason">;
   readonly messages: Gauge<"direction">;
   readonly transactions: Counter<"op" | "outcome">;
@@ -73,6 +74,10 @@ export class NodeMetrics {
     this.storeResent = gauge(
       "store_resent",
       "Outgoing messages whose signed statement was already stored (resends, re-signed after a restart)",
+    );
+    this.storeReplayed = gauge(
+      "store_replayed",
+      "Statements stored before this run (a restart) signed again since, and identical",
     );
     this.dropped = new Gauge({
       name: "provernet_dropped_messages",

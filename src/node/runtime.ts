@@ -514,6 +514,7 @@ export async function startNode(config: NodeConfig, role: NodeRole): Promise<Run
     metrics.peers.set(transport.peerCount);
     metrics.storeConflicts.set(store.conflicts);
     metrics.storeResent.set(store.resent);
+    metrics.storeReplayed.set(store.replayed);
     for (const [reason, count] of Object.entries(transport.stats.dropped)) {
       metrics.dropped.set({ reason }, count);
     }

@@ -85,9 +85,14 @@ export class NodeStore {
   conflicts = 0;
   /** Statements sent again (the same one was stored: a resend, or re-signed after a restart). */
   resent = 0;
+  /** Keys stored before this run (a restart) whose statement was signed again, each counted once. */
+  replayed = 0;
   /** Statements stored so far by kind (this run). */
   readonly stored = { chunk: 0, vote: 0, data: 0 };
-  private readonly cache = new Map<string, { statement: string; message: Message }>();
+  private readonly cache = new Map<
+    string,
+    { statement: string; message: Message; fromDisk?: boolean }
+  >();
 
   private constructor(private readonly db: ClassicLevel<string, string>) {}
 
@@ -101,7 +106,7 @@ export class NodeStore {
     const store = new NodeStore(db);
     for await (const [key, value] of db.iterator({ gte: "out:", lt: "out;" })) {
       const message = decodeMessage(value);
-      store.cache.set(key, { statement: signedStatement(message), message });
+      store.cache.set(key, { statement: signedStatement(message), message, fromDisk: true });
     }
     return store;
   }
@@ -131,6 +136,10 @@ export class NodeStore {
       return { send: held.message, conflict: true, known: true };
     }
     if (held !== undefined) this.resent++;
+    if (held?.fromDisk === true && held.statement === statement) {
+      this.replayed++;
+      held.fromDisk = false;
+    }
     if (held !== undefined && attached(message) <= attached(held.message)) {
       // Same statement, nothing new attached: send it as it is now (it may carry other
       // provenance for another parent), keep the stored copy.
