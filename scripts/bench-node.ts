@@ -108,18 +108,26 @@ async function latencyRuns(): Promise<void> {
   const tb = await start(b, () => arrived?.());
   ta.addPeer(await tb.peerRecord());
   tb.addPeer(await ta.peerRecord());
+  let lost = 0;
+  let sendErrors = 0;
   const p50s: number[] = [];
   const p99s: number[] = [];
   try {
     for (let run = 0; run < RUNS; run++) {
       const samples: number[] = [];
       for (let i = 0; i < MESSAGES + 5; i++) {
-        const got = new Promise<void>((resolve) => (arrived = resolve));
+        let timer: NodeJS.Timeout | undefined;
+        const got = new Promise<boolean>((resolve) => {
+          arrived = () => resolve(true);
+          timer = setTimeout(() => resolve(false), 10_000);
+        });
         const t0 = process.hrtime.bigint();
         ta.send(a.address, b.address, message);
-        await got;
+        const ok = await got;
+        clearTimeout(timer);
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        if (i >= 5) samples.push(ms); // the first ones include the dial
+        if (!ok) lost++;
+        else if (i >= 5) samples.push(ms); // the first ones include the dial
       }
       p50s.push(quantile(samples, 0.5));
       p99s.push(quantile(samples, 0.99));
@@ -128,6 +136,7 @@ async function latencyRuns(): Promise<void> {
       );
     }
   } finally {
+    sendErrors = ta.stats.sendErrors;
     await ta.stop();
     await tb.stop();
   }
@@ -135,7 +144,8 @@ async function latencyRuns(): Promise<void> {
   console.log(
     `Chunk message latency on loopback (${SIGNATURES} subtree signatures, ${bytes} bytes of message ` +
       `JSON, ${MESSAGES} messages x ${RUNS} runs): median p50 ${median(p50s).toFixed(2)} ms, ` +
-      `median p99 ${median(p99s).toFixed(2)} ms`,
+      `median p99 ${median(p99s).toFixed(2)} ms; ${lost} lost (10 s bound each), send errors ` +
+      `${sendErrors}`,
   );
 }
 

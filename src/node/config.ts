@@ -140,9 +140,11 @@ export const nodeConfigSchema = z
         level: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
         /** Also write JSON lines to this file (default: stdout only). */
         file: z.string().min(1).optional(),
+        /** Whether to write to stdout (turn off when `file` is set and stdout is not watched). */
+        stdout: z.boolean().default(true),
       })
       .strict()
-      .default({ level: "info" }),
+      .default({ level: "info", stdout: true }),
     chain: z
       .object({
         /** How often the head is polled, ms. */

@@ -61,6 +61,12 @@ const envelopeSchema = z.object({
   signature: z.string(),
 });
 
+/** The parts of a libp2p stream the receiving side uses. */
+type IncomingStream = AsyncIterable<Uint8Array | { subarray(): Uint8Array }> & {
+  close?: () => Promise<void>;
+  abort?: (error: Error) => void;
+};
+
 /** What the transport counted. */
 export interface TransportStats {
   sent: number;
@@ -250,18 +256,31 @@ export class Libp2pTransport implements Transport {
     }
   }
 
-  private async receive(stream: AsyncIterable<Uint8Array | { subarray(): Uint8Array }>) {
+  /**
+   * Reads one envelope from an incoming stream, then closes the stream's writable end: a libp2p
+   * stream is freed only once both ends closed theirs, and the sender's `close` waits for it.
+   * (Without this, every message left a half-open stream behind until the per-connection stream
+   * limit refused new ones.)
+   */
+  private async receive(stream: IncomingStream) {
     const parts: Uint8Array[] = [];
     let size = 0;
-    for await (const chunk of stream) {
-      const bytes = chunk instanceof Uint8Array ? chunk : chunk.subarray();
-      size += bytes.length;
-      if (size > MAX_ENVELOPE_BYTES) {
-        this.stats.dropped.malformed++;
-        return;
+    try {
+      for await (const chunk of stream) {
+        const bytes = chunk instanceof Uint8Array ? chunk : chunk.subarray();
+        size += bytes.length;
+        if (size > MAX_ENVELOPE_BYTES) {
+          this.stats.dropped.malformed++;
+          stream.abort?.(new Error("envelope too large"));
+          return;
+        }
+        parts.push(bytes);
       }
-      parts.push(bytes);
+    } catch {
+      this.stats.dropped.malformed++;
+      return;
     }
+    await stream.close?.().catch(() => stream.abort?.(new Error("close failed")));
     this.accept(Buffer.concat(parts).toString("utf8"));
   }
 

@@ -161,7 +161,9 @@ function chainSource(provider: Provider, feed: EventFeed): ChainSource {
 }
 
 function createLogger(config: NodeConfig, role: NodeRole): Logger {
-  const streams: pino.StreamEntry[] = [{ level: config.log.level, stream: process.stdout }];
+  const streams: pino.StreamEntry[] = config.log.stdout
+    ? [{ level: config.log.level, stream: process.stdout }]
+    : [];
   if (config.log.file !== undefined) {
     streams.push({
       level: config.log.level,
