@@ -8,10 +8,11 @@
  *   npm run blocks                    # 6 blocks on http://127.0.0.1:8545
  *   npm run blocks -- --blocks 12
  *
- * Operators are those registered on the deployment whose key file `.prover/<chain>-<address>
- * .bls.json` (what `register --generate` writes) exists and whose address is a node account.
+ * Operators are those registered on the deployment whose key file (what `register --generate`
+ * writes: the EIP-2335 keystore `.prover/<chain>-<address>.keystore.json`, decrypted with
+ * `PROVER_BLS_PASSWORD`, or a plaintext `.prover/<chain>-<address>.bls.json`) exists and whose
+ * address is a node account.
  */
-import { access } from "node:fs/promises";
 import path from "node:path";
 
 import { HDNodeWallet, Mnemonic } from "ethers";
@@ -21,11 +22,14 @@ import { UsageError } from "../src/cli.js";
 import { OperatorWallet } from "../src/client/chain.js";
 import { BLOCKS_HELP, parseBlocksArguments } from "../src/deploy/cli.js";
 import { loadDeployment } from "../src/operator/deployment.js";
-import { readKeyFile } from "../src/operator/keys.js";
+import {
+  KEYSTORE_PASSWORD_VARIABLE,
+  findOperatorKeyFile,
+  loadBlsKeyFile,
+} from "../src/node/keystore.js";
 import { DEFAULT_OPTIONS } from "../src/sim/options.js";
 import { runSimulation } from "../src/sim/simulator.js";
 import { formatSummary } from "../src/sim/summary.js";
-import { defaultKeyFile } from "../tasks/register.js";
 
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 
@@ -61,19 +65,18 @@ try {
   );
   for (const log of registered) {
     const operator = log.args.operator;
-    const file = defaultKeyFile(hre.config.paths.root, chainId, operator);
+    const file = await findOperatorKeyFile(hre.config.paths.root, chainId, operator);
     const privateKey = keys.get(operator);
-    if (privateKey === undefined) continue;
-    try {
-      await access(file);
-    } catch {
-      continue;
-    }
+    if (privateKey === undefined || file === undefined) continue;
     const info = await contracts.table.operatorInfo(operator);
     if (info.status !== 1n) continue;
     provers.push({
       wallet: new OperatorWallet(privateKey, ethers.provider),
-      secretKey: await readKeyFile(file),
+      secretKey: await loadBlsKeyFile(
+        file,
+        { passwordEnv: KEYSTORE_PASSWORD_VARIABLE },
+        (message) => console.warn(`warning: ${message}`),
+      ),
     });
     console.log(`prover ${operator} (key ${path.relative(hre.config.paths.root, file)})`);
   }

@@ -12,7 +12,7 @@ node_pid=$!
 cleanup() {
   kill -TERM -- "-$node_pid" 2>/dev/null || true
   wait "$node_pid" 2>/dev/null || true
-  rm -rf "$work" "$log" .prover/31337-*.bls.json
+  rm -rf "$work" "$log" .prover/31337-*.bls.json .prover/31337-*.keystore.json
 }
 trap cleanup EXIT
 for _ in $(seq 1 240); do
@@ -21,6 +21,8 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 grep -q "Ctrl-C stops the node" "$log" || { cat "$log"; echo "node not ready" >&2; exit 1; }
+# register --generate writes EIP-2335 keystores; their password (not a secret on a local node).
+export PROVER_BLS_PASSWORD="quickstart-local-password"
 a1=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
 a2=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
 npx --no-install hardhat register --network localhost --generate --signer "$a1"

@@ -29,7 +29,8 @@ function operatorTask(name: string, description: string) {
 
 const keyFileOption = {
   name: "keyFile",
-  description: "BLS key file (default: PROVER_BLS_KEY from the environment or the keystore)",
+  description:
+    "BLS key file: EIP-2335 keystore or plaintext (default: PROVER_BLS_KEY, else the keystore register wrote)",
   type: ArgumentType.STRING_WITHOUT_DEFAULT,
   defaultValue: undefined,
 } as const;
@@ -44,7 +45,7 @@ export const registerTask = operatorTask(
   .addFlag({
     name: "generate",
     description:
-      "Generate a new BLS key into --key-file (default .prover/<chain>-<operator>.bls.json)",
+      "Generate a BLS key into an EIP-2335 keystore (default .prover/<chain>-<operator>.keystore.json; password PROVER_BLS_PASSWORD)",
   })
   .addOption({
     name: "stake",

@@ -1,7 +1,7 @@
 /**
  * The `reveal` task's action: reveals the signer's VRF proof for the next epoch's committee if it
- * is eligible (see `src/operator/reveal.ts`); the BLS key comes from `--key-file` or
- * `PROVER_BLS_KEY`.
+ * is eligible (see `src/operator/reveal.ts`); the BLS key comes from `--key-file`,
+ * `PROVER_BLS_KEY`, or the keystore `register --generate` wrote for the signer in `.prover/`.
  *
  *   npx hardhat reveal --network localhost --key-file .prover/31337-0x….bls.json
  */
@@ -29,8 +29,12 @@ export async function revealOnConnection(
   args: RevealTaskArguments,
   log: (line: string) => void = console.log,
 ): Promise<RevealResult> {
-  const { signer, contracts } = await operatorContext(connection, args, hre.config.paths.ignition);
-  const secretKey = await loadSecretKey(hre, args.keyFile);
+  const { chainId, signer, contracts } = await operatorContext(
+    connection,
+    args,
+    hre.config.paths.ignition,
+  );
+  const secretKey = await loadSecretKey(hre, args.keyFile, { chainId, operator: signer.address });
   const epoch = args.epoch > 0 ? BigInt(args.epoch) : undefined;
   return revealForNextEpoch(contracts, signer, secretKey, { epoch, dryRun: args.dryRun }, log);
 }

@@ -61,6 +61,12 @@ const envelopeSchema = z.object({
   signature: z.string(),
 });
 
+/** The parts of a libp2p stream the receiving side uses. */
+type IncomingStream = AsyncIterable<Uint8Array | { subarray(): Uint8Array }> & {
+  close?: () => Promise<void>;
+  abort?: (error: Error) => void;
+};
+
 /** What the transport counted. */
 export interface TransportStats {
   sent: number;
@@ -103,10 +109,18 @@ export interface Libp2pTransportOptions {
   chainId: bigint;
   /** Listen addresses (default `/ip4/127.0.0.1/tcp/0`). */
   listen?: string[];
+  /** Addresses to announce in the peer record instead of the listen addresses (NAT, proxies). */
+  announce?: string[];
   /** Whether an operator may send to this node (committee membership). */
   isMember: (operator: string) => boolean;
   /** Called with every accepted message. */
   onMessage: (from: string, message: Message) => void;
+  /**
+   * The seq of the first record this node signs is one above this (default 0). A restarted node
+   * must start above the seq it announced before, or peers keep its old record; the node passes
+   * the seq it stored.
+   */
+  seqAfter?: number;
 }
 
 export class Libp2pTransport implements Transport {
@@ -118,7 +132,9 @@ export class Libp2pTransport implements Transport {
   };
   private readonly peers = new Map<string, PeerRecord>();
   private readonly operator: string;
-  private seq = 0;
+  /** The latest send failure's message (for logs). */
+  lastSendError: string | undefined;
+  private seq: number;
   private readonly pending = new Set<Promise<void>>();
 
   private constructor(
@@ -126,18 +142,45 @@ export class Libp2pTransport implements Transport {
     private readonly options: Libp2pTransportOptions,
   ) {
     this.operator = options.wallet.address;
+    this.seq = options.seqAfter ?? 0;
+  }
+
+  /** Verified peer records held (other operators). */
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  /** The seq of the latest record this node signed. */
+  get lastSeq(): number {
+    return this.seq;
   }
 
   /** Starts a node listening on the options' addresses. */
   static async start(options: Libp2pTransportOptions): Promise<Libp2pTransport> {
     const node = await createLibp2p({
-      addresses: { listen: options.listen ?? ["/ip4/127.0.0.1/tcp/0"] },
+      addresses: {
+        listen: options.listen ?? ["/ip4/127.0.0.1/tcp/0"],
+        ...(options.announce === undefined || options.announce.length === 0
+          ? {}
+          : { announce: options.announce }),
+      },
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
+      // libp2p's defaults refuse more than 5 new connections per second from one host and 10
+      // pending upgrades: a committee whose nodes share a host (a devnet on 127.0.0.1, several
+      // operators behind one NAT) would see its dials reset. Membership is checked per envelope.
+      connectionManager: {
+        inboundConnectionThreshold: 10_000,
+        maxIncomingPendingConnections: 512,
+        maxConnections: 1_024,
+      },
     });
     const transport = new Libp2pTransport(node, options);
-    await node.handle(MESSAGE_PROTOCOL, (stream) => transport.receive(stream));
+    await node.handle(MESSAGE_PROTOCOL, (stream) => transport.receive(stream), {
+      maxInboundStreams: 1_024,
+      maxOutboundStreams: 1_024,
+    });
     return transport;
   }
 
@@ -202,27 +245,42 @@ export class Libp2pTransport implements Transport {
       const stream = await this.node.dialProtocol(
         peer.addrs.map((a) => multiaddr(`${a}${a.includes("/p2p/") ? "" : `/p2p/${peer.peerId}`}`)),
         MESSAGE_PROTOCOL,
+        { maxOutboundStreams: 1_024 },
       );
       stream.send(toUtf8Bytes(envelope));
       await stream.close();
       this.stats.sent++;
-    } catch {
+    } catch (error) {
       this.stats.sendErrors++;
+      this.lastSendError = error instanceof Error ? error.message : String(error);
     }
   }
 
-  private async receive(stream: AsyncIterable<Uint8Array | { subarray(): Uint8Array }>) {
+  /**
+   * Reads one envelope from an incoming stream, then closes the stream's writable end: a libp2p
+   * stream is freed only once both ends closed theirs, and the sender's `close` waits for it.
+   * (Without this, every message left a half-open stream behind until the per-connection stream
+   * limit refused new ones.)
+   */
+  private async receive(stream: IncomingStream) {
     const parts: Uint8Array[] = [];
     let size = 0;
-    for await (const chunk of stream) {
-      const bytes = chunk instanceof Uint8Array ? chunk : chunk.subarray();
-      size += bytes.length;
-      if (size > MAX_ENVELOPE_BYTES) {
-        this.stats.dropped.malformed++;
-        return;
+    try {
+      for await (const chunk of stream) {
+        const bytes = chunk instanceof Uint8Array ? chunk : chunk.subarray();
+        size += bytes.length;
+        if (size > MAX_ENVELOPE_BYTES) {
+          this.stats.dropped.malformed++;
+          stream.abort?.(new Error("envelope too large"));
+          return;
+        }
+        parts.push(bytes);
       }
-      parts.push(bytes);
+    } catch {
+      this.stats.dropped.malformed++;
+      return;
     }
+    await stream.close?.().catch(() => stream.abort?.(new Error("close failed")));
     this.accept(Buffer.concat(parts).toString("utf8"));
   }
 
