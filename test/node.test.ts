@@ -169,8 +169,11 @@ describe("operator node (src/node)", function () {
       expect(inner.sent).to.deep.equal([first, first]);
       expect(conflicts).to.deep.equal([other]);
       expect(store.counts()).to.deep.equal({ chunk: 1, vote: 0, data: 0 });
-      await store.prune(41n);
+      await store.putReceivedData({ slot: 40n, txCommitment: keccak256("0x0c"), leafInputs: [] });
+      expect((await store.receivedData()).length).to.equal(1);
+      expect(await store.prune(41n)).to.equal(2);
       expect(store.counts()).to.deep.equal({ chunk: 0, vote: 0, data: 0 });
+      expect(await store.receivedData()).to.deep.equal([]);
       await store.close();
     });
   });
