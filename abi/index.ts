@@ -549,6 +549,13 @@ export const blockLifecycleAbi = [
   },
   {
     inputs: [],
+    name: "SEGMENT_SLOTS",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "SLOT_LENGTH",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
@@ -785,7 +792,10 @@ export const blockLifecycleAbi = [
     type: "function",
   },
   {
-    inputs: [{ internalType: "uint256", name: "epoch", type: "uint256" }],
+    inputs: [
+      { internalType: "uint256", name: "epoch", type: "uint256" },
+      { internalType: "uint256", name: "segment", type: "uint256" },
+    ],
     name: "rootDigest",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
     stateMutability: "view",
@@ -800,6 +810,13 @@ export const blockLifecycleAbi = [
     ],
     name: "rootPublicInputs",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "epoch", type: "uint256" }],
+    name: "rootSegments",
+    outputs: [{ internalType: "uint256", name: "segments", type: "uint256" }],
     stateMutability: "view",
     type: "function",
   },
@@ -1085,6 +1102,15 @@ export const committeeElectionAbi = [
     type: "error",
   },
   {
+    inputs: [
+      { internalType: "uint256", name: "c", type: "uint256" },
+      { internalType: "uint256", name: "leafCount", type: "uint256" },
+      { internalType: "uint256", name: "max", type: "uint256" },
+    ],
+    name: "TooManyTreeNodes",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "bytes32", name: "publicKeyHash", type: "bytes32" }],
     name: "UnknownKey",
     type: "error",
@@ -1228,6 +1254,13 @@ export const committeeElectionAbi = [
   {
     inputs: [],
     name: "MAX_OVERSAMPLING_BPS",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MAX_TREE_NODES",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
     type: "function",
@@ -2369,6 +2402,15 @@ export const iCommitteeElectionAbi = [
     type: "error",
   },
   {
+    inputs: [
+      { internalType: "uint256", name: "c", type: "uint256" },
+      { internalType: "uint256", name: "leafCount", type: "uint256" },
+      { internalType: "uint256", name: "max", type: "uint256" },
+    ],
+    name: "TooManyTreeNodes",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "bytes32", name: "publicKeyHash", type: "bytes32" }],
     name: "UnknownKey",
     type: "error",
@@ -3185,6 +3227,11 @@ export const iProverRewardsAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "uint256", name: "slot", type: "uint256" }],
+    name: "RootOutsideSegments",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "index", type: "uint256" }],
     name: "RootsOutOfOrder",
     type: "error",
@@ -3194,8 +3241,14 @@ export const iProverRewardsAbi = [
     name: "RootsWithoutCommittee",
     type: "error",
   },
+  {
+    inputs: [{ internalType: "uint256", name: "slot", type: "uint256" }],
+    name: "SlotAlreadySettled",
+    type: "error",
+  },
   { inputs: [], name: "ZeroAddress", type: "error" },
   { inputs: [], name: "ZeroAmount", type: "error" },
+  { inputs: [], name: "ZeroSegments", type: "error" },
   { inputs: [], name: "ZeroSlot", type: "error" },
   {
     anonymous: false,
@@ -3241,6 +3294,17 @@ export const iProverRewardsAbi = [
       { indexed: false, internalType: "uint256[]", name: "amounts", type: "uint256[]" },
     ],
     name: "CommitteeCredited",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "epoch", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "firstSegment", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "endSegment", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "blocksPaid", type: "uint256" },
+    ],
+    name: "EpochPartSettled",
     type: "event",
   },
   {
@@ -3382,6 +3446,31 @@ export const iProverRewardsAbi = [
       },
     ],
     name: "settleEpoch",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "epoch", type: "uint256" },
+      { internalType: "address[]", name: "committee", type: "address[]" },
+      {
+        components: [
+          { internalType: "uint256", name: "sequence", type: "uint256" },
+          { internalType: "uint256", name: "slot", type: "uint256" },
+          { internalType: "uint256", name: "tree", type: "uint256" },
+          { internalType: "address", name: "proposer", type: "address" },
+          { internalType: "uint256", name: "feeSplitBps", type: "uint256" },
+          { internalType: "address", name: "submitter", type: "address" },
+          { internalType: "bytes", name: "record", type: "bytes" },
+        ],
+        internalType: "struct IProverRewards.RootEntry[]",
+        name: "roots",
+        type: "tuple[]",
+      },
+      { internalType: "uint256", name: "segments", type: "uint256" },
+    ],
+    name: "settleEpochPart",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -4205,6 +4294,11 @@ export const proverRewardsAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "uint256", name: "slot", type: "uint256" }],
+    name: "RootOutsideSegments",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "index", type: "uint256" }],
     name: "RootsOutOfOrder",
     type: "error",
@@ -4219,8 +4313,14 @@ export const proverRewardsAbi = [
     name: "SafeERC20FailedOperation",
     type: "error",
   },
+  {
+    inputs: [{ internalType: "uint256", name: "slot", type: "uint256" }],
+    name: "SlotAlreadySettled",
+    type: "error",
+  },
   { inputs: [], name: "ZeroAddress", type: "error" },
   { inputs: [], name: "ZeroAmount", type: "error" },
+  { inputs: [], name: "ZeroSegments", type: "error" },
   { inputs: [], name: "ZeroSlot", type: "error" },
   {
     anonymous: false,
@@ -4266,6 +4366,17 @@ export const proverRewardsAbi = [
       { indexed: false, internalType: "uint256[]", name: "amounts", type: "uint256[]" },
     ],
     name: "CommitteeCredited",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "epoch", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "firstSegment", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "endSegment", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "blocksPaid", type: "uint256" },
+    ],
+    name: "EpochPartSettled",
     type: "event",
   },
   {
@@ -4422,6 +4533,20 @@ export const proverRewardsAbi = [
     inputs: [],
     name: "REWARD_TOKEN",
     outputs: [{ internalType: "contract IERC20", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "SEGMENTS_PER_EPOCH",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "SEGMENT_SLOTS",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
     type: "function",
   },
@@ -4601,9 +4726,45 @@ export const proverRewardsAbi = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "uint256", name: "epoch", type: "uint256" },
+      { internalType: "address[]", name: "committee", type: "address[]" },
+      {
+        components: [
+          { internalType: "uint256", name: "sequence", type: "uint256" },
+          { internalType: "uint256", name: "slot", type: "uint256" },
+          { internalType: "uint256", name: "tree", type: "uint256" },
+          { internalType: "address", name: "proposer", type: "address" },
+          { internalType: "uint256", name: "feeSplitBps", type: "uint256" },
+          { internalType: "address", name: "submitter", type: "address" },
+          { internalType: "bytes", name: "record", type: "bytes" },
+        ],
+        internalType: "struct IProverRewards.RootEntry[]",
+        name: "roots",
+        type: "tuple[]",
+      },
+      { internalType: "uint256", name: "segments", type: "uint256" },
+    ],
+    name: "settleEpochPart",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "epoch", type: "uint256" }],
     name: "settleableAt",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "settlementProgress",
+    outputs: [
+      { internalType: "uint256", name: "nextSegment", type: "uint256" },
+      { internalType: "uint256", name: "segments", type: "uint256" },
+      { internalType: "uint256", name: "returning", type: "uint256" },
+    ],
     stateMutability: "view",
     type: "function",
   },

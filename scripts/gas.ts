@@ -17,6 +17,7 @@ import { measureBls } from "./gas/bls.js";
 import { GAS_CEILINGS } from "./gas/ceilings.js";
 import { measureElection } from "./gas/election.js";
 import { measureLifecycle } from "./gas/lifecycle.js";
+import { measureMaxima } from "./gas/maxima.js";
 import { measureEmptyEpoch, measurePolicies, measureRewards } from "./gas/rewards.js";
 import { measureSlashing } from "./gas/slashing.js";
 import { measureStake } from "./gas/stake.js";
@@ -49,6 +50,7 @@ const measured: Record<string, number> = {
   ...(await measureRewards(ethers, networkHelpers)),
   ...(await measurePolicies(ethers, networkHelpers)),
   ...(await measureEmptyEpoch(ethers, networkHelpers)),
+  ...(await measureMaxima(ethers)),
   ...(await measureSlashing(ethers, networkHelpers)),
 };
 

@@ -39,6 +39,7 @@ interface BlockSeedVector {
 interface TreeCountVector {
   f: string;
   n: string;
+  leafCount: string;
   toleranceWad: string;
   c: number;
 }
@@ -200,7 +201,9 @@ describe("TreeAssignment (striped proof trees)", function () {
         expect(blockSeed(v.epochSeed, BigInt(v.blockNumber))).to.equal(v.blockSeed);
       }
       for (const v of VECTORS.treeCountFor) {
-        expect(treeCountFor(BigInt(v.f), BigInt(v.n), BigInt(v.toleranceWad))).to.equal(v.c);
+        expect(
+          treeCountFor(BigInt(v.f), BigInt(v.n), BigInt(v.leafCount), BigInt(v.toleranceWad)),
+        ).to.equal(v.c);
       }
     });
 
@@ -221,7 +224,9 @@ describe("TreeAssignment (striped proof trees)", function () {
       );
       await Promise.all(
         VECTORS.treeCountFor.map(async (v) => {
-          expect(await harness.treeCountFor(v.f, v.n, v.toleranceWad)).to.equal(BigInt(v.c));
+          expect(await harness.treeCountFor(v.f, v.n, v.leafCount, v.toleranceWad)).to.equal(
+            BigInt(v.c),
+          );
         }),
       );
     });
@@ -324,62 +329,77 @@ describe("TreeAssignment (striped proof trees)", function () {
 
     it("treeCountFor agrees on random inputs, boundaries and unreachable tolerances", async function () {
       const prng = new Prng(0x7c);
-      const cases: { f: bigint; n: bigint; tol: bigint }[] = [
-        // (1/10)^3 = 1e-3 is NOT below 1e-3: c = 4; a hair above the tolerance gives c = 3.
-        { f: 1n, n: 10n, tol: 10n ** 15n },
-        { f: 1n, n: 10n, tol: 10n ** 15n + 1n },
-        { f: 1n, n: 10n, tol: 10n ** 15n - 1n },
-        // (1/2)^1 equals 0.5 exactly.
-        { f: 1n, n: 2n, tol: WAD / 2n },
-        { f: 1n, n: 2n, tol: WAD / 2n + 1n },
-        { f: 0n, n: 1n, tol: 1n },
-        { f: 0n, n: 256n, tol: 1n },
-        { f: 255n, n: 256n, tol: WAD },
-        { f: 255n, n: 256n, tol: WAD - 1n },
-        { f: 2n, n: 3n, tol: 10n ** 17n }, // needs 6 trees but n = 3: unreachable
-        { f: 1n, n: 256n, tol: 1n }, // (1/256)^8 = 2^-64 < 1e-18: c = 8
+      const cases: { f: bigint; n: bigint; L: bigint; tol: bigint }[] = [
+        // L = 1: C(1,1)/C(10,1) = 0.1 is NOT below 0.1; c = 2 > f needs no tolerance at all.
+        { f: 1n, n: 10n, L: 1n, tol: 10n ** 17n },
+        { f: 1n, n: 10n, L: 1n, tol: 10n ** 17n + 1n },
+        // 7 positions: 7 · C(4,2)/C(16,2) = 0.35, 7 · C(4,3)/C(16,3) = 0.05.
+        { f: 4n, n: 16n, L: 4n, tol: 10n ** 17n },
+        { f: 4n, n: 16n, L: 4n, tol: (35n * WAD) / 100n + 1n },
+        { f: 0n, n: 1n, L: 1n, tol: 1n },
+        { f: 0n, n: 256n, L: 65_536n, tol: 1n },
+        { f: 255n, n: 256n, L: 1n, tol: WAD },
+        { f: 255n, n: 256n, L: 1n, tol: WAD - 1n },
+        { f: 2n, n: 3n, L: 1n, tol: 10n ** 17n }, // c = 3 > f: reachable with every member a prover
+        { f: 200n, n: 256n, L: 16n, tol: 10n ** 17n }, // needs more than 16 trees: unreachable
+        { f: 1n, n: 256n, L: 65_536n, tol: 1n }, // c = 2 > f
       ];
       for (let i = 0; i < 160; i++) {
         const n = BigInt(1 + prng.int(MAX_COMMITTEE_SIZE));
         const f = prng.bigint(0n, n - 1n);
+        const L = 1n << BigInt(prng.int(17));
         const tol = prng.int(2) === 0 ? 10n ** BigInt(prng.int(19)) : prng.bigint(1n, WAD);
-        cases.push({ f, n, tol });
+        cases.push({ f, n, L, tol });
       }
-      const results = await inChunks(cases, async ({ f, n, tol }) => {
-        const ts = tsOutcome(() => treeCountFor(f, n, tol));
-        const sol = await chainOutcome(harness, harness.treeCountFor(f, n, tol));
-        expect(typeof sol === "bigint" ? Number(sol) : sol, `f=${f} n=${n} tol=${tol}`).to.equal(
-          ts,
-        );
+      const results = await inChunks(cases, async ({ f, n, L, tol }) => {
+        const ts = tsOutcome(() => treeCountFor(f, n, L, tol));
+        const sol = await chainOutcome(harness, harness.treeCountFor(f, n, L, tol));
+        expect(
+          typeof sol === "bigint" ? Number(sol) : sol,
+          `f=${f} n=${n} L=${L} tol=${tol}`,
+        ).to.equal(ts);
         return ts;
       });
       // 255/256 < 1 - 1e-18, so c = 1 for tol = 1e18 - 1 as well.
       expect(results.slice(0, 11)).to.deep.equal([
-        4,
+        2,
+        1,
         3,
-        4,
         2,
         1,
         1,
         1,
         1,
-        1,
+        3,
         "ToleranceUnreachable",
-        8,
+        2,
       ]);
-      // The answer is the smallest c with f^c * 1e18 < tol * n^c.
+      // The answer is the smallest c with (2L − 1) · C(f,c) · 1e18 < tol · C(n,c), computed here
+      // from factorial-free binomials independently of the implementation.
+      const choose = (x: bigint, k: bigint): bigint => {
+        if (k > x) return 0n;
+        let r = 1n;
+        for (let i = 0n; i < k; i++) r = (r * (x - i)) / (i + 1n);
+        return r;
+      };
+      const holds = (f: bigint, n: bigint, L: bigint, tol: bigint, c: bigint) =>
+        (2n * L - 1n) * choose(f, c) * WAD < tol * choose(n, c);
       let unreachable = 0;
-      cases.forEach(({ f, n, tol }, i) => {
+      cases.forEach(({ f, n, L, tol }, i) => {
         const c = results[i];
+        const maxC = n < 16n ? n : 16n;
         if (typeof c === "string") {
           unreachable++;
-          const maxC = n < 16n ? n : 16n;
-          expect(f ** maxC * WAD >= tol * n ** maxC, `f=${f} n=${n} tol=${tol}`).to.equal(true);
+          for (let k = 1n; k <= maxC; k++) {
+            expect(holds(f, n, L, tol, k), `f=${f} n=${n} L=${L} c=${k}`).to.equal(false);
+          }
           return;
         }
         const big = BigInt(c);
-        expect(f ** big * WAD < tol * n ** big).to.equal(true);
-        if (c > 1) expect(f ** (big - 1n) * WAD < tol * n ** (big - 1n)).to.equal(false);
+        expect(holds(f, n, L, tol, big)).to.equal(true);
+        if (c > 1) expect(holds(f, n, L, tol, big - 1n)).to.equal(false);
+        // Never more trees than one above the faulty count: f < c makes every position safe.
+        expect(big <= f + 1n).to.equal(true);
       });
       expect(unreachable).to.be.greaterThan(2);
     });
@@ -565,30 +585,41 @@ describe("TreeAssignment (striped proof trees)", function () {
       );
     });
 
-    it("treeCountFor: EmptyCommittee, CommitteeTooLarge, TooManyFaulty, InvalidTolerance, ToleranceUnreachable", async function () {
-      const errorCases: { name: string; f: bigint; n: bigint; tol: bigint; args: bigint[] }[] = [
-        { name: "EmptyCommittee", f: 0n, n: 0n, tol: WAD, args: [] },
-        { name: "CommitteeTooLarge", f: 0n, n: 257n, tol: WAD, args: [257n, 256n] },
-        { name: "TooManyFaulty", f: 5n, n: 5n, tol: WAD, args: [5n, 5n] },
-        { name: "InvalidTolerance", f: 1n, n: 5n, tol: 0n, args: [0n] },
-        { name: "InvalidTolerance", f: 1n, n: 5n, tol: WAD + 1n, args: [WAD + 1n] },
+    it("treeCountFor: EmptyCommittee, CommitteeTooLarge, TooManyFaulty, InvalidLeafCount, InvalidTolerance, ToleranceUnreachable", async function () {
+      const errorCases: {
+        name: string;
+        f: bigint;
+        n: bigint;
+        L: bigint;
+        tol: bigint;
+        args: bigint[];
+      }[] = [
+        { name: "EmptyCommittee", f: 0n, n: 0n, L: 1n, tol: WAD, args: [] },
+        { name: "CommitteeTooLarge", f: 0n, n: 257n, L: 1n, tol: WAD, args: [257n, 256n] },
+        { name: "TooManyFaulty", f: 5n, n: 5n, L: 1n, tol: WAD, args: [5n, 5n] },
+        { name: "InvalidLeafCount", f: 1n, n: 5n, L: 0n, tol: WAD, args: [0n] },
+        { name: "InvalidLeafCount", f: 1n, n: 5n, L: 3n, tol: WAD, args: [3n] },
+        { name: "InvalidLeafCount", f: 1n, n: 5n, L: 131_072n, tol: WAD, args: [131_072n] },
+        { name: "InvalidTolerance", f: 1n, n: 5n, L: 1n, tol: 0n, args: [0n] },
+        { name: "InvalidTolerance", f: 1n, n: 5n, L: 1n, tol: WAD + 1n, args: [WAD + 1n] },
         {
           name: "ToleranceUnreachable",
           f: 255n,
           n: 256n,
+          L: 16n,
           tol: 10n ** 15n,
           args: [255n, 256n, 10n ** 15n],
         },
       ];
-      for (const { name, f, n, tol, args } of errorCases) {
-        await expect(harness.treeCountFor(f, n, tol))
+      for (const { name, f, n, L, tol, args } of errorCases) {
+        await expect(harness.treeCountFor(f, n, L, tol))
           .to.be.revertedWithCustomError(harness, name)
           .withArgs(...args);
-        expect(() => treeCountFor(f, n, tol)).to.throw(RangeError, new RegExp(`^${name}:`));
+        expect(() => treeCountFor(f, n, L, tol)).to.throw(RangeError, new RegExp(`^${name}:`));
       }
       // The accepted extremes.
-      expect(await harness.treeCountFor(0n, 256n, 1n)).to.equal(1n);
-      expect(await harness.treeCountFor(1n, 5n, WAD)).to.equal(1n);
+      expect(await harness.treeCountFor(0n, 256n, 65_536n, 1n)).to.equal(1n);
+      expect(await harness.treeCountFor(1n, 5n, 1n, WAD)).to.equal(1n);
     });
   });
 

@@ -142,8 +142,16 @@ describe("CommitteeElection", function () {
           .to.be.revertedWithCustomError(factory, "InvalidLeafCount")
           .withArgs(BigInt(leafCount));
       }
-      await withParams({ leafCount: 65_536 });
       await withParams({ leafCount: 1 });
+      // c · (2L − 1) ≤ MAX_TREE_NODES = 512: settlement at m = 256 fits one transaction.
+      await withParams({ committeeSize: 32, treeCount: 16, leafCount: 16 }); // 16 · 31 = 496
+      await expect(withParams({ committeeSize: 32, treeCount: 16, leafCount: 32 }))
+        .to.be.revertedWithCustomError(factory, "TooManyTreeNodes")
+        .withArgs(16n, 32n, 512n); // 16 · 63 = 1008
+      await withParams({ committeeSize: 32, treeCount: 1, leafCount: 256 }); // 511
+      await expect(withParams({ committeeSize: 32, treeCount: 1, leafCount: 65_536 }))
+        .to.be.revertedWithCustomError(factory, "TooManyTreeNodes")
+        .withArgs(1n, 65_536n, 512n);
     });
 
     it("changes parameters only through the governor and only from currentEpoch + PARAMS_LAG", async function () {

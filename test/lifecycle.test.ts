@@ -87,7 +87,7 @@ describe("BlockLifecycle scenarios", function () {
       const { record } = await rootProof(fx, slot, Number(root.tree), root.submitter);
       expect(root.record).to.equal(ethers.hexlify(record));
     }
-    expect(await fx.lifecycle.rootDigest(epoch)).to.equal(chainRootDigest(roots));
+    expect(await fx.lifecycle.rootDigest(epoch, 0n)).to.equal(chainRootDigest(roots));
     // A second proof of the same tree is rejected.
     await expect(submitRoot(fx, slot, 0, fx.members[3]))
       .to.be.revertedWithCustomError(fx.lifecycle, "TreeAlreadyProven")
@@ -346,7 +346,7 @@ describe("BlockLifecycle record history (ring of HISTORY_SLOTS entries)", functi
     const [, stale] = await buildChain(fx, proven, 2);
     await submitRoot(fx, proven, 0);
     const provenEpoch = await fx.lifecycle.epochOfSlot(proven);
-    const digest = await fx.lifecycle.rootDigest(provenEpoch);
+    const digest = await fx.lifecycle.rootDigest(provenEpoch, 0n);
     expect(digest).to.not.equal(ethers.ZeroHash);
 
     // Slot `proven + 256` lands on the proven block's entry: allowed, the old record goes.
@@ -355,7 +355,7 @@ describe("BlockLifecycle record history (ring of HISTORY_SLOTS entries)", functi
     await proposeBlock(fx, ethers, reuse, fx.sequencers[0]);
     expect(await statusOf(fx, proven)).to.equal(BlockStatus.None);
     // The epoch's root digest outlives the ring: settlement has no deadline.
-    expect(await fx.lifecycle.rootDigest(provenEpoch)).to.equal(digest);
+    expect(await fx.lifecycle.rootDigest(provenEpoch, 0n)).to.equal(digest);
     expect((await fx.lifecycle.getBlock(reuse)).parent).to.equal(stale);
 
     // Slot `stale + 256` would overwrite a block that is still pending: prune it first.

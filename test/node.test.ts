@@ -28,7 +28,7 @@ import {
 import { metricValue } from "../src/node/metrics.js";
 import { verifyPeerRecord, type PeerRecord } from "../src/node/p2p.js";
 import { publishPeerRecord, refreshPeers } from "../src/node/peers.js";
-import { GatedTransport, NodeStore, messageKey } from "../src/node/store.js";
+import { GatedTransport, NodeStore, messageKey, type StoredMessage } from "../src/node/store.js";
 import { OperatorError } from "../src/operator/errors.js";
 import { keyHashOf, writeKeyFile } from "../src/operator/keys.js";
 import { secretKeyFromSeed } from "../src/protocol/bls.js";
@@ -146,7 +146,7 @@ describe("operator node (src/node)", function () {
       expect(refused.conflict).to.equal(true);
       expect(refused.send).to.deep.equal(v);
       expect(messageKey(await vote(2))).to.not.equal(messageKey(v));
-      const data = (leaf: string): Message => ({
+      const data = (leaf: string): StoredMessage => ({
         kind: "data",
         data: { slot: 40n, txCommitment: keccak256(leaf), leafInputs: [leaf] },
       });

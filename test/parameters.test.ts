@@ -403,7 +403,10 @@ const CHECKS: Check[] = [
   check("10000 ≤ oversamplingBps ≤ 1000000", [PN, "oversamplingBps"], [0n, 9_999n, 1_000_001n, (1n << 32n) - 1n], [10_000n, 1_000_000n], ["CommitteeElection", "InvalidOversampling"]),
   check("1 ≤ treeCount ≤ 16", [PN, "treeCount"], [0n, 17n, 255n], [1n, 16n], ["CommitteeElection", "InvalidTreeCount"]),
   check("treeCount ≤ committeeSize (committeeSize)", [PN, "committeeSize"], [1n, 2n], [3n], ["CommitteeElection", "InvalidTreeCount"]),
-  check("leafCount a power of two in 1 … 65536", [PN, "leafCount"], [0n, 3n, 15n, 17n, 65_535n, 131_072n, (1n << 32n) - 1n], [1n, 2n, 65_536n], ["CommitteeElection", "InvalidLeafCount"]),
+  check("leafCount a power of two in 1 … 65536", [PN, "leafCount"], [0n, 3n, 15n, 17n, 65_535n, 131_072n, (1n << 32n) - 1n], [1n, 2n, 64n], ["CommitteeElection", "InvalidLeafCount"]),
+  // c = 3: 3 · (2 · 64 − 1) = 381 ≤ 512 < 3 · (2 · 128 − 1) = 765.
+  check("treeCount · (2 · leafCount − 1) ≤ MAX_TREE_NODES (512)", [PN, "leafCount"], [128n, 65_536n], [64n], ["CommitteeElection", "TooManyTreeNodes"]),
+  check("treeCount · (2 · leafCount − 1) ≤ MAX_TREE_NODES (treeCount)", [PN, "treeCount"], [16n], [8n], ["CommitteeElection", "TooManyTreeNodes"], { [PN]: { leafCount: 32n } }),
   // BlockLifecycle, in constructor order
   check("slotLength ≥ 1 and divides epochLength", [BL, "slotLength"], [0n, 3n, 5n, 64n], [2n, 8n, 32n], ["BlockLifecycle", "InvalidSlotLength"]),
   check("slotLength divides epochLength (epochLength)", [ST, "epochLength"], [30n, 34n], [36n], ["BlockLifecycle", "InvalidSlotLength"]),
@@ -414,9 +417,9 @@ const CHECKS: Check[] = [
   check("faultToleranceBps < 10000", [BL, "faultToleranceBps"], [10_000n, MAX], [0n, 9_999n], ["BlockLifecycle", "InvalidFaultTolerance"]),
   check("proposalPhase + proofWindow fits uint256", [ST, "proofWindow"], [MAX - 1n], [1_021n], ["BlockLifecycle", PANIC], { [ST]: { exitDelay: MAX, slashingWindow: 1n } }),
   check("(proposalPhase + proofWindow) / slotLength + 2 fits uint256", [ST, "proofWindow"], [MAX - 2n, MAX - 1n], [254n], ["BlockLifecycle", PANIC], { [ST]: { exitDelay: MAX, slashingWindow: 1n }, [BL]: { slotLength: 1n, proposalPhase: 1n } }),
-  // Accepted slot lengths keep epochLength / slotLength within MAX_SLOTS_PER_EPOCH (257, 4369).
-  check("256 · slotLength fits uint256", [BL, "slotLength"], [MAX / 3n, MAX / 5n], [MAX / 257n, MAX / 4_369n], ["BlockLifecycle", PANIC], { [ST]: { epochLength: MAX }, [BL]: { slotLength: MAX / 257n } }),
-  check("epochLength / slotLength ≤ MAX_SLOTS_PER_EPOCH (8192)", [BL, "slotLength"], [1n], [2n, 4n], ["BlockLifecycle", "TooManySlotsPerEpoch"], { [ST]: { epochLength: 16_384n }, [BL]: { slotLength: 2n, proposalPhase: 1n } }),
+  // Accepted slot lengths keep epochLength / slotLength within MAX_SLOTS_PER_EPOCH (257, 771).
+  check("256 · slotLength fits uint256", [BL, "slotLength"], [MAX / 3n, MAX / 5n], [MAX / 257n, MAX / 771n], ["BlockLifecycle", PANIC], { [ST]: { epochLength: MAX }, [BL]: { slotLength: MAX / 257n } }),
+  check("epochLength / slotLength ≤ MAX_SLOTS_PER_EPOCH (1024)", [BL, "slotLength"], [1n], [2n, 4n], ["BlockLifecycle", "TooManySlotsPerEpoch"], { [ST]: { epochLength: 2_048n }, [BL]: { slotLength: 2n, proposalPhase: 1n } }),
   check("256 · slotLength > proposalPhase + proofWindow (proofWindow)", [ST, "proofWindow"], [1_022n, 1_023n], [1_021n], ["BlockLifecycle", "HistoryTooShort"], { [ST]: { exitDelay: 2_000n } }),
   check("256 · slotLength > proposalPhase + proofWindow (proposalPhase)", [BL, "proposalPhase"], [3n, 4n], [2n], ["BlockLifecycle", "HistoryTooShort"], { [ST]: { exitDelay: 2_000n, proofWindow: 1_021n } }),
   check("256 · slotLength > proposalPhase + proofWindow (slotLength)", [BL, "slotLength"], [2n], [4n, 8n], ["BlockLifecycle", "HistoryTooShort"], { [ST]: { exitDelay: 2_000n, proofWindow: 1_021n } }),

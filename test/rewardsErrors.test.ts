@@ -125,6 +125,11 @@ async function membersProving(fx: RewardsFixture): Promise<bigint> {
 const committeeHash = (committee: readonly string[]) =>
   committee.length === 0 ? ethers.ZeroHash : keccak256(abi.encode(["address[]"], [committee]));
 
+/** The settlement segment of `slot` within its epoch. */
+async function segmentOf(fx: RewardsFixture, slot: bigint): Promise<bigint> {
+  return (slot % (await fx.rewards.SLOTS_PER_EPOCH())) / (await fx.lifecycle.SEGMENT_SLOTS());
+}
+
 /** The digest `settleEpoch` computes from `roots` (chained in sequence order). */
 const digestOf = (roots: readonly RootEntry[]) =>
   chainRootDigest([...roots].sort((a, b) => Number(a.sequence - b.sequence)));
@@ -320,10 +325,12 @@ describe("ProverRewards errors: settleEpoch", function () {
   it("the fixture's epoch has two blocks and three roots, and settles from events", async function () {
     // Block b: 1009 tokens, provers 706.3, 353.15 per tree; its unproven tree's share is pooled.
     const call = await ready(fx);
+    // a and b are in different settlement segments: each chain numbers its own roots.
+    expect(await segmentOf(fx, b)).to.equal((await segmentOf(fx, a)) + 1n);
     expect(call.roots.map((r) => [r.slot, r.tree, r.sequence])).to.deep.equal([
       [a, 0n, 0n],
       [a, 1n, 1n],
-      [b, 0n, 2n],
+      [b, 0n, 0n],
     ]);
     await expect(fx.rewards.settleEpoch(call.epoch, call.committee, call.roots))
       .to.emit(fx.rewards, "EpochSettled")
@@ -371,8 +378,13 @@ describe("ProverRewards errors: settleEpoch", function () {
 
   it("RootDigestMismatch: a tampered record byte, submitter, proposer or fee split, an omitted root", async function () {
     const call = await ready(fx);
-    const expected = await fx.lifecycle.rootDigest(fx.epoch);
-    expect(digestOf(call.roots)).to.equal(expected);
+    const [sa, sb] = [await segmentOf(fx, a), await segmentOf(fx, b)];
+    const digests = [
+      await fx.lifecycle.rootDigest(fx.epoch, sa),
+      await fx.lifecycle.rootDigest(fx.epoch, sb),
+    ];
+    expect(digestOf(call.roots.slice(0, 2))).to.equal(digests[0]);
+    expect(digestOf(call.roots.slice(2))).to.equal(digests[1]);
     const tamper: ((r: RootEntry[]) => void)[] = [
       (r) => {
         const bytes = getBytes(r[1].record);
@@ -386,18 +398,20 @@ describe("ProverRewards errors: settleEpoch", function () {
     for (const change of tamper) {
       const roots = copy(call.roots);
       change(roots);
+      // The first segment whose chain differs is reported: a's for roots 0 and 1, b's for 2.
+      const inA = digestOf(roots.slice(0, 2)) !== digests[0];
       await expectRejected({ ...call, roots }, "RootDigestMismatch", [
         fx.epoch,
-        expected,
-        digestOf(roots),
+        inA ? digests[0] : digests[1],
+        inA ? digestOf(roots.slice(0, 2)) : digestOf(roots.slice(2)),
       ]);
     }
-    // The last proof accepted left out (the others keep valid sequence numbers).
-    const omitted = call.roots.filter((r) => r.sequence !== 2n);
+    // The last proof accepted left out: b's segment has roots but none are given.
+    const omitted = call.roots.slice(0, 2);
     await expectRejected({ ...call, roots: omitted }, "RootDigestMismatch", [
       fx.epoch,
-      expected,
-      digestOf(omitted),
+      digests[1],
+      digestOf([]),
     ]);
   });
 
@@ -413,11 +427,11 @@ describe("ProverRewards errors: settleEpoch", function () {
   it("InvalidRootSequence: a duplicate, one at or past roots.length, descending within a block", async function () {
     const call = await ready(fx);
     const duplicate = copy(call.roots);
-    duplicate[2].sequence = 0n; // block b reuses block a's first position
-    await expectRejected({ ...call, roots: duplicate }, "InvalidRootSequence", [2n, 0n]);
+    duplicate[1].sequence = 0n; // a's second root reuses its segment's first position
+    await expectRejected({ ...call, roots: duplicate }, "InvalidRootSequence", [1n, 0n]);
     const tooLarge = copy(call.roots);
-    tooLarge[2].sequence = 3n;
-    await expectRejected({ ...call, roots: tooLarge }, "InvalidRootSequence", [2n, 3n]);
+    tooLarge[2].sequence = 1n; // b's segment has one root
+    await expectRejected({ ...call, roots: tooLarge }, "InvalidRootSequence", [2n, 1n]);
     const descending = copy(call.roots);
     [descending[0].sequence, descending[1].sequence] = [1n, 0n];
     await expectRejected({ ...call, roots: descending }, "InvalidRootSequence", [1n, 0n]);

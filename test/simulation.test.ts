@@ -172,8 +172,48 @@ describe("Simulation scenarios (whole network of prover clients)", function () {
     });
   }
 
+  it("a block published on L1 but sent to only half the committee is proven: the others ask their peers before voting", async function () {
+    // Every block withheld from ceil(0.5 m) members, with latency and drops: before the data
+    // requests, f + 1 of them voted and the block was timed out although it was published.
+    const result = await simulate({
+      withholding: 1,
+      withholdingSubset: 0.5,
+      latency: 1,
+      drop: 0.05,
+      blocks: 6,
+      policy: "seed000",
+    });
+    const { blocks } = result.report;
+    expect(blocks.every((b) => b.withheld === "subset")).to.equal(true);
+    expect(blocks.map((b) => b.outcome)).to.deep.equal(blocks.map(() => "proven"));
+    expect(result.events.some((e) => e.name === "BlockTimedOut")).to.equal(false);
+    for (const p of result.report.provers) {
+      expect(p.slashedAmount, `${p.address} (${p.behavior})`).to.equal("0");
+    }
+    expectConserved(result);
+  });
+
+  it("--asynchrony partitions each chosen slot for --partition-length blocks only: a short partition delays, the block is proven", async function () {
+    const result = await simulate({
+      asynchrony: 1,
+      partitionLength: 3,
+      blocks: 3,
+      policy: "seed000",
+    });
+    const { blocks } = result.report;
+    expect(blocks.every((b) => b.asynchronous)).to.equal(true);
+    expect(blocks.map((b) => b.outcome)).to.deep.equal(["proven", "proven", "proven"]);
+    expectConserved(result);
+  });
+
   it("under asynchrony no certificate forms: the window expires and the block and its descendants are pruned", async function () {
-    const result = await simulate({ asynchrony: 1, blocks: 3, policy: "seed000" });
+    // Each partition lasts past the block's whole proof window (its slot start to closesAt).
+    const result = await simulate({
+      asynchrony: 1,
+      partitionLength: 200,
+      blocks: 3,
+      policy: "seed000",
+    });
     const { blocks } = result.report;
     expect(blocks.every((b) => b.asynchronous && b.outcome === "pruned")).to.equal(true);
     expect(result.events.some((e) => e.name === "BlockTimedOut")).to.equal(false);

@@ -54,6 +54,11 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
     string public constant DST_VRF = "PROVERNET-V1-VRF-BLS12381G2_XMD:SHA-256_SSWU_RO_";
     /// @notice Largest oversampling factor (alpha = 100).
     uint256 public constant MAX_OVERSAMPLING_BPS = 1_000_000;
+    /// @notice Most nodes `c * (2L - 1)` a block's trees may have. why: gas. Settling one block
+    /// at m = 256 with two roots per tree costs up to 1.7M at this bound, so that a settlement
+    /// segment (RootDigest.SEGMENT_SLOTS blocks, the committee's first credit included) stays
+    /// at 13.3M, under the 2^24 per-transaction cap (`rewards.settle.segment.atMaxima`).
+    uint256 public constant MAX_TREE_NODES = 512;
 
     /// @notice The stake table: snapshots, keys, clock and RANDAO beacon.
     StakeTable public immutable STAKE_TABLE;
@@ -889,6 +894,9 @@ contract CommitteeElection is ICommitteeElection, EpochClock, AccessControl {
         uint256 leaves = params.leafCount;
         // A full committee must be able to run the trees: the assignment's own rule.
         TreeAssignment.checkShape(n, c, leaves);
+        if (c * (2 * leaves - 1) > MAX_TREE_NODES) {
+            revert TooManyTreeNodes(c, leaves, MAX_TREE_NODES);
+        }
         return uint208(n | (alpha << 16) | (c << 48) | (leaves << 56));
     }
 

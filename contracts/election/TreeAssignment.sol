@@ -58,31 +58,43 @@ library TreeAssignment {
         return keccak256(abi.encode(BLOCK_SEED_DOMAIN, epochSeed, blockNumber));
     }
 
-    /// @notice The smallest tree count `c >= 1` with `(f/n)^c < toleranceWad / 1e18`: the number of
-    /// redundant trees that makes "every tree has a faulty prover at the same position" at most as
-    /// likely as the tolerance, when `f` of `n` provers are faulty.
-    /// @dev Exact integer comparison `f^c * 1e18 < toleranceWad * n^c`; with `n <= 256`,
-    /// `c <= 16` and `toleranceWad <= 1e18` no term exceeds 2^188.
+    /// @notice The smallest tree count `c >= 1` whose blocks fail with probability below
+    /// `toleranceWad / 1e18` when `f` of `n` committee members are faulty (they withhold).
+    /// A block fails if any of its `2L - 1` node positions has only faulty provers: nothing above
+    /// it can be proven, in any tree. A position's `c` provers are `c` distinct members, so it
+    /// has only faulty ones with probability `q = C(f,c) / C(n,c)` (0 when `f < c`), and the
+    /// union bound `(2L - 1) q` bounds the block's failure rate from above. (Seed 000's
+    /// `(f/n)^c` counts the root alone and draws with replacement; it understates the rate
+    /// 12 to 19 times at n = 32, L = 16: docs/simulation-sweep.md.)
+    /// @dev Exact integer comparison `(2L - 1) * C(f,c) * 1e18 < toleranceWad * C(n,c)`; with
+    /// `n <= 256`, `c <= 16` (C(256,16) < 2^84), `L <= 65536` and `toleranceWad <= 1e18` no term
+    /// exceeds 2^161. The TypeScript mirror is `treeCountFor` in src/protocol/assignment.ts.
     /// @param f Number of faulty provers, below `n`.
     /// @param n Network (committee) size, in `[1, MAX_COMMITTEE_SIZE]`.
+    /// @param leafCount Leaves L per tree, a power of two in `[1, MAX_LEAF_COUNT]`.
     /// @param toleranceWad Tolerated probability in 18-decimal fixed point, in `(0, 1e18]`.
     /// @return c The tree count, at most `min(n, MAX_TREE_COUNT)`.
     function treeCountFor(
         uint256 f,
         uint256 n,
+        uint256 leafCount,
         uint256 toleranceWad
     ) internal pure returns (uint256 c) {
         if (n == 0) revert EmptyCommittee();
         if (n > MAX_COMMITTEE_SIZE) revert CommitteeTooLarge(n, MAX_COMMITTEE_SIZE);
         if (f >= n) revert TooManyFaulty(f, n);
+        if (!isLeafCount(leafCount)) revert InvalidLeafCount(leafCount);
         if (toleranceWad == 0 || toleranceWad > WAD) revert InvalidTolerance(toleranceWad);
         uint256 maxC = n < MAX_TREE_COUNT ? n : MAX_TREE_COUNT;
-        uint256 fPow = f;
-        uint256 nPow = n;
+        uint256 positions = 2 * leafCount - 1;
+        // C(f, c) and C(n, c), built up one c at a time: C(x, c) = C(x, c - 1) (x - c + 1) / c,
+        // exact at every step.
+        uint256 fChoose = 1;
+        uint256 nChoose = 1;
         for (c = 1; c <= maxC; ++c) {
-            if (fPow * WAD < toleranceWad * nPow) return c;
-            fPow *= f;
-            nPow *= n;
+            fChoose = f < c ? 0 : (fChoose * (f - c + 1)) / c;
+            nChoose = (nChoose * (n - c + 1)) / c;
+            if (positions * fChoose * WAD < toleranceWad * nChoose) return c;
         }
         revert ToleranceUnreachable(f, n, toleranceWad);
     }

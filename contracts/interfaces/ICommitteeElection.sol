@@ -40,6 +40,9 @@ interface ICommitteeElection {
     error InvalidOversampling(uint256 oversamplingBps);
     // Invalid tree and leaf counts revert with TreeAssignment's InvalidTreeCount(c, n) and
     // InvalidLeafCount(L): the parameters are checked by the assignment's own rule.
+    /// @notice A block's trees would have `c * (2 * leafCount - 1)` nodes, more than `max`
+    /// (MAX_TREE_NODES): their settlement would not fit one transaction at m = 256.
+    error TooManyTreeNodes(uint256 c, uint256 leafCount, uint256 max);
     /// @notice The current block is outside the reveal window `[opensAt, closesAt]` of `epoch`.
     error OutsideRevealWindow(uint256 epoch, uint256 opensAt, uint256 closesAt);
     /// @notice No operator registered the key with this hash.

@@ -93,6 +93,12 @@ interface IProverRewards {
     error NotPolicy(address caller);
     /// @notice A committee index is below 256; `memberIndex` is not.
     error InvalidMemberIndex(uint256 memberIndex);
+    /// @notice {settleEpochPart} was asked to settle no segment.
+    error ZeroSegments();
+    /// @notice A root's slot is not in a segment with roots among those being settled.
+    error RootOutsideSegments(uint256 slot);
+    /// @notice Fees for a slot whose settlement segment is already settled.
+    error SlotAlreadySettled(uint256 slot);
 
     /// @notice `amount` tokens were added to the pool by `funder`.
     event PoolFunded(address indexed funder, uint256 amount);
@@ -121,6 +127,14 @@ interface IProverRewards {
         uint256 rootsCredited,
         uint256 returnedToPool,
         uint256 burned
+    );
+    /// @notice Segments `[firstSegment, endSegment)` of `epoch` were settled, paying
+    /// `blocksPaid` blocks; the epoch is settled once its last segment is.
+    event EpochPartSettled(
+        uint256 indexed epoch,
+        uint256 firstSegment,
+        uint256 endSegment,
+        uint256 blocksPaid
     );
     /// @notice `account`'s balances were paid to `recipient`.
     event Claimed(
@@ -151,17 +165,32 @@ interface IProverRewards {
     /// @param amount The amount, nonzero.
     function depositFees(uint256 slot, uint256 amount) external;
 
-    /// @notice Settles `epoch`: pays every finalized block, credits every committee member for
-    /// its chunks, and advances inactivity streaks. Permissionless; epochs settle in order, each
-    /// once every proof window of its blocks has closed.
+    /// @notice Settles what is left of `epoch`: pays every finalized block, credits every
+    /// committee member for its chunks, and advances inactivity streaks. Permissionless; epochs
+    /// settle in order, each once every proof window of its blocks has closed.
     /// @param epoch The next epoch to settle.
     /// @param committee The epoch's committee in rank order (empty if the epoch had no proposal).
-    /// @param roots Every root proof accepted for the epoch's blocks, sorted by slot, then by
-    /// `sequence`.
+    /// @param roots Every root proof accepted for the blocks of the epoch's segments not yet
+    /// settled, sorted by slot, then by `sequence` (the position in its segment's chain).
     function settleEpoch(
         uint256 epoch,
         address[] calldata committee,
         RootEntry[] calldata roots
+    ) external;
+
+    /// @notice Settles the next `segments` settlement segments of `epoch` (the lifecycle's
+    /// SEGMENT_SLOTS slots each; fewer if fewer are left), so that an epoch whose settlement does
+    /// not fit one transaction settles in several. The result is the same as one {settleEpoch}.
+    /// @param epoch The next epoch to settle.
+    /// @param committee The epoch's committee in rank order (empty if the epoch had no proposal).
+    /// @param roots Every root proof accepted for the blocks of those segments, sorted by slot,
+    /// then by `sequence`.
+    /// @param segments How many segments to settle, nonzero.
+    function settleEpochPart(
+        uint256 epoch,
+        address[] calldata committee,
+        RootEntry[] calldata roots,
+        uint256 segments
     ) external;
 
     /// @notice Pays everything `account` can claim to its withdrawer (an operator) or to itself

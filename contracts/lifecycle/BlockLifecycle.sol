@@ -54,10 +54,16 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     /// by slot `s + HISTORY_SLOTS`'s proposal (events keep everything). Later layers settle a
     /// block before that; the constructor requires the history to outlast every proof window.
     uint256 public constant HISTORY_SLOTS = 256;
-    /// @notice Most slots an epoch may hold. ProverRewards settles an epoch in one transaction;
-    /// its fee sweep reads one word per 256 slots, so an empty epoch at this bound costs about
-    /// 32 cold reads (`rewards.settle.emptyEpoch.maxSlots` in reports/gas.json).
-    uint256 public constant MAX_SLOTS_PER_EPOCH = 8192;
+    /// @notice Most slots an epoch may hold: 256 settlement segments of SEGMENT_SLOTS slots, so
+    /// that one word ({rootSegments}) says which segments have roots. ProverRewards' fee sweep
+    /// reads one word per 256 slots and skips segments without roots, so an empty epoch at this
+    /// bound costs a few cold reads (`rewards.settle.emptyEpoch.maxSlots` in reports/gas.json).
+    uint256 public constant MAX_SLOTS_PER_EPOCH = 256 * RootDigest.SEGMENT_SLOTS;
+    /// @notice Slots per settlement segment: an epoch's root proofs are chained per segment of
+    /// this many consecutive slots (the last one may be shorter), and ProverRewards settles an
+    /// epoch one or more whole segments per transaction, so no settlement transaction grows with
+    /// the epoch's length. An epoch of at most this many slots is one segment.
+    uint256 public constant SEGMENT_SLOTS = RootDigest.SEGMENT_SLOTS;
 
     /// @notice The stake table (keys, stake, seeds, PROOF_WINDOW).
     StakeTable public immutable STAKE_TABLE;
@@ -127,13 +133,17 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
     // HISTORY_SLOTS`, so a steady-state proposal rewrites three warm-able nonzero slots (2.9k
     // each) instead of creating three (22.1k each). An entry is reused only once its old block is
     // settled (final, timed out or pruned), which {propose} enforces. Root proofs are not kept per
-    // (block, tree): each extends its epoch's RootDigest chain, one word per epoch.
+    // (block, tree): each extends its segment's RootDigest chain, one word per segment of
+    // SEGMENT_SLOTS slots (one per epoch at the local parameters).
     Header[HISTORY_SLOTS] private _headers;
     bytes32[HISTORY_SLOTS] private _txCommitments;
     Timing[HISTORY_SLOTS] private _timing;
     Chain private _chain;
     mapping(uint256 epoch => EpochContext) private _epochs;
-    mapping(uint256 epoch => bytes32) private _rootDigests;
+    /// @dev Keyed by `epoch << 8 | segment` (an epoch has at most 256 segments).
+    mapping(uint256 segmentKey => bytes32) private _rootDigests;
+    /// @dev Per epoch of more than one segment: the segments with a root (bit = segment).
+    mapping(uint256 epoch => uint256) private _rootSegments;
     /// @dev Per slot: the committee indices that filed an additional root (one each).
     mapping(uint256 slot => uint256) private _additionalFilers;
 
@@ -328,18 +338,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         bytes32 recordHash = address(POLICY) == address(0)
             ? _verifyRoot(slot, tree, header, timing.rootProvers, record, proof)
             : _verifyPolicyRoot(slot, tree, header, first, record, proof);
-        uint256 epoch = epochOfSlot(slot);
-        _rootDigests[epoch] = RootDigest.extend(
-            _rootDigests[epoch],
-            RootDigest.entryHash(
-                slot,
-                tree,
-                header.proposer,
-                timing.feeSplitBps,
-                msg.sender,
-                recordHash
-            )
-        );
+        _extendDigest(slot, tree, header.proposer, timing.feeSplitBps, recordHash);
         Header storage stored = _headers[slot % HISTORY_SLOTS];
         stored.provenTrees = uint16(header.provenTrees | (1 << tree));
         if (first) {
@@ -351,6 +350,29 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
             emit BlockFinalized(slot, tree, msg.sender);
         }
         emit RootProofAccepted(slot, tree, msg.sender, recordHash, record);
+    }
+
+    /// @dev Extends the RootDigest chain of `slot`'s settlement segment with one accepted root.
+    function _extendDigest(
+        uint256 slot,
+        uint256 tree,
+        address proposer,
+        uint256 feeSplitBps,
+        bytes32 recordHash
+    ) private {
+        uint256 epoch = epochOfSlot(slot);
+        uint256 segment = (slot - epoch * (EPOCH_LENGTH / SLOT_LENGTH)) / SEGMENT_SLOTS;
+        uint256 key = (epoch << 8) | segment;
+        bytes32 digest = _rootDigests[key];
+        // why: gas. Single-segment epochs (at most SEGMENT_SLOTS slots) need no segment
+        // bitmap: their one digest says whether it has roots, saving a 22.1k write per epoch.
+        if (digest == bytes32(0) && EPOCH_LENGTH / SLOT_LENGTH > SEGMENT_SLOTS) {
+            _rootSegments[epoch] |= uint256(1) << segment;
+        }
+        _rootDigests[key] = RootDigest.extend(
+            digest,
+            RootDigest.entryHash(slot, tree, proposer, feeSplitBps, msg.sender, recordHash)
+        );
     }
 
     /// @inheritdoc IBlockLifecycle
@@ -455,12 +477,24 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         return (chain.head, chain.finalized, chain.pending);
     }
 
-    /// @notice The RootDigest chain of every root proof accepted so far for blocks of `epoch`
-    /// (zero if none); the rewards layer settles the epoch from it.
+    /// @notice The RootDigest chain of every root proof accepted so far for blocks of `epoch`'s
+    /// settlement segment `segment` (its slots `segment * SEGMENT_SLOTS ...` of the epoch; zero
+    /// if none); the rewards layer settles the segment from it.
     /// @param epoch The epoch.
+    /// @param segment The segment of the epoch.
     /// @return The digest.
-    function rootDigest(uint256 epoch) external view returns (bytes32) {
-        return _rootDigests[epoch];
+    function rootDigest(uint256 epoch, uint256 segment) external view returns (bytes32) {
+        if (segment > 255) return bytes32(0);
+        return _rootDigests[(epoch << 8) | segment];
+    }
+
+    /// @notice The settlement segments of `epoch` that have at least one accepted root proof
+    /// (bit `s` for segment `s`).
+    /// @param epoch The epoch.
+    /// @return segments The bitmap.
+    function rootSegments(uint256 epoch) external view returns (uint256 segments) {
+        if (EPOCH_LENGTH / SLOT_LENGTH > SEGMENT_SLOTS) return _rootSegments[epoch];
+        return _rootDigests[epoch << 8] == bytes32(0) ? 0 : 1;
     }
 
     /// @notice The context `epoch`'s first proposal cached: seed, committee commitment and size,

@@ -32,6 +32,10 @@ import {RewardSplit} from "./RewardSplit.sol";
 /// shared by the block's c records), credits the proposer and submitter of each finalized block,
 /// and writes each committee member's balance and inactivity streak once per epoch. Its cost is
 /// bounded by the committee size times the epoch's blocks and records, never by the stake table.
+/// An epoch settles in one {settleEpoch} or in parts ({settleEpochPart}): whole settlement
+/// segments of the lifecycle's SEGMENT_SLOTS slots each, whose root chains the lifecycle keeps
+/// apart, so no settlement transaction grows with the epoch's length. Parts carry the epoch's
+/// totals in storage and end exactly where one {settleEpoch} would.
 /// why: gas. Writing each member once per epoch instead of once per block saves about 150k per
 /// block at n = 32 (32 storage writes); a block's share of settlement is then about 116k
 /// (`rewards.settle.perBlock`), most of it the level permutations and the record checks.
@@ -40,7 +44,9 @@ import {RewardSplit} from "./RewardSplit.sol";
 /// deposited for it return to the pool. The share of a tree with no valid root goes to the pool
 /// (default) or is burned (`BURN_UNPROVEN_SHARE`); rounding dust goes to the pool; FEE_BURN and
 /// burned shares go to BURN_ADDRESS. Token conservation: the contract holds exactly
-/// `pool + pendingFees + sum of claimable balances`.
+/// `pool + pendingFees + sum of claimable balances + returning` (`returning`: what the settled
+/// segments of an epoch settled in parts return to the pool when it closes; see
+/// {settlementProgress}).
 ///
 /// Policies. Under the lifecycle's POLICY (nonzero), each block's committee share is split by
 /// `POLICY.settleBlock` instead of the striped records: the split must add up to the share
@@ -91,6 +97,10 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     uint256 public immutable SLOTS_PER_EPOCH;
     /// @notice The lifecycle's assignment policy (zero: striped trees, settled here).
     IAssignmentPolicy public immutable POLICY;
+    /// @notice Slots per settlement segment (the lifecycle's SEGMENT_SLOTS).
+    uint256 public immutable SEGMENT_SLOTS;
+    /// @notice Settlement segments per epoch (the last may be shorter); at most 256.
+    uint256 public immutable SEGMENTS_PER_EPOCH;
 
     /// @dev A committee member's settled state; one slot, written once per settled epoch.
     struct ProverAccount {
@@ -105,10 +115,21 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         uint128 submitting;
     }
 
+    /// @dev The settlement of `nextEpoch` so far, carried between {settleEpochPart} calls
+    /// (all zero between epochs); two slots, the second read only if a part was settled.
+    struct Progress {
+        uint16 nextSegment;
+        uint48 blocksPaid;
+        uint48 rootsCredited;
+        uint128 toPool;
+        uint128 burned;
+    }
+
     /// @dev Settlement's working state, in memory.
     struct Tally {
         uint256 epoch;
         uint256 firstSlot;
+        uint256 endSlot;
         uint256 treeCount;
         bytes32 epochSeed;
         uint256 poolLeft;
@@ -141,6 +162,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     /// @dev Slots with fees deposited: the fee sweep reads one word per 256 slots and touches
     /// only the slots set, not every slot of the epoch.
     BitMaps.BitMap private _feeSlots;
+    Progress private _progress;
 
     constructor(Config memory config) {
         if (config.lifecycle == address(0) || config.rewardToken == address(0)) {
@@ -170,6 +192,8 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         // Slots never straddle epochs (the lifecycle's constructor checks it).
         SLOTS_PER_EPOCH = lifecycle.EPOCH_LENGTH() / lifecycle.SLOT_LENGTH();
         POLICY = lifecycle.POLICY();
+        SEGMENT_SLOTS = lifecycle.SEGMENT_SLOTS();
+        SEGMENTS_PER_EPOCH = Math.ceilDiv(SLOTS_PER_EPOCH, SEGMENT_SLOTS);
         // Pays blocks from the epoch of deployment on; earlier epochs are not this pool's.
         nextEpoch = lifecycle.currentEpoch();
     }
@@ -191,7 +215,12 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         if (amount == 0) revert ZeroAmount();
         if (slot == 0) revert ZeroSlot();
         uint256 epoch = LIFECYCLE.epochOfSlot(slot);
-        if (epoch < nextEpoch) revert EpochAlreadySettled(epoch, nextEpoch);
+        uint256 next = nextEpoch;
+        if (epoch < next) revert EpochAlreadySettled(epoch, next);
+        if (
+            epoch == next &&
+            (slot - epoch * SLOTS_PER_EPOCH) / SEGMENT_SLOTS < _progress.nextSegment
+        ) revert SlotAlreadySettled(slot);
         _fees[slot] += amount;
         _feeSlots.set(slot);
         pendingFees += amount;
@@ -209,32 +238,32 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         address[] calldata committee,
         RootEntry[] calldata roots
     ) external nonReentrant {
-        if (epoch != nextEpoch) revert EpochNotNext(epoch, nextEpoch);
-        uint256 opensAt = settleableAt(epoch);
-        if (block.number < opensAt) revert EpochNotClosed(epoch, opensAt);
-        IBlockLifecycle.EpochContext memory context = LIFECYCLE.epochContext(epoch);
-        bytes32 given = committee.length == 0 ? bytes32(0) : keccak256(abi.encode(committee));
-        if (given != context.commitment) revert CommitteeMismatch(epoch, context.commitment, given);
-        if (context.size == 0 && roots.length != 0) revert RootsWithoutCommittee(epoch);
-        Tally memory tally = _newTally(epoch, context, roots.length);
-        uint256 start = 0;
-        while (start < roots.length) {
-            // why: gas. Each block's temporaries (its level permutations, hashes, event data)
-            // are dead once it is settled; rewinding the free memory pointer keeps memory, whose
-            // cost grows quadratically, at one block's worth instead of the whole epoch's.
-            uint256 freeMemory = _freeMemoryPointer();
-            // One dispatch per block: striped trees are settled here (their record check shares
-            // the level permutations across the block's c records), every other policy by its
-            // contract's settleBlock. The block's payment, digest, fees and credit are common.
-            start = address(POLICY) == address(0)
-                ? _settleBlock(tally, committee, roots, start)
-                : _settlePolicyBlock(tally, committee, roots, start);
-            _rewindFreeMemoryPointer(freeMemory);
-        }
-        _checkDigest(epoch, tally.entries);
-        _sweepFees(tally);
-        if (tally.blocksPaid != 0) _creditCommittee(tally, committee);
-        _close(tally);
+        _settle(epoch, committee, roots, SEGMENTS_PER_EPOCH);
+    }
+
+    /// @inheritdoc IProverRewards
+    function settleEpochPart(
+        uint256 epoch,
+        address[] calldata committee,
+        RootEntry[] calldata roots,
+        uint256 segments
+    ) external nonReentrant {
+        if (segments == 0) revert ZeroSegments();
+        _settle(epoch, committee, roots, segments);
+    }
+
+    /// @notice How far the settlement of {nextEpoch} has come.
+    /// @return nextSegment The first of its segments not yet settled.
+    /// @return segments Its segments in all.
+    /// @return returning What its settled segments return to the pool when the epoch closes
+    /// (held by this contract meanwhile).
+    function settlementProgress()
+        external
+        view
+        returns (uint256 nextSegment, uint256 segments, uint256 returning)
+    {
+        Progress memory progress = _progress;
+        return (progress.nextSegment, SEGMENTS_PER_EPOCH, progress.toPool);
     }
 
     /// @notice The first L1 block at which `epoch` can be settled: one past the proof window of
@@ -360,6 +389,111 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     // Internals
     // ---------------------------------------------------------------------------------------
 
+    /// @dev Settles the next `segments` segments of `epoch` (at most what is left): each
+    /// segment with roots is replayed block by block and checked against its digest, the fees
+    /// of the part's slots are swept, the committee is credited once for the part, and the
+    /// epoch closes with its last segment.
+    function _settle(
+        uint256 epoch,
+        address[] calldata committee,
+        RootEntry[] calldata roots,
+        uint256 segments
+    ) private {
+        Tally memory tally = _openSettlement(epoch, committee, roots.length);
+        Progress memory progress;
+        uint256 first = _progress.nextSegment;
+        // why: gas. The carried totals are zero unless a part was settled: a whole-epoch
+        // settlement reads one slot of progress, not two.
+        if (first != 0) progress = _progress;
+        uint256 end = SEGMENTS_PER_EPOCH - first <= segments
+            ? SEGMENTS_PER_EPOCH
+            : first + segments;
+        tally.firstSlot += first * SEGMENT_SLOTS;
+        tally.endSlot = Math.min(epoch * SLOTS_PER_EPOCH + end * SEGMENT_SLOTS, tally.endSlot);
+        uint256 withRoots = _segmentsWithRoots(epoch, first, end);
+        // The first and the last root in the part, and slots that never descend: every root is
+        // in the part.
+        if (roots.length != 0) {
+            _checkInPart(tally, roots[0].slot);
+            _checkInPart(tally, roots[roots.length - 1].slot);
+            _checkSlotOrder(roots);
+        }
+        uint256 start = 0;
+        while (withRoots != 0) {
+            uint256 low = withRoots & (~withRoots + 1);
+            withRoots ^= low;
+            start = _settleSegment(tally, committee, roots, start, Math.log2(low));
+        }
+        if (start != roots.length) _revertOutside(tally, roots[start].slot);
+        _sweepFees(tally);
+        if (tally.blocksPaid != 0) _creditCommittee(tally, committee);
+        _close(tally, progress, first, end);
+    }
+
+    /// @dev Checks that `epoch` can be settled now with `committee`; returns its fresh tally.
+    function _openSettlement(
+        uint256 epoch,
+        address[] calldata committee,
+        uint256 rootCount
+    ) private view returns (Tally memory) {
+        if (epoch != nextEpoch) revert EpochNotNext(epoch, nextEpoch);
+        uint256 opensAt = settleableAt(epoch);
+        if (block.number < opensAt) revert EpochNotClosed(epoch, opensAt);
+        IBlockLifecycle.EpochContext memory context = LIFECYCLE.epochContext(epoch);
+        bytes32 given = committee.length == 0 ? bytes32(0) : keccak256(abi.encode(committee));
+        if (given != context.commitment) revert CommitteeMismatch(epoch, context.commitment, given);
+        if (context.size == 0 && rootCount != 0) revert RootsWithoutCommittee(epoch);
+        return _newTally(epoch, context, rootCount);
+    }
+
+    /// @dev The segments `[first, end)` of `epoch` with roots (bit = segment); every other
+    /// segment's digest is zero.
+    function _segmentsWithRoots(
+        uint256 epoch,
+        uint256 first,
+        uint256 end
+    ) private view returns (uint256 withRoots) {
+        withRoots = LIFECYCLE.rootSegments(epoch) & (type(uint256).max << first);
+        if (end < 256) withRoots &= (uint256(1) << end) - 1;
+    }
+
+    /// @dev Settles segment `segment` of the tally's epoch from `roots[start ..]`: its roots are
+    /// those up to the segment's last slot; returns the index past them.
+    function _settleSegment(
+        Tally memory tally,
+        address[] calldata committee,
+        RootEntry[] calldata roots,
+        uint256 start,
+        uint256 segment
+    ) private returns (uint256 end) {
+        uint256 segmentStart = tally.epoch * SLOTS_PER_EPOCH + segment * SEGMENT_SLOTS;
+        uint256 segmentEnd = Math.min(segmentStart + SEGMENT_SLOTS, tally.endSlot);
+        if (start < roots.length && roots[start].slot < segmentStart) {
+            _revertOutside(tally, roots[start].slot);
+        }
+        end = start;
+        while (end < roots.length && roots[end].slot < segmentEnd) ++end;
+        // why: gas. Each block's temporaries (its level permutations, hashes, event data) are
+        // dead once it is settled, and the segment's entries once its digest is checked;
+        // rewinding the free memory pointer keeps memory, whose cost grows quadratically, at one
+        // block's worth instead of the whole epoch's.
+        uint256 segmentMemory = _freeMemoryPointer();
+        tally.entries = new bytes32[](end - start);
+        uint256 next = start;
+        while (next < end) {
+            uint256 freeMemory = _freeMemoryPointer();
+            // One dispatch per block: striped trees are settled here (their record check shares
+            // the level permutations across the block's c records), every other policy by its
+            // contract's settleBlock. The block's payment, digest, fees and credit are common.
+            next = address(POLICY) == address(0)
+                ? _settleBlock(tally, committee, roots, next, end)
+                : _settlePolicyBlock(tally, committee, roots, next, end);
+            _rewindFreeMemoryPointer(freeMemory);
+        }
+        _checkDigest(tally.epoch, segment, tally.entries);
+        _rewindFreeMemoryPointer(segmentMemory);
+    }
+
     function _newTally(
         uint256 epoch,
         IBlockLifecycle.EpochContext memory context,
@@ -367,6 +501,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     ) private view returns (Tally memory tally) {
         tally.epoch = epoch;
         tally.firstSlot = epoch * SLOTS_PER_EPOCH;
+        tally.endSlot = tally.firstSlot + SLOTS_PER_EPOCH;
         tally.treeCount = context.treeCount;
         tally.epochSeed = context.seed;
         tally.poolLeft = pool;
@@ -375,7 +510,6 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         // with its slots, so an empty epoch of 8,192 slots allocates nothing.
         tally.credited = new uint256[](rootCount);
         tally.assigned = new uint256[](rootCount);
-        tally.entries = new bytes32[](rootCount);
     }
 
     /// @dev Settles the block of `roots[start]` (its roots are `roots[start .. end)`); returns
@@ -384,9 +518,10 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         Tally memory tally,
         address[] calldata committee,
         RootEntry[] calldata roots,
-        uint256 start
+        uint256 start,
+        uint256 segmentEnd
     ) private returns (uint256 end) {
-        end = _blockEnd(tally, roots, start);
+        end = _blockEnd(tally, roots, start, segmentEnd);
         uint256 provers = _payBlock(tally, roots[start]);
         uint256 leafCount = (roots[start].record.length + 1) / 2;
         (uint256 treeShare, uint256 nodeShare) = RewardSplit.treeShares(
@@ -405,20 +540,60 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         _returnShares(tally, treeShare, nodeShare * (2 * leafCount - 1), proven);
     }
 
-    /// @dev Checks that `roots[start]` is in the epoch and after the previous block; returns the
-    /// end of its block's roots.
+    /// @dev Reverts with RootsOutOfOrder at the first root whose slot is below the previous one.
+    function _checkSlotOrder(RootEntry[] calldata roots) private pure {
+        // why: gas. Reading `slot` (the second word of each entry) straight from calldata costs
+        // about 40 gas a root against about 400 through the decoder. Malformed offsets only
+        // change what is compared; the decoder rejects them when the roots are read.
+        uint256 bad = 0;
+        assembly ("memory-safe") {
+            let previous := 0
+            for {
+                let i := 0
+            } lt(i, roots.length) {
+                i := add(i, 1)
+            } {
+                let entry := add(roots.offset, calldataload(add(roots.offset, shl(5, i))))
+                let slot := calldataload(add(entry, 0x20))
+                if lt(slot, previous) {
+                    bad := add(i, 1)
+                    break
+                }
+                previous := slot
+            }
+        }
+        if (bad != 0) revert RootsOutOfOrder(bad - 1);
+    }
+
+    /// @dev Reverts unless `slot` is in the part being settled.
+    function _checkInPart(Tally memory tally, uint256 slot) private pure {
+        if (slot < tally.firstSlot || slot >= tally.endSlot) {
+            revert RootOutsideEpoch(slot, tally.epoch);
+        }
+    }
+
+    /// @dev Reverts for a root at `slot` that no segment settled here takes: outside the part
+    /// being settled (RootOutsideEpoch), or in one of its segments without roots.
+    function _revertOutside(Tally memory tally, uint256 slot) private pure {
+        _checkInPart(tally, slot);
+        revert RootOutsideSegments(slot);
+    }
+
+    /// @dev Checks that `roots[start]` is in the part being settled and after the previous
+    /// block; returns the end of its block's roots (at most `segmentEnd`).
     function _blockEnd(
         Tally memory tally,
         RootEntry[] calldata roots,
-        uint256 start
-    ) private view returns (uint256 end) {
+        uint256 start,
+        uint256 segmentEnd
+    ) private pure returns (uint256 end) {
         uint256 slot = roots[start].slot;
-        if (slot < tally.firstSlot || slot >= tally.firstSlot + SLOTS_PER_EPOCH) {
+        if (slot < tally.firstSlot || slot >= tally.endSlot) {
             revert RootOutsideEpoch(slot, tally.epoch);
         }
         if (start != 0 && slot <= roots[start - 1].slot) revert RootsOutOfOrder(start);
         end = start + 1;
-        while (end < roots.length && roots[end].slot == slot) ++end;
+        while (end < segmentEnd && roots[end].slot == slot) ++end;
     }
 
     /// @dev Settles the block of `roots[start]` under the policy: pays the block as for striped
@@ -428,9 +603,10 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         Tally memory tally,
         address[] calldata committee,
         RootEntry[] calldata roots,
-        uint256 start
+        uint256 start,
+        uint256 segmentEnd
     ) private returns (uint256 end) {
-        end = _blockEnd(tally, roots, start);
+        end = _blockEnd(tally, roots, start, segmentEnd);
         RootEntry calldata first = roots[start];
         uint256 provers = _payBlock(tally, first);
         bytes[] memory records = _recordPolicyEntries(tally, roots, start, end);
@@ -781,14 +957,15 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         else tally.toPool += unproven;
     }
 
-    /// @dev Reverts unless the entries, chained in sequence order, give the lifecycle's digest.
-    function _checkDigest(uint256 epoch, bytes32[] memory entries) private view {
+    /// @dev Reverts unless the entries, chained in sequence order, give the lifecycle's digest
+    /// of `epoch`'s segment `segment`.
+    function _checkDigest(uint256 epoch, uint256 segment, bytes32[] memory entries) private view {
         bytes32 digest = bytes32(0);
         for (uint256 i = 0; i < entries.length; ++i) {
             if (entries[i] == bytes32(0)) revert InvalidRootSequence(entries.length, i);
             digest = RootDigest.extend(digest, entries[i]);
         }
-        bytes32 expected = LIFECYCLE.rootDigest(epoch);
+        bytes32 expected = LIFECYCLE.rootDigest(epoch, segment);
         if (digest != expected) revert RootDigestMismatch(epoch, expected, digest);
     }
 
@@ -796,7 +973,7 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     /// `_feeSlots` are read: the cost is one word per 256 slots plus the slots with fees.
     function _sweepFees(Tally memory tally) private {
         uint256 first = tally.firstSlot;
-        uint256 end = first + SLOTS_PER_EPOCH;
+        uint256 end = tally.endSlot;
         for (uint256 w = first >> 8; w <= (end - 1) >> 8; ++w) {
             uint256 bits = _feeSlots._data[w];
             if (bits == 0) continue;
@@ -893,21 +1070,44 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
         }
     }
 
-    function _close(Tally memory tally) private {
-        pool = tally.poolLeft + tally.toPool;
+    /// @dev Books the part `[first, end)` of the tally's epoch: the pool gives what its blocks
+    /// took, fees and burns move, and with the epoch's last segment what the epoch returns to
+    /// the pool joins it (as one {settleEpoch} would: blocks of an epoch are paid from the pool
+    /// as it stood when its settlement began) and the next epoch is up.
+    function _close(
+        Tally memory tally,
+        Progress memory progress,
+        uint256 first,
+        uint256 end
+    ) private {
         if (tally.feesTaken != 0) pendingFees -= tally.feesTaken;
-        nextEpoch = tally.epoch + 1;
         if (tally.burned != 0) {
             totalBurned += tally.burned;
             REWARD_TOKEN.safeTransfer(BURN_ADDRESS, tally.burned);
         }
-        emit EpochSettled(
-            tally.epoch,
-            tally.blocksPaid,
-            tally.rootsCredited,
-            tally.toPool,
-            tally.burned
-        );
+        emit EpochPartSettled(tally.epoch, first, end, tally.blocksPaid);
+        // Amounts stay far below 2^128 and counts below 2^48: the token supply and the slots
+        // of an epoch bound them.
+        progress.blocksPaid += uint48(tally.blocksPaid);
+        progress.rootsCredited += uint48(tally.rootsCredited);
+        progress.toPool += uint128(tally.toPool);
+        progress.burned += uint128(tally.burned);
+        if (end == SEGMENTS_PER_EPOCH) {
+            pool = tally.poolLeft + progress.toPool;
+            nextEpoch = tally.epoch + 1;
+            if (first != 0) delete _progress;
+            emit EpochSettled(
+                tally.epoch,
+                progress.blocksPaid,
+                progress.rootsCredited,
+                progress.toPool,
+                progress.burned
+            );
+        } else {
+            pool = tally.poolLeft;
+            progress.nextSegment = uint16(end);
+            _progress = progress;
+        }
     }
 
     function _withdrawerOf(address account) private view returns (address) {

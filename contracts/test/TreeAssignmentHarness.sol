@@ -26,9 +26,10 @@ contract TreeAssignmentHarness {
     function treeCountFor(
         uint256 f,
         uint256 n,
+        uint256 leafCount,
         uint256 toleranceWad
-    ) external pure returns (uint256 c) {
-        return TreeAssignment.treeCountFor(f, n, toleranceWad);
+    ) external pure returns (uint256) {
+        return TreeAssignment.treeCountFor(f, n, leafCount, toleranceWad);
     }
 
     /// @notice See {TreeAssignment.proverOf}.

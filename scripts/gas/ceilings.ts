@@ -28,4 +28,6 @@ export const GAS_CEILINGS: Readonly<Record<string, number>> = {
   "slash.invalidChunk": 300_000,
   "protocol.perBlock": 450_000,
   "rewards.settle.emptyEpoch.maxSlots": 200_000,
+  // Issue 18: the largest single transaction at the validator's maxima.
+  "rewards.settle.segment.atMaxima": 16_000_000,
 };

@@ -76,6 +76,7 @@ import {
   LOCAL_REWARDS_PARAMS,
   LOCAL_STAKE_PARAMS,
 } from "./parameters.js";
+import { MAX_SLOTS_PER_EPOCH } from "../../src/protocol/parameters.js";
 
 const UNIT = 10n ** 18n;
 const OPERATORS = 32;
@@ -597,7 +598,7 @@ export async function measureEmptyEpoch(
   networkHelpers: NetworkHelpers,
 ): Promise<Record<string, number>> {
   const [admin] = await ethers.getSigners();
-  const slots = 8192n;
+  const slots = MAX_SLOTS_PER_EPOCH;
   const token = await deployTestToken(ethers, admin.address);
   const table: StakeTable = await ethers.deployContract("StakeTable", [
     {

@@ -54,7 +54,19 @@ export interface VoteMessage {
   signature: CompactSignature;
 }
 
-export type Message = DataMessage | ChunkMessage | VoteMessage;
+/**
+ * A committee member that has not received a published block's data asks the other members for
+ * it before it votes to time the block out; a member that has the data sends it back (a
+ * `DataMessage`, checked against the block's `txCommitment` like the sequencer's).
+ */
+export interface DataRequestMessage {
+  kind: "dataRequest";
+  slot: bigint;
+  /** The asking member's committee index: the data goes to that member. */
+  member: number;
+}
+
+export type Message = DataMessage | ChunkMessage | VoteMessage | DataRequestMessage;
 
 /** How a client sends: point to point, by operator address. */
 export interface Transport {

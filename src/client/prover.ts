@@ -63,8 +63,14 @@ import { chunkSignerOf } from "./attestations.js";
 import type { ChainEvent } from "./chain.js";
 import { electionTicket } from "./ticket.js";
 import { OperatorClient, type OperatorAccount } from "./operator.js";
-import type { BlockData, ChunkMessage, Message, VoteMessage } from "./messages.js";
-import { readEpochSettlement } from "./settlement.js";
+import type {
+  BlockData,
+  ChunkMessage,
+  DataRequestMessage,
+  Message,
+  VoteMessage,
+} from "./messages.js";
+import { readNextSettlementPart } from "./settlement.js";
 
 /** How a Byzantine prover deviates; otherwise it follows the protocol. */
 export type ByzantineFault =
@@ -94,6 +100,9 @@ export type ProverBehavior =
   | { kind: "slow" }
   | { kind: "byzantine"; fault: ByzantineFault };
 
+/** The default `ProverConfig.dataPatience`, in L1 blocks. */
+export const DEFAULT_DATA_PATIENCE = 2n;
+
 export interface ProverConfig extends OperatorAccount {
   /** Position among the simulated provers: orders the upkeep rota. */
   index: number;
@@ -110,6 +119,13 @@ export interface ProverConfig extends OperatorAccount {
    * root holder to wait before submitting a root that is still unproven.
    */
   fallbackPatience: bigint;
+  /**
+   * L1 blocks a member waits for a published block's data before asking every other member for
+   * it, and again after asking before it votes to time the block out (and between asks): it must
+   * cover a message's round trip, so that a member never votes while the data is on its way or
+   * held by a peer. Default {@link DEFAULT_DATA_PATIENCE}.
+   */
+  dataPatience?: bigint;
   /** The deployment's assignment policy (default: seed 000's striped trees). */
   rules?: AssignmentPolicyRules;
   /** The first L1 block whose events matter (the deployment block). */
@@ -186,6 +202,10 @@ interface BlockWork {
   raced?: boolean;
   /** Nodes whose uncle reward I claimed (or decided not to). */
   uncles: Set<number>;
+  /** When I last asked the other members for the block's data (none: not yet). */
+  dataAskedAt?: bigint;
+  /** Members I sent the block's data to on request (once each). */
+  dataServed: Set<number>;
   /** The last round I voted in (-1: none) and the votes I collected as a leader, by round. */
   votedRound: number;
   votes: Map<number, Map<number, VoteMessage>>;
@@ -407,7 +427,37 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     if (work === null) return;
     if (message.kind === "data") this.takeData(work, message.data);
     else if (message.kind === "chunk") this.takeChunk(work, message);
+    else if (message.kind === "dataRequest") this.serveData(work, message);
     else this.takeVote(work, message);
+  }
+
+  /** Sends the block's data to a member that asked for it, once per member. */
+  private serveData(work: BlockWork, request: DataRequestMessage): void {
+    if (work.data === undefined || request.member >= work.m || request.member === work.me) return;
+    if (work.dataServed.has(request.member)) return;
+    work.dataServed.add(request.member);
+    this.transport.send(this.address, work.committee[request.member], {
+      kind: "data",
+      data: work.data,
+    });
+  }
+
+  /**
+   * Asks every other member for a published block's data it has not received: `dataPatience`
+   * blocks after the publication, then every `dataPatience` blocks while it is still missing.
+   */
+  private askForData(work: BlockWork, view: BlockView, now: bigint): void {
+    if (work.data !== undefined || view.status !== BlockStatus.Proposed) return;
+    if (view.publishedAt === 0n) return;
+    const patience = this.config.dataPatience ?? DEFAULT_DATA_PATIENCE;
+    const due =
+      work.dataAskedAt === undefined ? view.publishedAt + patience : work.dataAskedAt + patience;
+    if (now < due) return;
+    work.dataAskedAt = now;
+    const request: DataRequestMessage = { kind: "dataRequest", slot: work.slot, member: work.me };
+    for (const [i, member] of work.committee.entries()) {
+      if (i !== work.me) this.transport.send(this.address, member, request);
+    }
   }
 
   private takeData(work: BlockWork, data: BlockData): void {
@@ -567,6 +617,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       await this.prove(work, view, now);
       this.submitRoots(work, view, now, next);
       await this.claimUncles(work, view, next);
+      this.askForData(work, view, now);
       await this.timeout(work, view, next);
     }
   }
@@ -646,6 +697,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       roots: new Map(),
       submitted: new Set(),
       uncles: new Set(),
+      dataServed: new Set(),
       votedRound: -1,
       votes: new Map(),
       certified: new Set(),
@@ -1217,7 +1269,13 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     const round = Math.min(f, Number((next - window.opensAt) / BigInt(this.config.roundTimeout)));
     const epochSeed = this.epochs.get(view.epoch)!.seed!;
     const seed = blockSeed(epochSeed, work.slot);
-    if (work.data === undefined && round > work.votedRound) {
+    // A published block's data may be on its way or held by a peer: vote only once the peers
+    // were asked and had `dataPatience` blocks to answer.
+    const patience = this.config.dataPatience ?? DEFAULT_DATA_PATIENCE;
+    const asked =
+      view.publishedAt === 0n ||
+      (work.dataAskedAt !== undefined && this.now >= work.dataAskedAt + patience);
+    if (work.data === undefined && asked && round > work.votedRound) {
       work.votedRound = round;
       const domain = timeoutVoteDomain(this.params.chainId, this.params.addresses.lifecycle);
       const vote: VoteMessage = {
@@ -1297,7 +1355,10 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       const at = settleableAt(slotClock, slotsPerEpoch, toSettle);
       if (this.onDuty(toSettle, at - 1n, now)) {
         const { lifecycle, election } = this.contracts;
-        const call = await readEpochSettlement(
+        // One part per duty turn (the whole epoch when it fits SETTLEMENT_GAS_BUDGET, else one
+        // segment); the epoch is done when EpochSettled arrives.
+        const part = await readNextSettlementPart(
+          this.contracts.rewards,
           lifecycle,
           election,
           toSettle,
@@ -1305,7 +1366,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
         );
         const rewards = this.contracts.rewards.connect(this.config.wallet);
         this.outbox.submit(this.address, "rewards.settleEpoch", () =>
-          rewards.settleEpoch(call.epoch, call.committee, call.roots),
+          rewards.settleEpochPart(part.epoch, part.committee, part.roots, part.segments),
         );
       }
     }

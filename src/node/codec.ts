@@ -50,8 +50,19 @@ const voteSchema = z.object({
   signature,
 });
 
+const dataRequestSchema = z.object({
+  kind: z.literal("dataRequest"),
+  slot: uint,
+  member: index,
+});
+
 /** The schema of a decoded message (after bigints and maps are restored). */
-export const messageSchema = z.discriminatedUnion("kind", [dataSchema, chunkSchema, voteSchema]);
+export const messageSchema = z.discriminatedUnion("kind", [
+  dataSchema,
+  chunkSchema,
+  voteSchema,
+  dataRequestSchema,
+]);
 
 /** `message` as wire JSON. */
 export function encodeMessage(message: Message): string {

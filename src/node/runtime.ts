@@ -330,7 +330,7 @@ export async function startNode(config: NodeConfig, role: NodeRole): Promise<Run
       inbox.push(message);
     },
   });
-  /** Chunks and votes must come from the member they name in the slot's committee. */
+  /** Chunks, votes and data requests must come from the member they name in the slot's committee. */
   function fitsSlot(from: string, message: Message): boolean {
     const slot =
       message.kind === "data"
@@ -338,11 +338,14 @@ export async function startNode(config: NodeConfig, role: NodeRole): Promise<Run
         : message.kind === "chunk"
           ? message.output.slot
           : message.slot;
-    if (message.kind === "data") {
-      const proposer = index.proposers.get(slot);
-      return proposer === undefined || proposer === from;
-    }
     const committee = index.committees.get(epochOfSlot(params.slotClock, slot));
+    if (message.kind === "data") {
+      // From the proposer, or relayed by a member answering a data request (the client checks
+      // the data against the block's txCommitment either way).
+      const proposer = index.proposers.get(slot);
+      if (proposer === undefined || proposer === from) return true;
+      return committee === undefined ? index.isMember(from) : committee.includes(from);
+    }
     if (committee === undefined) return index.isMember(from);
     return committee[message.member] === from;
   }

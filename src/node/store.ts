@@ -32,8 +32,11 @@ export interface Admission {
   known: boolean;
 }
 
+/** An outgoing message the store keeps: everything but data requests, which sign nothing. */
+export type StoredMessage = Exclude<Message, { kind: "dataRequest" }>;
+
 /** The store key of an outgoing message. */
-export function messageKey(message: Message): string {
+export function messageKey(message: StoredMessage): string {
   switch (message.kind) {
     case "chunk":
       return `out:chunk:${message.output.slot}:${message.output.node}`;
@@ -45,7 +48,7 @@ export function messageKey(message: Message): string {
 }
 
 /** The part of a message that is signed (two messages with equal statements never conflict). */
-export function signedStatement(message: Message): string {
+export function signedStatement(message: StoredMessage): string {
   switch (message.kind) {
     case "chunk": {
       const { slot, node, left, right, output } = message.output;
@@ -91,7 +94,7 @@ export class NodeStore {
   readonly stored = { chunk: 0, vote: 0, data: 0 };
   private readonly cache = new Map<
     string,
-    { statement: string; message: Message; fromDisk?: boolean }
+    { statement: string; message: StoredMessage; fromDisk?: boolean }
   >();
 
   private constructor(private readonly db: ClassicLevel<string, string>) {}
@@ -106,6 +109,7 @@ export class NodeStore {
     const store = new NodeStore(db);
     for await (const [key, value] of db.iterator({ gte: "out:", lt: "out;" })) {
       const message = decodeMessage(value);
+      if (message.kind === "dataRequest") continue;
       store.cache.set(key, { statement: signedStatement(message), message, fromDisk: true });
     }
     return store;
@@ -119,7 +123,7 @@ export class NodeStore {
   }
 
   /** The stored outgoing message for `message`'s key, if any. */
-  storedFor(message: Message): Message | undefined {
+  storedFor(message: StoredMessage): Message | undefined {
     return this.cache.get(messageKey(message))?.message;
   }
 
@@ -127,7 +131,7 @@ export class NodeStore {
    * Decides what goes out instead of `message` (see the file comment) and, if it is new or
    * grown, writes it durably before returning.
    */
-  async admit(message: Message): Promise<Admission> {
+  async admit(message: StoredMessage): Promise<Admission> {
     const key = messageKey(message);
     const statement = signedStatement(message);
     const held = this.cache.get(key);
@@ -222,6 +226,11 @@ export class GatedTransport implements Transport {
   send(from: string, to: string, message: Message): void {
     this.chain = this.chain.then(async () => {
       try {
+        // A data request signs nothing and may be repeated: it goes out as it is.
+        if (message.kind === "dataRequest") {
+          this.inner.send(from, to, message);
+          return;
+        }
         const admission = await this.store.admit(message);
         if (admission.conflict) this.onConflict(admission.send, message);
         this.inner.send(from, to, admission.send);

@@ -79,29 +79,48 @@ export function blockSeed(epochSeed: string, blockNumber: bigint): string {
 }
 
 /**
- * The smallest tree count `c >= 1` with `(f/n)^c < toleranceWad / 1e18`, decided exactly as
- * `f^c * 1e18 < toleranceWad * n^c`. Requires `1 <= n <= 256`, `f < n` and
- * `0 < toleranceWad <= 1e18`; throws `ToleranceUnreachable` if no `c <= min(n, 16)` suffices.
+ * The smallest tree count `c >= 1` whose blocks fail with probability below `toleranceWad /
+ * 1e18` when `f` of `n` members are faulty: the union bound `(2L − 1) · C(f,c) / C(n,c)` over the
+ * block's node positions (`TreeAssignment.treeCountFor`), decided exactly as
+ * `(2L − 1) · C(f,c) · 1e18 < toleranceWad · C(n,c)`. Requires `1 <= n <= 256`, `f < n`, `L` a
+ * power of two in `[1, 65536]` and `0 < toleranceWad <= 1e18`; throws `ToleranceUnreachable` if
+ * no `c <= min(n, 16)` suffices.
  */
-export function treeCountFor(f: bigint, n: bigint, toleranceWad: bigint): number {
+export function treeCountFor(
+  f: bigint,
+  n: bigint,
+  leafCount: bigint,
+  toleranceWad: bigint,
+): number {
   if (n <= 0n) throw new RangeError("EmptyCommittee: the network size n is zero");
   if (n > BigInt(MAX_COMMITTEE_SIZE)) {
     throw new RangeError(`CommitteeTooLarge: n = ${n} > ${MAX_COMMITTEE_SIZE}`);
   }
   if (f < 0n || f >= n) throw new RangeError(`TooManyFaulty: f = ${f} is not below n = ${n}`);
+  if (
+    leafCount <= 0n ||
+    leafCount > BigInt(MAX_LEAF_COUNT) ||
+    (leafCount & (leafCount - 1n)) !== 0n
+  ) {
+    throw new RangeError(
+      `InvalidLeafCount: L = ${leafCount} is not a power of two in [1, ${MAX_LEAF_COUNT}]`,
+    );
+  }
   if (toleranceWad <= 0n || toleranceWad > WAD) {
     throw new RangeError(`InvalidTolerance: toleranceWad = ${toleranceWad} not in (0, 1e18]`);
   }
   const maxC = Number(n < BigInt(MAX_TREE_COUNT) ? n : BigInt(MAX_TREE_COUNT));
-  let fPow = f;
-  let nPow = n;
+  const positions = 2n * leafCount - 1n;
+  let fChoose = 1n;
+  let nChoose = 1n;
   for (let c = 1; c <= maxC; c++) {
-    if (fPow * WAD < toleranceWad * nPow) return c;
-    fPow *= f;
-    nPow *= n;
+    const k = BigInt(c);
+    fChoose = f < k ? 0n : (fChoose * (f - k + 1n)) / k;
+    nChoose = (nChoose * (n - k + 1n)) / k;
+    if (positions * fChoose * WAD < toleranceWad * nChoose) return c;
   }
   throw new RangeError(
-    `ToleranceUnreachable: no c <= ${maxC} has (${f}/${n})^c < ${toleranceWad}/1e18`,
+    `ToleranceUnreachable: no c <= ${maxC} has (2L − 1) · C(${f},c)/C(${n},c) < ${toleranceWad}/1e18`,
   );
 }
 

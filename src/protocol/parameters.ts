@@ -69,8 +69,17 @@ export const MAX_OVERSAMPLING_BPS = 1_000_000n;
 export const HISTORY_SLOTS = 256n;
 /** Epochs are uint48 in the stake table's checkpoints (SafeCast.toUint48 of every epoch key). */
 export const MAX_EPOCH = (1n << 48n) - 1n;
-/** BlockLifecycle.MAX_SLOTS_PER_EPOCH: every epoch settles in one transaction. */
-export const MAX_SLOTS_PER_EPOCH = 8192n;
+/**
+ * BlockLifecycle.MAX_SLOTS_PER_EPOCH: 256 settlement segments of `SEGMENT_SLOTS` (4) slots, one
+ * word of segment bits per epoch.
+ */
+export const MAX_SLOTS_PER_EPOCH = 1024n;
+/**
+ * CommitteeElection.MAX_TREE_NODES: the most nodes c · (2L − 1) a block's trees may have, so that
+ * a settlement segment at m = 256 with two roots per tree fits one transaction under 2^24
+ * (`rewards.settle.segment.atMaxima`).
+ */
+export const MAX_TREE_NODES = 512n;
 /** The zero address: the placeholder of the role addresses in a template file. */
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
@@ -1132,6 +1141,20 @@ function checkElection(v: Resolved): void {
         "leafCount",
         `leafCount (${leaves}) must be a power of two in 1 … ${MAX_LEAF_COUNT} (chunks per tree)`,
         { contract, error: "InvalidLeafCount" },
+      );
+    } else if (
+      c !== undefined &&
+      c >= 1n &&
+      c <= MAX_TREE_COUNT &&
+      c * (2n * leaves - 1n) > MAX_TREE_NODES
+    ) {
+      v.flag(
+        pn,
+        "leafCount",
+        `treeCount × (2 × leafCount − 1) (${c} × ${2n * leaves - 1n} = ${c * (2n * leaves - 1n)}) ` +
+          `must be ≤ ${MAX_TREE_NODES} tree nodes per block: a settlement segment at m = 256 ` +
+          `must fit one transaction under 2^24 gas`,
+        { related: ["treeCount"], contract, error: "TooManyTreeNodes" },
       );
     }
   }

@@ -20,7 +20,7 @@ export const BURN_ADDRESS = "0x000000000000000000000000000000000000dEaD";
 
 /** One accepted root proof, as `ProverRewards.settleEpoch` takes it (`IProverRewards.RootEntry`). */
 export interface RootEntry {
-  /** Position among the epoch's accepted root proofs, in L1 order. */
+  /** Position among the accepted root proofs of its settlement segment, in L1 order. */
   sequence: bigint;
   slot: bigint;
   tree: bigint;
@@ -48,7 +48,10 @@ export function rootEntryHash(entry: RootEntry): string {
   );
 }
 
-/** `RootDigest.extend` folded over `entries` in L1 order: the lifecycle's `rootDigest(epoch)`. */
+/**
+ * `RootDigest.extend` folded over `entries` in L1 order: the lifecycle's `rootDigest(epoch,
+ * segment)` when they are one segment's accepted roots.
+ */
 export function chainRootDigest(entriesInL1Order: readonly RootEntry[]): string {
   let digest = "0x" + "00".repeat(32);
   for (const entry of entriesInL1Order) {
@@ -71,19 +74,45 @@ export interface WinningProposal {
   feeSplitBps: bigint;
 }
 
+/** `BlockLifecycle.SEGMENT_SLOTS`: slots per settlement segment. */
+export const SEGMENT_SLOTS = 4n;
+
+/** How an epoch's slots fall into settlement segments (the lifecycle's layout). */
+export interface SegmentLayout {
+  slotsPerEpoch: bigint;
+  /** `BlockLifecycle.SEGMENT_SLOTS`. */
+  segmentSlots: bigint;
+}
+
+/** The settlement segment of `slot` within its epoch. */
+export function segmentOfSlot(slot: bigint, layout: SegmentLayout): bigint {
+  return (slot % layout.slotsPerEpoch) / layout.segmentSlots;
+}
+
+/** Settlement segments per epoch (`ProverRewards.SEGMENTS_PER_EPOCH`). */
+export function segmentsPerEpoch(layout: SegmentLayout): bigint {
+  return (layout.slotsPerEpoch + layout.segmentSlots - 1n) / layout.segmentSlots;
+}
+
 /**
  * The `roots` argument of `settleEpoch`: the epoch's accepted root proofs (given in L1 order, as
- * the events arrived), numbered by that order and sorted by slot, then sequence.
+ * the events arrived), each numbered by that order within its settlement segment, and sorted by
+ * slot, then sequence.
  */
 export function settlementEntries(
   acceptedInL1Order: readonly AcceptedRoot[],
   proposals: ReadonlyMap<bigint, WinningProposal>,
+  layout: SegmentLayout,
 ): RootEntry[] {
-  const entries = acceptedInL1Order.map((root, i): RootEntry => {
+  const next = new Map<bigint, bigint>();
+  const entries = acceptedInL1Order.map((root): RootEntry => {
     const proposal = proposals.get(root.slot);
     if (proposal === undefined) throw new Error(`no proposal known for slot ${root.slot}`);
+    const segment = segmentOfSlot(root.slot, layout);
+    const sequence = next.get(segment) ?? 0n;
+    next.set(segment, sequence + 1n);
     return {
-      sequence: BigInt(i),
+      sequence,
       slot: root.slot,
       tree: root.tree,
       proposer: proposal.proposer,
@@ -95,6 +124,33 @@ export function settlementEntries(
   return entries.sort((a, b) =>
     a.slot === b.slot ? Number(a.sequence - b.sequence) : a.slot < b.slot ? -1 : 1,
   );
+}
+
+/**
+ * Splits an epoch's `roots` (as {@link settlementEntries} orders them) into the calls of
+ * `settleEpochPart`, each settling `segmentsPerCall` segments from segment `firstSegment` on:
+ * the roots of each call's segments, and how many segments it settles.
+ */
+export function settlementParts(
+  roots: readonly RootEntry[],
+  layout: SegmentLayout,
+  segmentsPerCall: bigint,
+  firstSegment = 0n,
+): { roots: RootEntry[]; segments: bigint }[] {
+  if (segmentsPerCall <= 0n) throw new Error("segmentsPerCall must be positive");
+  const total = segmentsPerEpoch(layout);
+  const parts: { roots: RootEntry[]; segments: bigint }[] = [];
+  for (let from = firstSegment; from < total; from += segmentsPerCall) {
+    const to = from + segmentsPerCall;
+    parts.push({
+      roots: roots.filter((r) => {
+        const segment = segmentOfSlot(r.slot, layout);
+        return segment >= from && segment < to;
+      }),
+      segments: to > total ? total - from : segmentsPerCall,
+    });
+  }
+  return parts;
 }
 
 /** The split parameters of a deployment (`IProverRewards.Config`, plus the lifecycle's switch). */

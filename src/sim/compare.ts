@@ -323,6 +323,7 @@ export function workloadFlags(w: SimOptions): string {
     ["withholding", "withholding"],
     ["withholding-subset", "withholdingSubset"],
     ["asynchrony", "asynchrony"],
+    ["partition-length", "partitionLength"],
     ["latency", "latency"],
     ["drop", "drop"],
     ["proving-time", "provingTime"],

@@ -61,8 +61,13 @@ export interface SimOptions {
   withholding: number;
   /** 0: withheld from everyone; in (0, 1): published but withheld from that fraction of members. */
   withholdingSubset: number;
-  /** Fraction of blocks at whose start the network partitions for a whole proof window. */
+  /** Fraction of the run's slots at whose start the network partitions (for `partitionLength`). */
   asynchrony: number;
+  /**
+   * L1 blocks each `asynchrony` partition lasts, from the start of its slot: a message sent
+   * during it is held until it ends (then delayed by the latency as usual).
+   */
+  partitionLength: number;
   /** Mean message latency in L1 blocks. */
   latency: number;
   /** Message drop rate. */
@@ -106,6 +111,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   withholding: 0,
   withholdingSubset: 0,
   asynchrony: 0,
+  partitionLength: 4,
   latency: 0.5,
   drop: 0,
   provingTime: 1,
@@ -255,6 +261,7 @@ export function validateOptions(o: SimOptions): void {
   if (o.committeeSize * o.trees > 256 * 16) throw new OptionError("n * c too large");
   int("W", o.window, 5, 1000);
   int("proving-time", o.provingTime, 0, 1000);
+  int("partition-length", o.partitionLength, 1, 100_000);
   int("seed", o.seed, 0, 2 ** 32 - 1);
   for (const [name, v] of [
     ["byzantine", o.byzantine],
@@ -351,7 +358,9 @@ export const SIM_FLAGS: readonly SimFlag[] = [
     flag: "byzantine",
     key: "byzantine",
     value: "F",
-    description: "fraction of Byzantine provers",
+    description:
+      "fraction of the provers that are Byzantine, rounded to the nearest prover " +
+      "(round(F x provers)); what they do is --byzantine-fault",
     default: "0",
   },
   {
@@ -366,41 +375,61 @@ export const SIM_FLAGS: readonly SimFlag[] = [
     flag: "offline",
     key: "offline",
     value: "F",
-    description: "fraction of offline provers",
+    description:
+      "fraction of the provers that go offline, rounded to the nearest prover: they register " +
+      "and reveal for the first committee, then, from the run's first slot on, act and " +
+      "receive nothing (see --offline-rate); they stay elected while their stake counts",
     default: "0",
   },
   {
     flag: "offline-rate",
     key: "offlineRate",
     value: "R",
-    description: "1 = offline from the first block on; <1 = offline in that fraction of slots",
+    description:
+      "1 = offline in every slot from the run's first slot on; R < 1 = offline in a fraction R " +
+      "of the slots, drawn per prover and slot (online in the others)",
   },
   {
     flag: "slow",
     key: "slow",
     value: "F",
-    description: "fraction of provers slower than the window",
+    description:
+      "fraction of the provers, rounded to the nearest prover, whose chunks take longer than " +
+      "the proof window (W + 1 L1 blocks each)",
     default: "0",
   },
   {
     flag: "withholding",
     key: "withholding",
     value: "R",
-    description: "fraction of blocks whose data the sequencer withholds",
+    description:
+      "fraction of the blocks (drawn per slot) whose data the sequencer withholds: " +
+      "from everyone, or as --withholding-subset says",
     default: "0",
   },
   {
     flag: "withholding-subset",
     key: "withholdingSubset",
     value: "S",
-    description: "0 = from everyone; else published but withheld from that fraction of members",
+    description:
+      "0 = not published and sent to nobody; S > 0 = published on L1 and sent to all but " +
+      "ceil(S x m) members (who may still get it from peers before they vote)",
   },
   {
     flag: "asynchrony",
     key: "asynchrony",
     value: "R",
-    description: "fraction of blocks at which the network partitions for a window",
+    description:
+      "fraction of the run's slots (drawn per slot) at whose start the network partitions " +
+      "for --partition-length L1 blocks: every message sent meanwhile is held until it ends",
     default: "0",
+  },
+  {
+    flag: "partition-length",
+    key: "partitionLength",
+    value: "D",
+    description: "L1 blocks each --asynchrony partition lasts",
+    default: `${d.partitionLength}`,
   },
   {
     flag: "latency",
@@ -581,6 +610,7 @@ export function optionsReport(o: SimOptions): Record<string, string | number | b
     withholding: o.withholding,
     withholdingSubset: o.withholdingSubset,
     asynchrony: o.asynchrony,
+    partitionLength: o.partitionLength,
     latency: o.latency,
     drop: o.drop,
     provingTime: o.provingTime,

@@ -289,6 +289,9 @@ export async function runSimulation(
         provingTime: cls === "slow" ? options.window + 1 : options.provingTime,
         roundTimeout: 2 + Math.ceil(2 * options.latency),
         fallbackPatience: BigInt(1 + Math.ceil(2 * options.latency)),
+        // A request's round trip (two hops of at least one block each) with room for the
+        // latency's tail: 2 + 4 x the mean latency.
+        dataPatience: BigInt(2 + Math.ceil(4 * options.latency)),
         rules,
         stake,
         fromBlock,
@@ -408,10 +411,8 @@ export async function runSimulation(
     for (let slot = firstSlot; slot <= lastSlot; slot++) {
       if (unitHash(`sim-${options.seed}:async:${slot}`) < options.asynchrony) {
         asynchronous.add(slot);
-        partitions.push({
-          from: slotStartBlock(params.slotClock, slot),
-          until: proofWindow(params.slotClock, slot).closesAt,
-        });
+        const from = slotStartBlock(params.slotClock, slot);
+        partitions.push({ from, until: from + BigInt(options.partitionLength) - 1n });
       }
     }
 
@@ -820,8 +821,12 @@ export async function conservation(
   const balances = balanceList.reduce((a, b) => a + b, 0n);
   const checks: Record<string, boolean> = {
     "funded = claimed + burned + held": funded === claimedTotal + burned + held,
-    "rewards balance = pool + pending fees + claimable":
-      held === (await rewards.pool()) + (await rewards.pendingFees()) + claimable,
+    "rewards balance = pool + pending fees + claimable + returning":
+      held ===
+      (await rewards.pool()) +
+        (await rewards.pendingFees()) +
+        claimable +
+        (await rewards.settlementProgress()).returning,
     "stake table balance = stakes": (await token.balanceOf(params.addresses.table)) === stakes,
     "sink = slashed - reporter rewards + burned":
       (await token.balanceOf(params.slashSink)) === slashedTotal - reporterRewards + burned,

@@ -23,7 +23,7 @@ import { writeFile } from "node:fs/promises";
 
 import { keccak256, toBeHex } from "ethers";
 
-import { assignment, blockSeed } from "../protocol/assignment.js";
+import { assignment, blockSeed, treeCountFor } from "../protocol/assignment.js";
 import { effectiveTreeCount } from "../protocol/election.js";
 import { epochOfSlot } from "../protocol/lifecycle.js";
 import { helpText, type OptionSpec } from "../cli.js";
@@ -406,6 +406,8 @@ export interface SweepPoint {
   faulty: number;
   c: number;
   seed000: number;
+  /** `(2L − 1) · C(f,c)/C(n,c)`, the rule `treeCountFor` sizes c with (may exceed 1). */
+  unionBound: number;
   approximation: number;
   exact: number | null;
   model: number;
@@ -582,6 +584,7 @@ function columns(config: SweepConfig): Column[] {
     { header: "f", cell: (p) => String(p.faulty) },
     { header: "c", cell: (p) => String(p.c) },
     { header: "(f/n)^c", cell: (p) => fixed(p.seed000) },
+    { header: "union", cell: (p) => fixed(Math.min(1, p.unionBound)) },
     { header: "approx", cell: (p) => fixed(p.approximation) },
     { header: "exact", cell: (p) => (p.exact === null ? "-" : fixed(p.exact)) },
     { header: `model (${config.trials})`, cell: (p) => fixed(p.model) },
@@ -603,6 +606,41 @@ export function formatSweepTable(points: readonly SweepPoint[], config: SweepCon
     .concat("\n");
 }
 
+/** The tolerance the sweep's tree-count line sizes c for. */
+export const SWEEP_TREE_TOLERANCE = 0.05;
+
+/**
+ * The tree count each rule picks for the sweep's faulty counts at SWEEP_TREE_TOLERANCE:
+ * `treeCountFor` (the union bound over every position) against seed 000's `(f/n)^c`.
+ */
+export function treeCountLine(points: readonly SweepPoint[], config: SweepConfig): string {
+  const tolWad = BigInt(Math.round(SWEEP_TREE_TOLERANCE * 1e18));
+  const picks = [...new Set(points.map((p) => p.faulty))].map((f) => {
+    const pick = (rule: () => number) => {
+      try {
+        return String(rule());
+      } catch {
+        return "none";
+      }
+    };
+    const union = pick(() =>
+      treeCountFor(BigInt(f), BigInt(config.n), BigInt(config.leaves), tolWad),
+    );
+    let seed000 = "none";
+    for (let c = 1; c <= Math.min(config.n, 16); c++) {
+      if (seed000Probability(f, config.n, c) < SWEEP_TREE_TOLERANCE) {
+        seed000 = String(c);
+        break;
+      }
+    }
+    return `f = ${f}: c = ${union} (seed 000's (f/n)^c: ${seed000})`;
+  });
+  return (
+    `treeCountFor(f, n = ${config.n}, L = ${config.leaves}, tolerance ${SWEEP_TREE_TOLERANCE}): ` +
+    `${picks.join("; ")}`
+  );
+}
+
 /** The sweep as a markdown table, with its parameters. */
 export function formatSweepMarkdown(points: readonly SweepPoint[], config: SweepConfig): string {
   const cols = columns(config);
@@ -615,6 +653,8 @@ export function formatSweepMarkdown(points: readonly SweepPoint[], config: Sweep
     row(cols.map((c) => c.header)),
     row(cols.map(() => "---:")),
     ...points.map((p) => row(cols.map((c) => c.cell(p)))),
+    "",
+    treeCountLine(points, config),
     "",
   ].join("\n");
 }
@@ -657,6 +697,7 @@ export async function runSweep(config: SweepConfig): Promise<void> {
         faulty,
         c,
         seed000: seed000Probability(faulty, config.n, c),
+        unionBound: (2 * config.leaves - 1) * nodeUncoveredProbability(faulty, config.n, c),
         approximation: noRootApproximation(faulty, config.n, c, config.leaves),
         exact: noRootProbabilityExact(faulty, config.n, c, config.leaves),
         model,
@@ -682,6 +723,7 @@ export async function runSweep(config: SweepConfig): Promise<void> {
   }
   const seconds = (Date.now() - started) / 1000;
   console.log(`\n${formatSweepTable(points, config)}`);
+  console.log(treeCountLine(points, config));
   const runs = points.flatMap((p) => (p.onChain === null ? [] : [p.onChain]));
   if (runs.length > 0) {
     const sum = (f: (o: OnChainResult) => number) => runs.reduce((a, o) => a + f(o), 0);

@@ -70,7 +70,7 @@ export async function lifecycleState(
     chain: { head, finalized, pending },
     blocks: await Promise.all(slots.map((s) => blockOf(fx, s))),
     rootDigests: await Promise.all(
-      slots.map(async (s) => fx.lifecycle.rootDigest(await fx.lifecycle.epochOfSlot(s))),
+      slots.map(async (s) => fx.lifecycle.rootDigest(await fx.lifecycle.epochOfSlot(s), 0n)),
     ),
   };
 }

@@ -57,11 +57,14 @@ export async function deployRewards(
     pool?: bigint;
     /** The lifecycle's assignment policy (default: zero, striped trees). */
     policy?: string;
+    /** L1 blocks per epoch (default 40: 10 slots of 4 blocks). */
+    epochLength?: bigint;
   } = {},
 ): Promise<RewardsFixture> {
   const fx = await deployLifecycle(ethers, mine, {
     ...(options.feeSplitScoring === undefined ? {} : { feeSplitScoring: options.feeSplitScoring }),
     ...(options.policy === undefined ? {} : { policy: options.policy }),
+    ...(options.epochLength === undefined ? {} : { epochLength: options.epochLength }),
   });
   const config = { ...REWARDS_TEST_CONFIG, ...options.config };
   const rewards = await ethers.deployContract("ProverRewards", [
@@ -113,7 +116,10 @@ export async function expectRewardsConserved(fx: RewardsFixture, accounts: reado
     claimable += c.proving + c.sequencing + c.submitting;
   }
   const held = await fx.token.balanceOf(await fx.rewards.getAddress());
-  expect(held).to.equal((await fx.rewards.pool()) + (await fx.rewards.pendingFees()) + claimable);
+  const [, , returning] = await fx.rewards.settlementProgress();
+  expect(held).to.equal(
+    (await fx.rewards.pool()) + (await fx.rewards.pendingFees()) + claimable + returning,
+  );
 }
 
 /** Every account of the fixture that can earn: operators (members and sequencers). */

@@ -21,6 +21,7 @@ import {CheatsTest, Vm} from "./Cheats.sol";
 contract LifecycleStub {
     uint256 public constant EPOCH_LENGTH = 8;
     uint256 public constant SLOT_LENGTH = 4;
+    uint256 public constant SEGMENT_SLOTS = 32;
     bool public constant FEE_SPLIT_SCORING = false;
     IAssignmentPolicy public constant POLICY = IAssignmentPolicy(address(0));
 
@@ -55,8 +56,12 @@ contract LifecycleStub {
         return _epochs[epoch];
     }
 
-    function rootDigest(uint256 epoch) external view returns (bytes32) {
-        return _digests[epoch];
+    function rootDigest(uint256 epoch, uint256 segment) external view returns (bytes32) {
+        return segment == 0 ? _digests[epoch] : bytes32(0);
+    }
+
+    function rootSegments(uint256 epoch) external view returns (uint256) {
+        return _digests[epoch] == bytes32(0) ? 0 : 1;
     }
 
     function setCommittee(
