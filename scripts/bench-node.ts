@@ -8,8 +8,9 @@
  *    envelope's signature check). p50 and p99 per run, medians over `--runs` runs.
  * 2. A prover process on a devnet (`--provers` provers, `--blocks` L2 blocks, at most 500): its
  *    CPU time and RSS read from /proc/<pid>/stat and /proc/<pid>/status after every finalized
- *    block; CPU per proven block (median over the run's windows) and whether memory is flat
- *    (the median RSS of the last third against the middle third).
+ *    block (and its used heap from its metrics); CPU per proven block (median over the run's
+ *    windows) and whether memory is flat: the least-squares trend of RSS and heap over the blocks
+ *    after the first third, in MiB per 100 blocks ("flat" below 10 MiB RSS and 5 MiB heap).
  *
  *   npm run bench:node
  *   npm run bench:node -- --blocks 100 --provers 8 --messages 300 --runs 5
@@ -179,7 +180,7 @@ async function devnetRun(): Promise<void> {
   try {
     const prover = devnet.provers[0];
     const pid = prover.process!.pid!;
-    const rows: Array<{ finalized: number; cpu: number; rssMiB: number }> = [];
+    const rows: Array<{ finalized: number; cpu: number; rssMiB: number; heapMiB: number }> = [];
     let last = -1;
     const started = Date.now();
     // Bounded: every slot's window must close; stop once every block resolved or the limit hit.
@@ -189,7 +190,9 @@ async function devnetRun(): Promise<void> {
       const pending = (await devnet.metric(prover, "provernet_l2_pending_blocks")) ?? 0;
       if (finalized !== last) {
         const s = await sample(pid);
-        if (s !== undefined) rows.push({ finalized, ...s });
+        const heap =
+          (await devnet.metric(prover, "provernet_process_nodejs_heap_size_used_bytes")) ?? 0;
+        if (s !== undefined) rows.push({ finalized, ...s, heapMiB: heap / 2 ** 20 });
         last = finalized;
       }
       if (finalized >= BLOCKS || (finalized > 0 && pending === 0 && rows.length > BLOCKS)) break;
@@ -207,14 +210,28 @@ async function devnetRun(): Promise<void> {
     const third = Math.max(1, Math.floor(rows.length / 3));
     const middle = median(rows.slice(third, 2 * third).map((r) => r.rssMiB));
     const end = median(rows.slice(-third).map((r) => r.rssMiB));
-    const growth = (end - middle) / middle;
+    // Least-squares slope of RSS and of the used heap over the blocks after the first third
+    // (start-up and the first committees are left out), in MiB per 100 blocks.
+    const slope = (points: Array<[number, number]>) => {
+      const n = points.length;
+      const mx = points.reduce((a, [x]) => a + x, 0) / n;
+      const my = points.reduce((a, [, y]) => a + y, 0) / n;
+      const num = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+      const den = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+      return den === 0 ? 0 : (100 * num) / den;
+    };
+    const tail = rows.slice(third);
+    const rssSlope = slope(tail.map((r) => [r.finalized, r.rssMiB]));
+    const heapSlope = slope(tail.map((r) => [r.finalized, r.heapMiB]));
     const final = rows.at(-1);
+    const flat = Math.abs(heapSlope) < 5 && Math.abs(rssSlope) < 10;
     console.log(
       `Prover process on a devnet of ${PROVERS} provers, ${final?.finalized ?? 0} blocks finalized ` +
         `(${BLOCK_MS} ms L1 blocks): CPU per proven block median ${(median(perBlock) * 1000).toFixed(0)} ms ` +
         `(total ${final?.cpu.toFixed(1)} s); RSS middle third ${middle.toFixed(0)} MiB, last third ` +
-        `${end.toFixed(0)} MiB (${(growth * 100).toFixed(1)}%): memory ` +
-        `${Math.abs(growth) < 0.1 ? "flat" : growth > 0 ? "growing" : "shrinking"}`,
+        `${end.toFixed(0)} MiB, final ${final?.rssMiB.toFixed(0)} MiB; trend after the first third: ` +
+        `RSS ${rssSlope.toFixed(1)} MiB, used heap ${heapSlope.toFixed(1)} MiB per 100 blocks ` +
+        `(final heap ${final?.heapMiB.toFixed(0)} MiB): memory ${flat ? "flat" : "growing"}`,
     );
   } finally {
     await devnet.stop();

@@ -1,7 +1,8 @@
 /**
  * The prover node follows a real JSON-RPC node through a reorg (issue 21): a `hardhat node` on
- * 127.0.0.1 with the system deployed and one registered operator, whose node runs in this
- * process (`startNode`, the same code `npm run prover` runs). The test, not the node, makes the
+ * 127.0.0.1 with the system deployed and one funded operator, whose node runs in this
+ * process (`startNode`, the same code `npm run prover` runs; it registers itself at start,
+ * `register.enabled`). The test, not the node, makes the
  * reorg: `evm_snapshot`, a branch of blocks carrying a PoolFunded event, `evm_revert`, and a
  * longer branch with another. The node must notice (exactly one reorg), roll back to the
  * snapshot's block (the common ancestor, in its log), keep following to the new head and stay
@@ -27,7 +28,6 @@ import { writeKeystore } from "../src/node/keystore.js";
 import { metricValue } from "../src/node/metrics.js";
 import { startNode, type RunningNode } from "../src/node/runtime.js";
 import { loadDeployment } from "../src/operator/deployment.js";
-import { registerOperator } from "../src/operator/register.js";
 import { secretKeyFromSeed } from "../src/protocol/bls.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -82,7 +82,8 @@ describe("prover node: follows the chain through a reorg", function () {
     await (
       await contracts.token.mint(operator.address, await contracts.table.MINIMUM_STAKE())
     ).wait();
-    await registerOperator(contracts, operator, secretKey, {}, () => {});
+    // Not registered yet: the node registers itself at start (register.enabled).
+    expect((await contracts.table.operatorInfo(operator.address)).status).to.equal(0n);
     const keystore = path.join(dir, "operator.keystore.json");
     await writeKeystore(keystore, secretKey, "node reorg password");
     await writeFile(path.join(dir, "password.txt"), "node reorg password\n");
@@ -104,12 +105,14 @@ describe("prover node: follows the chain through a reorg", function () {
           metrics: { port: 0 },
           log: { level: "info", file: logFile, stdout: false },
           chain: { pollMs: 100 },
+          register: { enabled: true },
         },
         dir,
       ),
       "prover",
     );
     const node = running;
+    expect((await contracts.table.operatorInfo(operator.address)).status).to.equal(1n);
     const metric = async (name: string) => {
       const response = await fetch(`http://127.0.0.1:${node.metricsPort}/metrics`);
       return metricValue(await response.text(), name) ?? -1;

@@ -169,8 +169,11 @@ describe("operator node (src/node)", function () {
       expect(inner.sent).to.deep.equal([first, first]);
       expect(conflicts).to.deep.equal([other]);
       expect(store.counts()).to.deep.equal({ chunk: 1, vote: 0, data: 0 });
-      await store.prune(41n);
+      await store.putReceivedData({ slot: 40n, txCommitment: keccak256("0x0c"), leafInputs: [] });
+      expect((await store.receivedData()).length).to.equal(1);
+      expect(await store.prune(41n)).to.equal(2);
       expect(store.counts()).to.deep.equal({ chunk: 0, vote: 0, data: 0 });
+      expect(await store.receivedData()).to.deep.equal([]);
       await store.close();
     });
   });
@@ -344,6 +347,34 @@ describe("operator node (src/node)", function () {
       expect(tags.slice(-7)).to.deep.equal(["16a", "17b", "18b", "19b", "20b", "21b", "22b"]);
       expect(follower.processed).to.equal(22);
       expect((await follower.poll()).kind).to.equal("idle");
+    });
+
+    it("a head read just before the chain moved back is one reorg, and the follower waits for the blocks", async function () {
+      const chain = new FakeChain(20);
+      const follower = new ChainFollower(chain, { fromBlock: 0, reorgDepth: 8, maxLogRange: 100 });
+      await follower.poll();
+      // An evm_revert-like step back to block 15 after the head (19) was read: the node asks for
+      // headers that are gone.
+      let stale: number | undefined = 19;
+      const source: ChainSource = {
+        blockNumber: async () => stale ?? chain.blockNumber(),
+        header: (n) => chain.header(n),
+        events: (from, to) => chain.events(from, to),
+      };
+      const behind = new ChainFollower(source, { fromBlock: 0, reorgDepth: 8, maxLogRange: 100 });
+      await behind.poll();
+      chain.fork(16, "c", 16);
+      const first = await behind.poll();
+      expect(first.kind).to.equal("reorg");
+      expect(behind.reorgs).to.equal(1);
+      expect(behind.processed).to.equal(15);
+      stale = undefined;
+      chain.fork(16, "c", 21);
+      const next = await behind.poll();
+      expect(next.kind).to.equal("advanced");
+      expect(behind.reorgs).to.equal(1);
+      expect(behind.processed).to.equal(20);
+      expect(follower.reorgs).to.equal(0);
     });
   });
 

@@ -72,24 +72,34 @@ export class ChainFollower {
       return { kind: "idle", head };
     }
     const fresh = await this.advance(head);
+    if (fresh === "missing") {
+      // A header up to `head` is not there (the head moved back since it was read): try again
+      // at the next poll.
+      if (ancestor !== null) return { kind: "reorg", head: this.processed, ancestor, fresh: [] };
+      return { kind: "idle", head: this.processed };
+    }
     if (fresh === null) {
       // The new branch does not extend what was read: roll back and report a reorg.
       const back = await this.commonAncestor();
-      this.rollBack(back);
+      if (ancestor === null) this.rollBack(back);
+      else this.rollBack(back, false);
       return { kind: "reorg", head, ancestor: back, fresh: [] };
     }
     if (ancestor !== null) return { kind: "reorg", head, ancestor, fresh };
     return { kind: "advanced", head, events: fresh };
   }
 
-  /** Reads blocks `processed+1..head`; null if the first new header does not extend ours. */
-  private async advance(head: number): Promise<ChainEvent[] | null> {
+  /**
+   * Reads blocks `processed+1..head`; null if a new header does not extend ours, "missing" if one
+   * is not there (nothing is changed then).
+   */
+  private async advance(head: number): Promise<ChainEvent[] | null | "missing"> {
     const { reorgDepth, maxLogRange } = this.options;
     const trackFrom = Math.max(this.processed + 1, head - reorgDepth + 1);
     const headers = new Map<number, { hash: string; parentHash: string }>();
     for (let n = trackFrom; n <= head; n++) {
       const header = await this.source.header(n);
-      if (header === null) return null;
+      if (header === null) return "missing";
       const previous = headers.get(n - 1)?.hash ?? this.hashes.get(n - 1);
       if (previous !== undefined && header.parentHash !== previous) return null;
       headers.set(n, header);
@@ -118,8 +128,9 @@ export class ChainFollower {
     return this.options.fromBlock - 1;
   }
 
-  private rollBack(ancestor: number): void {
-    this.reorgs++;
+  /** Drops everything above `ancestor`; `count` is false for a second step of one reorg. */
+  private rollBack(ancestor: number, count = true): void {
+    if (count) this.reorgs++;
     this.deepestReorg = Math.max(this.deepestReorg, this.processed - ancestor);
     for (const n of [...this.hashes.keys()]) if (n > ancestor) this.hashes.delete(n);
     let keep = this.log.length;

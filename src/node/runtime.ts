@@ -371,6 +371,10 @@ export async function startNode(config: NodeConfig, role: NodeRole): Promise<Run
   await publish();
   log.info({ peerId: record!.peerId, addrs: record!.addrs }, "libp2p listening");
   const refresh = async () => {
+    // The own record again (same seq): a directory that was cleared gets it back.
+    if (config.p2p.peerDirectory !== undefined && record !== undefined) {
+      await publishPeerRecord(config.p2p.peerDirectory, record);
+    }
     await refreshPeers(
       transport,
       { directory: config.p2p.peerDirectory, bootstrap: config.p2p.bootstrap },

@@ -194,6 +194,13 @@ export class NodeStore {
       await this.db.del(key);
       removed++;
     }
+    for await (const [key, value] of this.db.iterator({ gte: "in:data:", lt: "in:data;" })) {
+      const message = decodeMessage(value);
+      if (message.kind === "data" && message.data.slot < slot) {
+        await this.db.del(key);
+        removed++;
+      }
+    }
     return removed;
   }
 
