@@ -611,6 +611,16 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     await this.upkeep(now, next);
     for (const view of this.blocks.values()) {
       if (view.status !== BlockStatus.Proposed && view.status !== BlockStatus.Final) continue;
+      // Nothing is done for a block after its proof window (roots, uncle claims, votes and
+      // proofs all end there): its work (outputs, messages, signatures) is dropped, so that a
+      // long-running node's memory does not grow with the blocks it has seen.
+      if (
+        view.status === BlockStatus.Final &&
+        next > proofWindow(this.params.slotClock, view.slot).closesAt
+      ) {
+        this.work.delete(view.slot);
+        continue;
+      }
       const work = this.workFor(view.slot);
       if (work === null) continue;
       if (this.fault("raceRoots")) await this.raceRoots(work, view);
