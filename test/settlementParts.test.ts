@@ -12,7 +12,11 @@ import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { readEpochSettlement, readNextSettlementPart } from "../src/client/settlement.js";
+import {
+  readEpochSettlement,
+  readNextSettlementPart,
+  readSegmentLayout,
+} from "../src/client/settlement.js";
 import { participationRecord } from "../src/protocol/lifecycle.js";
 import {
   chainRootDigest,
@@ -98,10 +102,7 @@ describe("ProverRewards: settlement in parts (segments of SEGMENT_SLOTS slots)",
     fx = loaded.f;
     a = loaded.slotA;
     b = loaded.slotB;
-    layout = {
-      slotsPerEpoch: await fx.rewards.SLOTS_PER_EPOCH(),
-      segmentSlots: await fx.lifecycle.SEGMENT_SLOTS(),
-    };
+    layout = await readSegmentLayout(fx.lifecycle);
     sa = segmentOfSlot(a, layout);
     const call = await readEpochSettlement(fx.lifecycle, fx.election, fx.epoch);
     early = call.roots.filter((r) => segmentOfSlot(r.slot, layout) <= sa);

@@ -68,6 +68,13 @@ export interface DataRequestMessage {
 
 export type Message = DataMessage | ChunkMessage | VoteMessage | DataRequestMessage;
 
+/** The slot of the block `message` is about. */
+export function slotOfMessage(message: Message): bigint {
+  if (message.kind === "data") return message.data.slot;
+  if (message.kind === "chunk") return message.output.slot;
+  return message.slot;
+}
+
 /** How a client sends: point to point, by operator address. */
 export interface Transport {
   send(from: string, to: string, message: Message): void;

@@ -63,12 +63,13 @@ import { chunkSignerOf } from "./attestations.js";
 import type { ChainEvent } from "./chain.js";
 import { electionTicket } from "./ticket.js";
 import { OperatorClient, type OperatorAccount } from "./operator.js";
-import type {
-  BlockData,
-  ChunkMessage,
-  DataRequestMessage,
-  Message,
-  VoteMessage,
+import {
+  slotOfMessage,
+  type BlockData,
+  type ChunkMessage,
+  type DataRequestMessage,
+  type Message,
+  type VoteMessage,
 } from "./messages.js";
 import { readNextSettlementPart } from "./settlement.js";
 
@@ -406,12 +407,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
   receive(message: Message, now: bigint): void {
     if (this.offlineAt(now)) return;
     this.now = now;
-    const slot =
-      message.kind === "data"
-        ? message.data.slot
-        : message.kind === "chunk"
-          ? message.output.slot
-          : message.slot;
+    const slot = slotOfMessage(message);
     const view = this.blocks.get(slot);
     const epoch = view === undefined ? undefined : this.epochs.get(view.epoch);
     if (

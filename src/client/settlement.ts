@@ -11,7 +11,7 @@ import type {
   ProverRewards,
 } from "../../typechain-types/index.js";
 import {
-  segmentOfSlot,
+  rootsInSegments,
   settlementEntries,
   type AcceptedRoot,
   type RootEntry,
@@ -37,6 +37,14 @@ export interface EpochPartCall extends EpochSettlementCall {
  */
 export const SETTLEMENT_GAS_BUDGET = 12_000_000n;
 
+/** The lifecycle's settlement-segment layout. */
+export async function readSegmentLayout(lifecycle: BlockLifecycle): Promise<SegmentLayout> {
+  return {
+    slotsPerEpoch: (await lifecycle.EPOCH_LENGTH()) / (await lifecycle.SLOT_LENGTH()),
+    segmentSlots: await lifecycle.SEGMENT_SLOTS(),
+  };
+}
+
 /** Reads the settlement arguments of `epoch` from events, starting at L1 block `fromBlock`. */
 export async function readEpochSettlement(
   lifecycle: BlockLifecycle,
@@ -46,10 +54,7 @@ export async function readEpochSettlement(
 ): Promise<EpochSettlementCall> {
   const context = await lifecycle.epochContext(epoch);
   if (context.size === 0n) return { epoch, committee: [], roots: [] };
-  const layout: SegmentLayout = {
-    slotsPerEpoch: (await lifecycle.EPOCH_LENGTH()) / (await lifecycle.SLOT_LENGTH()),
-    segmentSlots: await lifecycle.SEGMENT_SLOTS(),
-  };
+  const layout = await readSegmentLayout(lifecycle);
   const sealed = await election.queryFilter(election.filters.CommitteeSealed(epoch), fromBlock);
   if (sealed.length === 0) throw new Error(`no CommitteeSealed event for epoch ${epoch}`);
   const committee = [...sealed[sealed.length - 1].args.members];
@@ -84,16 +89,10 @@ export async function readNextSettlementPart(
 ): Promise<EpochPartCall> {
   const call = await readEpochSettlement(lifecycle, election, epoch, fromBlock);
   const [nextSegment, total] = await rewards.settlementProgress();
-  const layout: SegmentLayout = {
-    slotsPerEpoch: (await lifecycle.EPOCH_LENGTH()) / (await lifecycle.SLOT_LENGTH()),
-    segmentSlots: await lifecycle.SEGMENT_SLOTS(),
-  };
+  const layout = await readSegmentLayout(lifecycle);
   const part = (segments: bigint): EpochPartCall => ({
     ...call,
-    roots: call.roots.filter((r) => {
-      const segment = segmentOfSlot(r.slot, layout);
-      return segment >= nextSegment && segment < nextSegment + segments;
-    }),
+    roots: rootsInSegments(call.roots, layout, nextSegment, nextSegment + segments),
     segments,
   });
   if (segmentsPerCall !== undefined) return part(segmentsPerCall);

@@ -34,7 +34,7 @@ import {
   type ProtocolParams,
   type TxOutcome,
 } from "../client/chain.js";
-import type { Message } from "../client/messages.js";
+import { slotOfMessage, type Message } from "../client/messages.js";
 import { ProverClient } from "../client/prover.js";
 import { SequencerClient, blockData } from "../client/sequencer.js";
 import { rewardTokenOf } from "../operator/claim.js";
@@ -332,12 +332,7 @@ export async function startNode(config: NodeConfig, role: NodeRole): Promise<Run
   });
   /** Chunks, votes and data requests must come from the member they name in the slot's committee. */
   function fitsSlot(from: string, message: Message): boolean {
-    const slot =
-      message.kind === "data"
-        ? message.data.slot
-        : message.kind === "chunk"
-          ? message.output.slot
-          : message.slot;
+    const slot = slotOfMessage(message);
     const committee = index.committees.get(epochOfSlot(params.slotClock, slot));
     if (message.kind === "data") {
       // From the proposer, or relayed by a member answering a data request (the client checks

@@ -126,6 +126,19 @@ export function settlementEntries(
   );
 }
 
+/** The roots of `roots` whose slots are in segments `[from, to)` of their epoch. */
+export function rootsInSegments(
+  roots: readonly RootEntry[],
+  layout: SegmentLayout,
+  from: bigint,
+  to: bigint,
+): RootEntry[] {
+  return roots.filter((r) => {
+    const segment = segmentOfSlot(r.slot, layout);
+    return segment >= from && segment < to;
+  });
+}
+
 /**
  * Splits an epoch's `roots` (as {@link settlementEntries} orders them) into the calls of
  * `settleEpochPart`, each settling `segmentsPerCall` segments from segment `firstSegment` on:
@@ -143,10 +156,7 @@ export function settlementParts(
   for (let from = firstSegment; from < total; from += segmentsPerCall) {
     const to = from + segmentsPerCall;
     parts.push({
-      roots: roots.filter((r) => {
-        const segment = segmentOfSlot(r.slot, layout);
-        return segment >= from && segment < to;
-      }),
+      roots: rootsInSegments(roots, layout, from, to),
       segments: to > total ? total - from : segmentsPerCall,
     });
   }
