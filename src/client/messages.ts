@@ -66,7 +66,34 @@ export interface DataRequestMessage {
   member: number;
 }
 
-export type Message = DataMessage | ChunkMessage | VoteMessage | DataRequestMessage;
+/**
+ * A member that needs the output of `node` and has not received it from any holder (it is about
+ * to prove the node, or one above it, as a fallback) asks the node's holders for it; a holder
+ * that sent its output sends the same message again to the asking member.
+ */
+export interface ChunkRequestMessage {
+  kind: "chunkRequest";
+  slot: bigint;
+  /** The heap node whose output is wanted. */
+  node: number;
+  /** The asking member's committee index: the output goes to that member. */
+  member: number;
+}
+
+export type Message =
+  | DataMessage
+  | ChunkMessage
+  | VoteMessage
+  | DataRequestMessage
+  | ChunkRequestMessage;
+
+/** Messages that sign nothing and may be repeated (requests). */
+export type RequestMessage = DataRequestMessage | ChunkRequestMessage;
+
+/** Whether `message` is a request (signs nothing, may be repeated). */
+export function isRequest(message: Message): message is RequestMessage {
+  return message.kind === "dataRequest" || message.kind === "chunkRequest";
+}
 
 /** The slot of the block `message` is about. */
 export function slotOfMessage(message: Message): bigint {

@@ -48,7 +48,9 @@ import {
 import { settleableAt } from "../protocol/rewards.js";
 import { stripedRules } from "../protocol/policies/striped.js";
 import {
+  NONE,
   PolicyError,
+  depthOf,
   type AssignmentPolicyRules,
   type PolicyBlock,
 } from "../protocol/policies/types.js";
@@ -67,6 +69,7 @@ import {
   slotOfMessage,
   type BlockData,
   type ChunkMessage,
+  type ChunkRequestMessage,
   type DataRequestMessage,
   type Message,
   type VoteMessage,
@@ -100,6 +103,9 @@ export type ProverBehavior =
   | { kind: "offline"; offline: (l1Block: bigint) => boolean }
   | { kind: "slow" }
   | { kind: "byzantine"; fault: ByzantineFault };
+
+/** Chunk requests a member sends for a node before it proves the node as a fallback. */
+export const FALLBACK_ASKS = 2;
 
 /** The default `ProverConfig.dataPatience`, in L1 blocks. */
 export const DEFAULT_DATA_PATIENCE = 2n;
@@ -207,6 +213,19 @@ interface BlockWork {
   dataAskedAt?: bigint;
   /** Members I sent the block's data to on request (once each). */
   dataServed: Set<number>;
+  /** When the block's data reached me. */
+  dataAt?: bigint;
+  /** The chunk messages I sent for each of my nodes (what a chunk request gets back). */
+  sent: Map<number, readonly ChunkMessage[]>;
+  /** `node:member` chunk requests I answered (once each). */
+  chunksServed: Set<string>;
+  /** Nodes whose output I asked their holders for: when last, and how many times. */
+  requested: Map<number, { at: bigint; times: number }>;
+  /**
+   * Nodes I prove as a fallback because none of their holders delivered: when each is done and
+   * its output (credited NONE in my records; never sent).
+   */
+  fallbacks: Map<number, { doneAt: bigint; message: ChunkMessage }>;
   /** The last round I voted in (-1: none) and the votes I collected as a leader, by round. */
   votedRound: number;
   votes: Map<number, Map<number, VoteMessage>>;
@@ -260,6 +279,8 @@ export class ProverClient extends OperatorClient<ProverConfig> {
   readonly computed: Array<{ slot: bigint; node: number; member: number }> = [];
   /** Uncle claims this client sent. */
   uncleClaims = 0;
+  /** Nodes this client proved as a fallback (none of their holders delivered). */
+  fallbackChunks = 0;
 
   private get rules(): AssignmentPolicyRules {
     return this.config.rules ?? STRIPED;
@@ -424,7 +445,20 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     if (message.kind === "data") this.takeData(work, message.data);
     else if (message.kind === "chunk") this.takeChunk(work, message);
     else if (message.kind === "dataRequest") this.serveData(work, message);
+    else if (message.kind === "chunkRequest") this.serveChunk(work, message);
     else this.takeVote(work, message);
+  }
+
+  /** Sends the output I sent for a node again, to a member that asked for it, once per member. */
+  private serveChunk(work: BlockWork, request: ChunkRequestMessage): void {
+    if (request.member >= work.m || request.member === work.me) return;
+    const sent = work.sent.get(request.node);
+    const key = `${request.node}:${request.member}`;
+    if (sent === undefined || work.chunksServed.has(key)) return;
+    work.chunksServed.add(key);
+    for (const message of sent) {
+      this.transport.send(this.address, work.committee[request.member], message);
+    }
   }
 
   /** Sends the block's data to a member that asked for it, once per member. */
@@ -445,7 +479,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
   private askForData(work: BlockWork, view: BlockView, now: bigint): void {
     if (work.data !== undefined || view.status !== BlockStatus.Proposed) return;
     if (view.publishedAt === 0n) return;
-    const patience = this.config.dataPatience ?? DEFAULT_DATA_PATIENCE;
+    const patience = this.dataPatience;
     const due =
       work.dataAskedAt === undefined ? view.publishedAt + patience : work.dataAskedAt + patience;
     if (now < due) return;
@@ -462,6 +496,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     if (data.leafInputs.length !== work.leafCount) return;
     if (txCommitmentOf(data.leafInputs) !== view.header.txCommitment) return;
     work.data = data;
+    work.dataAt = this.now;
   }
 
   private takeVote(work: BlockWork, vote: VoteMessage): void {
@@ -475,8 +510,9 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     const node = Number(message.output.node);
     const { leafCount, m } = work;
     if (node < 2 || node >= 2 * leafCount || message.member >= m) return;
-    // Only outputs of nodes whose parent I prove (or that I back up), from a holder of the node.
-    if (!work.mine.has(node >> 1) && !work.mine.has(node)) return;
+    // Only outputs of nodes whose parent I prove (or that I back up, or that I asked for as a
+    // fallback), from a holder of the node.
+    if (!work.mine.has(node >> 1) && !work.mine.has(node) && !work.requested.has(node)) return;
     if (!this.holds(work, message.member, node)) return;
     const key = `${node}:${message.member}`;
     if (work.distrusted.has(key)) return;
@@ -704,6 +740,10 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       submitted: new Set(),
       uncles: new Set(),
       dataServed: new Set(),
+      sent: new Map(),
+      chunksServed: new Set(),
+      requested: new Map(),
+      fallbacks: new Map(),
       votedRound: -1,
       votes: new Map(),
       certified: new Set(),
@@ -849,18 +889,187 @@ export class ProverClient extends OperatorClient<ProverConfig> {
       ? this.usable(work, child, order[0])
       : undefined;
     const since = work.firstSeen.get(child);
-    if (
-      chosen === undefined &&
-      since !== undefined &&
-      now >= since + this.config.fallbackPatience
-    ) {
-      for (let i = 0; i < order.length && chosen === undefined; i++) {
-        chosen = this.usable(work, child, order[i]);
+    const patience = this.config.fallbackPatience;
+    if (chosen === undefined && since !== undefined && now >= since + patience) {
+      // The preferred holders are late: ask them once (their output may have been lost), and
+      // use another tree's holder only if that brings nothing within `fallbackPatience`.
+      const asked = work.requested.get(child);
+      if (asked === undefined) this.requestChunk(work, child, now);
+      else if (now >= asked.at + patience && now >= this.lateHolderDeadline(work, child)) {
+        for (let i = 0; i < order.length && chosen === undefined; i++) {
+          chosen = this.usable(work, child, order[i]);
+        }
       }
     }
+    chosen ??= this.fallbackInput(work, child, now);
     if (chosen === undefined) return false;
     work.inputs.set(child, chosen);
     return true;
+  }
+
+  /**
+   * Until when a parent waits for a preferred holder of `child` before it uses another tree's
+   * output: `dataPatience` after the block's publication (a holder that missed the data has asked
+   * its peers by then), then `provingTime + 2 * fallbackPatience` per level up to the child (the
+   * data's answer, proving, sending; a holder below may itself have waited as long). A late
+   * holder keeps its credit; the cost is latency, and only when a holder is late.
+   */
+  private lateHolderDeadline(work: BlockWork, child: number): bigint {
+    const publishedAt = this.blocks.get(work.slot)?.publishedAt || work.dataAt || 0n;
+    return publishedAt + this.dataPatience + this.levelSteps(work, child);
+  }
+
+  /** `(height + 1) * (provingTime + 2 * fallbackPatience)` for `node` (a leaf: one step). */
+  private levelSteps(work: BlockWork, node: number): bigint {
+    const height = BigInt(Math.log2(work.leafCount) - depthOf(node));
+    const step = BigInt(this.config.provingTime) + 2n * this.config.fallbackPatience;
+    return (height + 1n) * step;
+  }
+
+  // ---- fallback work -------------------------------------------------------------------------
+
+  /**
+   * When I stop waiting for `node`'s holders and ask them for its output: one `fallbackPatience`
+   * after a parent would use another tree's holder ({@link lateHolderDeadline}). Deterministic
+   * from the assignment: the members who need the node are its parent's holders, each in its
+   * own tree, and each of them covers only nodes below its own.
+   */
+  private fallbackAt(work: BlockWork, node: number): bigint {
+    return this.lateHolderDeadline(work, node) + this.config.fallbackPatience;
+  }
+
+  private get dataPatience(): bigint {
+    return this.config.dataPatience ?? DEFAULT_DATA_PATIENCE;
+  }
+
+  /**
+   * The output of `node` once none of its holders delivered it (fallback work): from
+   * `fallbackAt(node)` on, I ask the node's holders for it (a message may have been lost); if
+   * none answers within `fallbackPatience`, I prove the node myself from its inputs (its
+   * children's outputs, pulled the same way, or my own fallbacks below), which takes
+   * `provingTime`. My records credit such a node NONE: fallback work is unpaid under every
+   * policy (a member that covers a node does so to get the block, and its own positions above,
+   * proven). Fallback outputs are never sent, so they sign nothing.
+   */
+  private fallbackInput(work: BlockWork, node: number, now: bigint): ChunkMessage | undefined {
+    const done = work.fallbacks.get(node);
+    if (done !== undefined) return done.doneAt <= now ? done.message : undefined;
+    if (work.data === undefined || work.dataAt === undefined) return undefined;
+    if (now < this.fallbackAt(work, node)) return undefined;
+    const held = this.anyHolderOutput(work, node);
+    if (held !== undefined) return held;
+    // Asked twice, `fallbackPatience` apart (a request or its answer may be lost), before I
+    // prove the node myself.
+    const asked = work.requested.get(node);
+    if (
+      asked === undefined ||
+      (asked.times < FALLBACK_ASKS && now >= asked.at + this.config.fallbackPatience)
+    ) {
+      this.requestChunk(work, node, now);
+      return undefined;
+    }
+    if (now < asked.at + this.config.fallbackPatience) return undefined;
+    const inputs: ChunkMessage[] = [];
+    if (node < work.leafCount) {
+      for (const child of [2 * node, 2 * node + 1]) {
+        const input = this.fallbackInput(work, child, now);
+        if (input !== undefined) inputs.push(input);
+      }
+      if (inputs.length < 2) return undefined;
+    }
+    const message = this.fallbackMessage(work, node, inputs);
+    work.fallbacks.set(node, { doneAt: now + BigInt(this.config.provingTime), message });
+    this.computed.push({ slot: work.slot, node, member: work.me });
+    this.fallbackChunks++;
+    return this.config.provingTime === 0 ? message : undefined;
+  }
+
+  /** The first usable output of `node` from any of its holders, in tree order. */
+  private anyHolderOutput(work: BlockWork, node: number): ChunkMessage | undefined {
+    for (const member of this.allHolders(work, node)) {
+      const message = this.usable(work, node, member);
+      if (message !== undefined) return message;
+    }
+    return undefined;
+  }
+
+  /** Asks every holder of `node` (every tree) for its output. */
+  private requestChunk(work: BlockWork, node: number, now: bigint): void {
+    work.requested.set(node, { at: now, times: (work.requested.get(node)?.times ?? 0) + 1 });
+    const request: ChunkRequestMessage = {
+      kind: "chunkRequest",
+      slot: work.slot,
+      node,
+      member: work.me,
+    };
+    for (const member of this.allHolders(work, node)) {
+      if (member !== work.me) this.transport.send(this.address, work.committee[member], request);
+    }
+  }
+
+  /**
+   * My fallback output of `node` from `inputs` (the children's outputs; none for a leaf): the
+   * node credits NONE, and its children keep the credits (and the signatures) of the holders
+   * whose outputs they are.
+   */
+  private fallbackMessage(work: BlockWork, node: number, inputs: ChunkMessage[]): ChunkMessage {
+    const leaf = node >= work.leafCount;
+    const left = leaf ? work.data!.leafInputs[node - work.leafCount] : inputs[0].output.output;
+    const right = leaf ? ZeroHash : inputs[1].output.output;
+    const provenance = new Map<number, readonly number[]>([[node, [NONE]]]);
+    const signatures = new Map<string, CompactSignature>();
+    inputs.forEach((input, i) => {
+      const child = 2 * node + i;
+      for (const [n, credits] of input.provenance) provenance.set(n, credits);
+      for (const [k, sig] of input.signatures) signatures.set(k, sig);
+      if (this.isFallback(work, child, input)) return;
+      const credit = this.allCredits(work, child).get(input.member)!;
+      provenance.set(child, [credit]);
+      signatures.set(`${child}:${credit}`, input.signature);
+    });
+    return {
+      kind: "chunk",
+      output: {
+        slot: work.slot,
+        node: BigInt(node),
+        left,
+        right,
+        output: standInChunkOutput(work.slot, node, left, right),
+      },
+      signature: { r: ZeroHash, vs: ZeroHash },
+      member: work.me,
+      provenance,
+      signatures,
+    };
+  }
+
+  /**
+   * When my node is done, uses the output of `child` that my tree prefers if it has arrived
+   * while I was proving, in place of a cover holder's or my fallback output: honest outputs are
+   * equal, so the proof is the same, and a holder that was late, not silent, keeps its credit.
+   */
+  private preferHolder(work: BlockWork, node: number, child: number): void {
+    const input = work.inputs.get(child)!;
+    const { tree } = work.mine.get(node)!;
+    const fallback = this.isFallback(work, child, input);
+    const order = fallback
+      ? this.allHolders(work, child, tree)
+      : [this.holdersOf(work, tree, child)[0]?.member];
+    for (const member of order) {
+      if (member === undefined || member === input.member) {
+        if (!fallback) return;
+        continue;
+      }
+      const held = this.usable(work, child, member);
+      if (held !== undefined && held.output.output === input.output.output) {
+        work.inputs.set(child, held);
+        return;
+      }
+    }
+  }
+
+  private isFallback(work: BlockWork, node: number, message: ChunkMessage): boolean {
+    return work.fallbacks.get(node)?.message === message;
   }
 
   /**
@@ -872,7 +1081,9 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     const holders = this.holdersOf(work, tree, child);
     const creditOf = (member: number) =>
       holders.find((h) => h.member === member)?.credit ?? this.allCredits(work, child).get(member)!;
-    if (this.rules.proofsPerNode === 1) return [creditOf(work.inputs.get(child)!.member)];
+    const input = work.inputs.get(child)!;
+    if (this.isFallback(work, child, input)) return [NONE];
+    if (this.rules.proofsPerNode === 1) return [creditOf(input.member)];
     const credits = this.allHolders(work, child, tree)
       .filter((member) => this.usable(work, child, member) !== undefined)
       .slice(0, this.primaries)
@@ -893,6 +1104,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     const { slot, leafCount, me } = work;
     const { tree } = work.mine.get(node)!;
     const leaf = node >= leafCount;
+    if (!leaf) for (const child of [2 * node, 2 * node + 1]) this.preferHolder(work, node, child);
     const left = leaf
       ? work.data!.leafInputs[node - leafCount]
       : work.inputs.get(2 * node)!.output.output;
@@ -961,6 +1173,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
         signature: await signChunkOutput(this.config.wallet, domain, other),
       });
     }
+    work.sent.set(node, sent);
     this.sendToParents(work, node, sent);
   }
 
@@ -1277,7 +1490,7 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     const seed = blockSeed(epochSeed, work.slot);
     // A published block's data may be on its way or held by a peer: vote only once the peers
     // were asked and had `dataPatience` blocks to answer.
-    const patience = this.config.dataPatience ?? DEFAULT_DATA_PATIENCE;
+    const patience = this.dataPatience;
     const asked =
       view.publishedAt === 0n ||
       (work.dataAskedAt !== undefined && this.now >= work.dataAskedAt + patience);

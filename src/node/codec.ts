@@ -56,12 +56,24 @@ const dataRequestSchema = z.object({
   member: index,
 });
 
+const chunkRequestSchema = z.object({
+  kind: z.literal("chunkRequest"),
+  slot: uint,
+  node: z
+    .number()
+    .int()
+    .min(1)
+    .max(1 << 17),
+  member: index,
+});
+
 /** The schema of a decoded message (after bigints and maps are restored). */
 export const messageSchema = z.discriminatedUnion("kind", [
   dataSchema,
   chunkSchema,
   voteSchema,
   dataRequestSchema,
+  chunkRequestSchema,
 ]);
 
 /** `message` as wire JSON. */

@@ -19,7 +19,13 @@ import path from "node:path";
 
 import { ClassicLevel } from "classic-level";
 
-import type { BlockData, Message, Transport } from "../client/messages.js";
+import {
+  isRequest,
+  type BlockData,
+  type Message,
+  type RequestMessage,
+  type Transport,
+} from "../client/messages.js";
 import { decodeMessage, encodeMessage } from "./codec.js";
 
 /** What {@link NodeStore.admit} decided. */
@@ -32,8 +38,8 @@ export interface Admission {
   known: boolean;
 }
 
-/** An outgoing message the store keeps: everything but data requests, which sign nothing. */
-export type StoredMessage = Exclude<Message, { kind: "dataRequest" }>;
+/** An outgoing message the store keeps: everything but requests, which sign nothing. */
+export type StoredMessage = Exclude<Message, RequestMessage>;
 
 /** The store key of an outgoing message. */
 export function messageKey(message: StoredMessage): string {
@@ -109,7 +115,7 @@ export class NodeStore {
     const store = new NodeStore(db);
     for await (const [key, value] of db.iterator({ gte: "out:", lt: "out;" })) {
       const message = decodeMessage(value);
-      if (message.kind === "dataRequest") continue;
+      if (isRequest(message)) continue;
       store.cache.set(key, { statement: signedStatement(message), message, fromDisk: true });
     }
     return store;
@@ -226,8 +232,8 @@ export class GatedTransport implements Transport {
   send(from: string, to: string, message: Message): void {
     this.chain = this.chain.then(async () => {
       try {
-        // A data request signs nothing and may be repeated: it goes out as it is.
-        if (message.kind === "dataRequest") {
+        // A request signs nothing and may be repeated: it goes out as it is.
+        if (isRequest(message)) {
           this.inner.send(from, to, message);
           return;
         }
