@@ -121,9 +121,10 @@ export interface ProverConfig extends OperatorAccount {
   /** L1 blocks to wait for a certificate before voting in the next leader round. */
   roundTimeout: number;
   /**
-   * L1 blocks to wait for the preferred child output before using another holder's, for a
-   * backup holder of a node to wait before duplicating a better holder's work, and for a backup
-   * root holder to wait before submitting a root that is still unproven.
+   * L1 blocks a backup holder of a node waits before duplicating a better holder's work (and a
+   * backup root holder before submitting a root that is still unproven), a parent waits for an
+   * answer to a chunk request, and the unit of the late-holder and fallback deadlines
+   * (`docs/protocol.md`, "Late holders and fallback work").
    */
   fallbackPatience: bigint;
   /**
@@ -182,8 +183,9 @@ interface BlockWork {
   data?: BlockData;
   /**
    * The child output each of my nodes uses: the one from the first holder of the child in my
-   * tree (all of the first P under rankedProofs), or, if that has not arrived `fallbackPatience`
-   * blocks after the first valid one, the first valid one of any holder (cross cover).
+   * tree (all of the first P under rankedProofs), or, once that is late ({@link
+   * ProverClient.lateHolderDeadline}), the first valid one of any holder (cross cover), or my
+   * fallback output.
    */
   inputs: Map<number, ChunkMessage>;
   /** When the first valid output of each node arrived. */
@@ -877,8 +879,9 @@ export class ProverClient extends OperatorClient<ProverConfig> {
 
   /**
    * Picks the output of `child` that my `node` uses, if one is usable at `now`: the first holder
-   * of the child in my tree (once all of the first P have arrived, under rankedProofs), else
-   * after `fallbackPatience` blocks any holder's, in preference order (first tree's first).
+   * of the child in my tree (once all of the first P have arrived, under rankedProofs); else,
+   * once those are late (asked once, and past {@link lateHolderDeadline}), any holder's in
+   * preference order (first tree's first); else, past {@link fallbackAt}, my fallback output.
    */
   private chooseInput(work: BlockWork, node: number, child: number, now: bigint): boolean {
     if (work.inputs.has(child)) return true;
