@@ -10,6 +10,7 @@
  * B+5 (or publication + 3) to B+21, pruning from B+22.
  */
 import { expect } from "chai";
+import { NONE as NO_CREDIT } from "../src/protocol/policies/types.js";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
@@ -951,13 +952,16 @@ describe("BlockLifecycle errors and boundaries", function () {
           7n,
         ]);
       }
-      // A root member index at or above m, or another tree's root prover, is rejected.
-      const outOfRange = Uint8Array.from(record0);
-      outOfRange[0] = 255;
-      await rejected([s], () => submitRecord(s, 0, outOfRange), "UnassignedParticipant", [
-        1n,
-        255n,
-      ]);
+      // A root member index at or above m (NONE, 255, aside), or another tree's root prover, is
+      // rejected.
+      for (const index of [shape.m, 254]) {
+        const outOfRange = Uint8Array.from(record0);
+        outOfRange[0] = index;
+        await rejected([s], () => submitRecord(s, 0, outOfRange), "UnassignedParticipant", [
+          1n,
+          BigInt(index),
+        ]);
+      }
       const borrowedRoot = Uint8Array.from(record0);
       borrowedRoot[0] = participationRecord(shape, 1)[0];
       await rejected([s], () => submitRecord(s, 0, borrowedRoot), "UnassignedParticipant", [
@@ -986,6 +990,19 @@ describe("BlockLifecycle errors and boundaries", function () {
       await expect(submitRecord(s, 1, mixed))
         .to.emit(fx.lifecycle, "RootProofAccepted")
         .withArgs(s, 1n, fx.members[0].address, keccak256(mixed), mixed);
+    });
+
+    it("a fallback root (NONE at the root and below) is accepted, and checkParticipation agrees", async function () {
+      await proposeBlock(fx, ethers, s, fx.sequencers[0]);
+      await publishData(fx, ethers, s);
+      const shape = await treeShape(fx, s);
+      const fallback = participationRecord(shape, 0);
+      fallback[0] = NO_CREDIT;
+      fallback[2] = NO_CREDIT;
+      expect(checkParticipation(shape, 0, fallback)).to.equal(null);
+      await expect(submitRecord(s, 0, fallback))
+        .to.emit(fx.lifecycle, "RootProofAccepted")
+        .withArgs(s, 0n, fx.members[0].address, keccak256(fallback), fallback);
     });
 
     it("InvalidRootProof: wrong bytes, another block, submitter or tree; then TreeAlreadyProven", async function () {

@@ -70,6 +70,7 @@ import {
   settleableAt,
   type Inactivity,
 } from "../src/protocol/rewards.js";
+import { NONE } from "../src/protocol/policies/types.js";
 import { operatorStatus, publicKeyHash } from "../src/protocol/stake.js";
 import {
   ConservationLedger,
@@ -1182,6 +1183,10 @@ class Sequence {
         record = forged;
         kind = "forged";
       }
+    } else if (r < 0.55 && shape.m < 256) {
+      // Fallback work: some nodes (the root too) proven by a non-holder, credited NONE.
+      record = record.map((byte) => (this.rng.next() < 0.3 ? NONE : byte));
+      kind = "fallback";
     }
     const submitter = this.rng.pick(this.signers);
     const { proof } = await attestedRootProof(
@@ -1532,7 +1537,12 @@ describe("ProverRewards: token conservation under seeded random action sequences
         expect(seq.ok(kind)).to.be.at.least(n, `successful ${kind} actions (seed ${c.seed})`);
       }
       // Settlement saw every kind of record, and value reached the sink both ways.
-      for (const key of ["prove.withoutMember", "prove.forged", "settle.rejectedRecords"]) {
+      for (const key of [
+        "prove.withoutMember",
+        "prove.forged",
+        "prove.fallback",
+        "settle.rejectedRecords",
+      ]) {
         expect(seq.counts.get(key) ?? 0).to.be.greaterThan(0, `${key} (seed ${c.seed})`);
       }
       const summary = seq.summary();

@@ -885,6 +885,7 @@ contract BlockLifecycle is IBlockLifecycle, EpochClock, EIP712 {
         } else {
             ParticipationRecord.checkRootProver(
                 record,
+                context.size,
                 leafCount,
                 (rootProvers >> (8 * tree)) & 0xff
             );

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IBlockLifecycle} from "../interfaces/IBlockLifecycle.sol";
 import {TreeAssignment} from "../election/TreeAssignment.sol";
+import {PolicyRecord} from "../policies/PolicyRecord.sol";
 
 /// @title ParticipationRecord
 /// @notice Proof of participation: which committee member computed each node whose output a
@@ -18,7 +19,10 @@ import {TreeAssignment} from "../election/TreeAssignment.sol";
 /// Check: with `perm_d` the level permutation and `s = m / c`, the prover of `(d, j)` in tree
 /// `t'` is `perm_d[(j + t' s) mod m]`; so member `x` is valid iff `delta = (inv_d(x) - j) mod m`
 /// is a multiple of `s` below `c * s` (at the root: exactly `tree * s`), where `inv_d` is the
-/// inverse permutation. The TypeScript mirror states it the same way. A block's perms are drawn
+/// inverse permutation. The TypeScript mirror states it the same way.
+/// NONE (`0xff`) credits nobody at a node, the root included: the node was proven by a member
+/// that does not hold it (fallback work, unpaid; its share goes to the pool). In a committee of
+/// 256, byte `0xff` is member 255 and there is no NONE: every node credits one of its holders. A block's perms are drawn
 /// once ({levelPermutations}) and check all of its records in O(1) per node: O(m log L + c L) per
 /// block. Submission checks only the root ({checkRoot}); settlement checks every node.
 library ParticipationRecord {
@@ -47,7 +51,7 @@ library ParticipationRecord {
     }
 
     /// @notice Reverts unless `record` has length `2 * leafCount - 1` and its root (node 1) is
-    /// credited to tree `tree`'s root prover `perm_0[tree * (m / c)]`: what
+    /// credited to tree `tree`'s root prover `perm_0[tree * (m / c)]`, or NONE: what
     /// {BlockLifecycle.submitRootProof} checks.
     /// @param record The record.
     /// @param m Committee size.
@@ -65,21 +69,31 @@ library ParticipationRecord {
     ) internal pure {
         uint256[] memory perm = new uint256[](m);
         TreeAssignment.fillLevelPermutation(perm, seed, 0);
-        checkRootProver(record, leafCount, perm[tree * (m / c)]);
+        checkRootProver(record, m, leafCount, perm[tree * (m / c)]);
     }
 
     /// @notice {checkRoot} when the tree's root prover `rootProver` is known.
     /// @param record The record.
+    /// @param m Committee size.
     /// @param leafCount Leaves L per tree.
     /// @param rootProver The committee index of the tree's root prover.
     function checkRootProver(
         bytes calldata record,
+        uint256 m,
         uint256 leafCount,
         uint256 rootProver
     ) internal pure {
         _checkLength(record, leafCount);
         uint256 member = uint8(record[0]);
-        if (member != rootProver) revert IBlockLifecycle.UnassignedParticipant(1, member);
+        if (member != rootProver && !isNone(member, m)) {
+            revert IBlockLifecycle.UnassignedParticipant(1, member);
+        }
+    }
+
+    /// @notice Whether record byte `member` is NONE in a committee of `m` (see the library's
+    /// description).
+    function isNone(uint256 member, uint256 m) internal pure returns (bool) {
+        return member == PolicyRecord.NONE && m <= PolicyRecord.NONE;
     }
 
     /// @notice The level permutations of a block: entry `d` is `perm_d`, for the `log2(L) + 1`
@@ -128,6 +142,8 @@ library ParticipationRecord {
         uint256 offset = tree * (m / c);
         // Bit n: node n is intact (its ancestors are credited to their own provers).
         uint256[] memory intact = new uint256[]((nodes >> 8) + 1);
+        // A NONE root (fallback work) expects nobody: no node below it is intact.
+        if (isNone(uint8(record[0]), m)) return 0;
         intact[0] = 2; // the root
         expected = uint256(1) << uint8(record[0]);
         uint256 level = 1;
@@ -160,7 +176,7 @@ library ParticipationRecord {
         uint256 c,
         uint256 tree
     ) internal pure returns (uint256 node, uint256 member) {
-        (node, member, ) = tally(record, perms, c, tree, new uint256[](0), 0);
+        (node, member, , ) = tally(record, perms, c, tree, new uint256[](0), 0);
     }
 
     /// @notice Checks `record` (tree `tree`) and, if it is valid, adds `share` to `amounts[x]`
@@ -177,6 +193,8 @@ library ParticipationRecord {
     /// @return node The first unassigned node (heap index), or 0.
     /// @return member The committee index credited there, or 0.
     /// @return members Bit `x` set iff the (valid) record credits member `x`.
+    /// @return unpaid `share` per NONE node of a valid record (0 when only checking): what the
+    /// record leaves unpaid.
     function tally(
         bytes calldata record,
         uint256[][] memory perms,
@@ -184,13 +202,14 @@ library ParticipationRecord {
         uint256 tree,
         uint256[] memory amounts,
         uint256 share
-    ) internal pure returns (uint256 node, uint256 member, uint256 members) {
+    ) internal pure returns (uint256 node, uint256 member, uint256 members, uint256 unpaid) {
         _checkLength(record, 1 << (perms.length - 1));
-        LevelRule memory rule = _rule(c, tree, perms[perms.length - 1].length, amounts, share);
+        uint256 m = perms[perms.length - 1].length;
+        LevelRule memory rule = _rule(c, tree, m, amounts, share);
         for (uint256 level = 0; level < perms.length; ++level) {
             if (perms[level].length == 0) {
                 // The root, which submission checked ({checkRoot}): credit it as it is.
-                members = _creditRoot(record, amounts, share);
+                members = _creditRoot(record, m, rule);
                 rule.firstOffset = 0;
                 rule.count = c;
                 rule.width = 2;
@@ -203,7 +222,7 @@ library ParticipationRecord {
                 if (amounts.length != 0) {
                     _uncredit(record, 0, rule.width - 1, amounts, share);
                 }
-                return (node, member, 0);
+                return (node, member, 0, 0);
             }
             members |= levelMembers;
             if (level == 0) {
@@ -213,15 +232,28 @@ library ParticipationRecord {
             }
             rule.width <<= 1;
         }
+        unpaid = rule.unpaid;
     }
 
     function _creditRoot(
         bytes calldata record,
-        uint256[] memory amounts,
-        uint256 share
+        uint256 m,
+        LevelRule memory rule
     ) private pure returns (uint256 members) {
         uint256 root = uint8(record[0]);
-        if (amounts.length != 0) amounts[root] += share;
+        bool crediting = rule.out != 0;
+        if (isNone(root, m)) {
+            if (crediting) rule.unpaid += rule.share;
+            return 0;
+        }
+        if (crediting) {
+            uint256 out = rule.out;
+            uint256 share = rule.share;
+            assembly ("memory-safe") {
+                let slot := add(out, shl(5, root))
+                mstore(slot, add(mload(slot), share))
+            }
+        }
         return 1 << root;
     }
 
@@ -243,6 +275,8 @@ library ParticipationRecord {
         /// Memory address of amounts[0], or 0 to only check.
         uint256 out;
         uint256 share;
+        /// `share` per NONE node passed so far (only when crediting).
+        uint256 unpaid;
     }
 
     /// @dev The root level's rule for a committee of `m`, crediting `share` to `amounts`.
@@ -258,7 +292,7 @@ library ParticipationRecord {
         assembly ("memory-safe") {
             out := mul(iszero(iszero(mload(amounts))), add(amounts, 0x20))
         }
-        rule = LevelRule(1, stride, tree * stride, 1, out, share);
+        rule = LevelRule(1, stride, tree * stride, 1, out, share, 0);
     }
 
     /// @dev Checks the `width` nodes of one level (see the library's description; at the root,
@@ -305,9 +339,17 @@ library ParticipationRecord {
                 j := add(j, 1)
             } {
                 let member := shr(248, calldataload(add(recordOffset, sub(add(width, j), 1))))
+                let m := mload(perm)
+                // NONE (0xff below a committee of 256) credits nobody: its share is unpaid.
+                if and(eq(member, 0xff), lt(m, 256)) {
+                    if out {
+                        let unpaidSlot := add(rule, 0xc0)
+                        mstore(unpaidSlot, add(mload(unpaidSlot), mload(add(rule, 0xa0))))
+                    }
+                    continue
+                }
                 let valid := 0
                 // Candidates perm[(j + t * stride) % m] for t in [first, last).
-                let m := mload(perm)
                 let position := add(mod(j, m), mload(add(rule, 0x40)))
                 for {
                     let left := mload(add(rule, 0x60))
@@ -343,6 +385,10 @@ library ParticipationRecord {
         uint256[] memory amounts,
         uint256 share
     ) private pure {
-        for (uint256 k = from; k < to; ++k) amounts[uint8(record[k])] -= share;
+        uint256 m = amounts.length;
+        for (uint256 k = from; k < to; ++k) {
+            uint256 member = uint8(record[k]);
+            if (!isNone(member, m)) amounts[member] -= share;
+        }
     }
 }

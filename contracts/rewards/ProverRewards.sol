@@ -927,7 +927,8 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
     ) private returns (bool valid, uint256 members) {
         uint256 node;
         uint256 member;
-        (node, member, members) = ParticipationRecord.tally(
+        uint256 unpaid;
+        (node, member, members, unpaid) = ParticipationRecord.tally(
             root.record,
             perms,
             tally.treeCount,
@@ -939,6 +940,8 @@ contract ProverRewards is IProverRewards, ReentrancyGuardTransient {
             emit RootRecordRejected(root.slot, root.tree, node, member);
             return (false, 0);
         }
+        // NONE nodes (fallback work) leave their shares unpaid: to the pool.
+        tally.toPool += unpaid;
         ++tally.rootsCredited;
         return (true, members);
     }

@@ -202,8 +202,16 @@ interface BlockWork {
   outputs?: (node: number) => ChunkOutput;
   /** Nodes proven (my output and its provenance). */
   proven: Map<number, ChunkMessage>;
-  /** Root records ready to submit, by tree, with my rank among the root's holders. */
-  roots: Map<number, { record: Uint8Array; rank: number; signatures: CompactSignature[] }>;
+  /**
+   * Root records ready to submit, by tree, with my rank among the root's holders; `covered`
+   * for a root I proved as a fallback (filed only as a first root).
+   */
+  roots: Map<
+    number,
+    { record: Uint8Array; rank: number; signatures: CompactSignature[]; covered?: boolean }
+  >;
+  /** Whether I tried to cover the block's root (root fallback). */
+  rootCovered?: boolean;
   /** When my root output was done. */
   rootDoneAt?: bigint;
   submitted: Set<number>;
@@ -829,6 +837,37 @@ export class ProverClient extends OperatorClient<ProverConfig> {
         await this.finish(work, node, now);
       }
     }
+    this.coverRoot(work, view, now);
+  }
+
+  /**
+   * Root fallback: if no root of the block is proven on chain by `fallbackAt(1)`, a holder of
+   * one of the root's children proves the root itself (pulling the other child like any
+   * fallback) and files it as its tree's first root with NONE at the root, where the policy's
+   * root check takes that (striped trees; the other policies require a member at the root).
+   */
+  private coverRoot(work: BlockWork, view: BlockView, now: bigint): void {
+    if (work.rootCovered || view.provenTrees.size > 0 || view.status !== BlockStatus.Proposed) {
+      return;
+    }
+    if (this.fault("withhold")) return;
+    const child = [2, 3].find((n) => work.proven.has(n));
+    if (child === undefined) return;
+    const tree = work.mine.get(child)!.tree;
+    if (work.roots.has(tree)) return;
+    const root = this.fallbackInput(work, 1, now);
+    if (root === undefined) return;
+    work.rootCovered = true;
+    const record = this.rules.encodeRecord(work.block, tree, root.provenance);
+    try {
+      this.rules.checkRoot(work.block, tree, record);
+    } catch (error) {
+      if (error instanceof PolicyError) return;
+      throw error;
+    }
+    const signatures = this.signaturesFor(work, record, root.signatures);
+    if (signatures !== undefined)
+      work.roots.set(tree, { record, rank: 0, signatures, covered: true });
   }
 
   /** Whether a holder ranked before me has delivered `node` (or the root's tree is proven). */
@@ -957,6 +996,8 @@ export class ProverClient extends OperatorClient<ProverConfig> {
   private fallbackInput(work: BlockWork, node: number, now: bigint): ChunkMessage | undefined {
     const done = work.fallbacks.get(node);
     if (done !== undefined) return done.doneAt <= now ? done.message : undefined;
+    const own = work.proven.get(node);
+    if (own !== undefined) return own;
     if (work.data === undefined || work.dataAt === undefined) return undefined;
     if (now < this.fallbackAt(work, node)) return undefined;
     const held = this.anyHolderOutput(work, node);
@@ -1305,8 +1346,9 @@ export class ProverClient extends OperatorClient<ProverConfig> {
     if (!parentFinal && view.status !== BlockStatus.Final) return;
     if (next > proofWindow(this.params.slotClock, work.slot).closesAt) return;
     const lifecycle = this.contracts.lifecycle.connect(this.config.wallet);
-    for (const [tree, { record, rank, signatures }] of work.roots) {
+    for (const [tree, { record, rank, signatures, covered }] of work.roots) {
       if (work.submitted.has(tree)) continue;
+      if (covered && view.provenTrees.size > 0) continue;
       if (view.provenTrees.has(tree)) {
         this.submitAdditionalRoot(work, view, tree, record, rank, signatures);
         continue;

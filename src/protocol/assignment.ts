@@ -15,6 +15,7 @@
  * message starts with the contract's custom error name.
  */
 import { AbiCoder, getBytes, isHexString, keccak256, toUtf8Bytes } from "ethers";
+import { isNone } from "./policies/types.js";
 
 const abi = AbiCoder.defaultAbiCoder();
 
@@ -215,6 +216,8 @@ export function expectedProvers(
   const own = assignment(m, seed, c, leafCount);
   const nodes = 2 * leafCount - 1;
   const base = tree * nodes;
+  // A NONE root (fallback work) expects nobody: no node below it is intact.
+  if (isNone(record[0], m)) return 0n;
   const intact = new Array<boolean>(nodes + 1).fill(false);
   intact[1] = true;
   let expected = 1n << BigInt(record[0]);

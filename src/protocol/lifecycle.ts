@@ -8,6 +8,7 @@
 import { AbiCoder, Signature, keccak256, toUtf8Bytes, type TypedDataDomain } from "ethers";
 
 import { levelPermutation } from "./assignment.js";
+import { isNone } from "./policies/types.js";
 
 const abi = AbiCoder.defaultAbiCoder();
 
@@ -311,6 +312,8 @@ export function checkParticipation(
     for (let j = 0; j < width; j++) {
       const node = width + j;
       const member = record[node - 1];
+      // NONE credits nobody (fallback work), at any node.
+      if (isNone(member, m)) continue;
       if (member >= m) return { node, member };
       const delta = (inverse[member] + m - (j % m)) % m;
       const valid =

@@ -9,7 +9,7 @@ import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
 
 import { blockSeed, expectedProvers } from "./assignment.js";
 import { checkParticipation, proofWindow, type SlotClock } from "./lifecycle.js";
-import type { AssignmentPolicyRules, PolicyBlock } from "./policies/types.js";
+import { isNone, type AssignmentPolicyRules, type PolicyBlock } from "./policies/types.js";
 
 const abi = AbiCoder.defaultAbiCoder();
 
@@ -362,6 +362,11 @@ export function settleEpochModel(input: EpochSettlementInput): EpochSettlement {
         record,
       );
       for (const member of record) {
+        // A NONE node (fallback work) is unpaid: its share goes to the pool.
+        if (isNone(member, m)) {
+          if (pays) out.returnedToPool += nodeShare;
+          continue;
+        }
         if (pays) {
           amounts[member] += nodeShare;
           chunks[member] += 1n;

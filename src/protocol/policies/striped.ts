@@ -22,6 +22,7 @@ import { treeShares } from "../rewards.js";
 import {
   NONE,
   PolicyError,
+  isNone,
   PolicyId,
   type AssignmentPolicyRules,
   type BlockCredit,
@@ -92,7 +93,9 @@ export function stripedRules(options: StripedOptions = {}): AssignmentPolicyRule
         throw new PolicyError("InvalidRecordLength", [record.length, nodes]);
       }
       const rootProver = assigned(block)[tree * nodes];
-      if (record[0] !== rootProver) throw new PolicyError("UnassignedParticipant", [1, record[0]]);
+      if (record[0] !== rootProver && !isNone(record[0], block.committee.length)) {
+        throw new PolicyError("UnassignedParticipant", [1, record[0]]);
+      }
     },
     settleBlock(block, records, provers): BlockCredit {
       const m = block.committee.length;
@@ -131,6 +134,11 @@ export function stripedRules(options: StripedOptions = {}): AssignmentPolicyRule
           record,
         );
         for (const member of record) {
+          // A NONE node (fallback work) is unpaid: its share goes to the pool.
+          if (isNone(member, m)) {
+            credit.toPool += nodeShare;
+            continue;
+          }
           credit.amounts[member] += nodeShare;
           credit.credited |= 1n << BigInt(member);
         }

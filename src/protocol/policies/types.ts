@@ -30,6 +30,15 @@ export const POLICY_NAMES: readonly PolicyName[] = [
 
 /** Record byte crediting nobody. */
 export const NONE = 0xff;
+
+/**
+ * Whether record byte `member` is NONE in a committee of `m`: under striped trees a committee
+ * of 256 has no NONE (byte 0xff is member 255); the policies cap committees at 254. The
+ * contract's `ParticipationRecord.isNone`.
+ */
+export function isNone(member: number, m: number): boolean {
+  return member === NONE && m <= NONE;
+}
 /** Record byte crediting the block's proposer. */
 export const PROPOSER = 0xfe;
 /** Largest committee a policy contract accepts. */
