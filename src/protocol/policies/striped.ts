@@ -10,7 +10,7 @@
  *   with its own committee index.
  * - Records are participation records: `2L - 1` bytes, byte `node - 1` the member credited.
  * - `checkRoot` mirrors the lifecycle's submission check (`ParticipationRecord.checkRoot` /
- *   `checkRootProver`): the length, and that the root byte is tree `t`'s root prover.
+ *   `checkRootByte`): the length, and that the root byte is tree `t`'s root prover or NONE.
  * - `settleBlock` mirrors `ProverRewards`' striped tally of one block: `treeShare = provers / c`
  *   per tree, `nodeShare = treeShare / (2L - 1)` per credited node of a valid record; dust,
  *   unproven trees (or, with `burnUnprovenShare`, burned) and rejected records go to the pool.
