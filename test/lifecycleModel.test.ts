@@ -465,6 +465,47 @@ describe("BlockLifecycle model (TS == Solidity)", function () {
       expect(mutatedWants.some((w) => w !== null && w.node === 1)).to.equal(true);
     });
 
+    it("NONE (fallback work) at any node, the root included: TS and Solidity agree on validity and expected members, and a committee of 256 has no NONE", async function () {
+      const prng = new Prng(0x4e0e);
+      const cases: Array<{ label: string; shape: TreeShape; tree: number; record: Uint8Array }> =
+        [];
+      let noneValid = 0;
+      for (let i = 0; i < 80; i++) {
+        const m = i % 4 === 0 ? 256 : 1 + prng.int(i % 3 === 0 ? 255 : 64);
+        const c = 1 + prng.int(Math.min(m, MAX_TREE_COUNT));
+        const leafCount = prng.pick([2, 4, 8, 16]);
+        const shape = { m, c, leafCount, seed: randomBytes32(prng) };
+        const tree = prng.int(c);
+        const record = participationRecord(shape, tree, () => prng.int(c)).map((b) =>
+          prng.next() < 0.25 ? 0xff : b,
+        );
+        if (i % 5 === 0) record[0] = 0xff;
+        const label = `case ${i}: m=${m} c=${c} L=${leafCount} tree=${tree}`;
+        cases.push({ label, shape, tree, record });
+        const verdict = checkParticipation(shape, tree, record);
+        if (m < 256 && record.includes(0xff)) {
+          expect(verdict, label).to.equal(null);
+          noneValid++;
+        }
+        const want = expectedProvers(m, shape.seed, c, leafCount, tree, record);
+        if (m < 256 && record[0] === 0xff) expect(want, label).to.equal(0n);
+        if (verdict === null) {
+          const got = await harness.expectedProvers(record, m, c, leafCount, shape.seed, tree);
+          expect(got, label).to.equal(want);
+        }
+      }
+      expect(noneValid).to.be.greaterThan(30);
+      const got = await inChunks(cases, (c) => harnessVerdict(harness, c.shape, c.tree, c.record));
+      cases.forEach((c, i) =>
+        expect(got[i], c.label).to.deep.equal(checkParticipation(c.shape, c.tree, c.record)),
+      );
+      // At m = 256, byte 0xff is member 255: a record naming it where it holds nothing fails.
+      const m256 = cases.filter((c) => c.shape.m === 256 && c.record.includes(0xff));
+      expect(m256.some((c) => checkParticipation(c.shape, c.tree, c.record) !== null)).to.equal(
+        true,
+      );
+    });
+
     it("the root must come from the proof's own tree", async function () {
       const shape = { m: 12, c: 3, leafCount: 8, seed: keccak256(toUtf8Bytes("own-root")) };
       const ofTree0 = participationRecord(shape, 0);
