@@ -414,7 +414,7 @@ describe("SiblingCover policy (seeds 003/004)", function () {
       expect(tsOutcome(() => rules.treeCount(1, 255))).to.equal("PolicyCommitteeTooLarge");
     });
 
-    it("acceptRoot: length +-1, a root neither assigned nor sibling, m = 254 / 255", async function () {
+    it("acceptRoot: length +-1, a root neither assigned nor sibling (NONE is a fallback root), m = 254 / 255", async function () {
       const prng = new Prng(51);
       const block = randomBlock(prng, 254, 4);
       const t = proverTable(254, block.seed, 4);
@@ -433,7 +433,7 @@ describe("SiblingCover policy (seeds 003/004)", function () {
       }
       const other =
         [...Array(254).keys()].find((x) => x !== t.assigned[1] && x !== t.sibling[1]) ?? 0;
-      for (const root of [other, NONE]) {
+      for (const root of [other, NONE - 1]) {
         const r = Uint8Array.from(ok);
         r[0] = root;
         await expect(policy.acceptRoot(context(block), 0, true, r))
@@ -441,6 +441,13 @@ describe("SiblingCover policy (seeds 003/004)", function () {
           .withArgs(1, root);
         expect(tsOutcome(() => rules.checkRoot(block, 0, r))).to.equal("UnassignedParticipant");
       }
+      // A fallback root (NONE) is accepted, in both languages.
+      const fallback = Uint8Array.from(ok);
+      fallback[0] = NONE;
+      expect(tsOutcome(() => rules.checkRoot(block, 0, fallback))).to.equal("ok");
+      expect(
+        await chainOutcome(policy, policy.acceptRoot.staticCall(context(block), 0, true, fallback)),
+      ).to.equal("ok");
       const big = { ...block, committee: [...block.committee, block.proposer] };
       await expect(policy.acceptRoot(context(big), 0, true, ok))
         .to.be.revertedWithCustomError(policy, "PolicyCommitteeTooLarge")
@@ -480,7 +487,7 @@ describe("SiblingCover policy (seeds 003/004)", function () {
       expect(await fresh.finalRecordHash(a.address, block.slot + 1n)).to.equal(ethers.ZeroHash);
       // A rejected root stores nothing.
       const bad = Uint8Array.from(r1);
-      bad[0] = NONE;
+      bad[0] = NONE - 1;
       await expect(
         fresh.connect(a).acceptRoot({ ...ctx, slot: block.slot + 2n }, 0, true, bad),
       ).to.be.revertedWithCustomError(fresh, "UnassignedParticipant");

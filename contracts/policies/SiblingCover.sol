@@ -98,7 +98,8 @@ library SiblingCover {
     }
 
     /// @notice What `acceptRoot` checks: the length `2L - 1` and a root credited to its assigned
-    /// prover or its sibling (else `UnassignedParticipant(1, byte)`).
+    /// prover, its sibling or NONE, a fallback root proven by a member that holds neither when
+    /// both are silent (else `UnassignedParticipant(1, byte)`).
     /// @param record The record.
     /// @param m Committee size.
     /// @param seed The block seed.
@@ -113,7 +114,7 @@ library SiblingCover {
         PolicyRecord.checkLength(record, 2 * leafCount - 1);
         (uint256 assigned, uint256 sibling) = pairOf(m, seed, leafCount, 1);
         uint256 root = uint8(record[0]);
-        if (root != assigned && root != sibling) {
+        if (root != assigned && root != sibling && root != PolicyRecord.NONE) {
             revert IBlockLifecycle.UnassignedParticipant(1, root);
         }
     }

@@ -51,8 +51,8 @@ contract SiblingCoverPolicy is ISiblingCoverPolicy, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IAssignmentPolicy
-    /// @dev Checks the length `2L - 1` and that the root is credited to its assigned prover or
-    /// its sibling; if `first`, stores the record's hash under (caller, slot).
+    /// @dev Checks the length `2L - 1` and that the root is credited to its assigned prover, its
+    /// sibling or NONE; if `first`, stores the record's hash under (caller, slot).
     function acceptRoot(
         BlockContext calldata block_,
         uint256,

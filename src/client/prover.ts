@@ -843,17 +843,33 @@ export class ProverClient extends OperatorClient<ProverConfig> {
   /**
    * Root fallback: if no root of the block is proven on chain by `fallbackAt(1)`, a holder of
    * one of the root's children proves the root itself (pulling the other child like any
-   * fallback) and files it as its tree's first root with NONE at the root, where the policy's
-   * root check takes that (striped trees; the other policies require a member at the root).
+   * fallback), a holder one level further down one step later, and so on, then members that
+   * hold nothing (computing the whole tree from the data); it files the root as
+   * its tree's first root with NONE at the root, where the policy's root check takes that
+   * (striped trees and siblingCover; vrfPath, sortedRounds and rankedProofs require a member).
    */
   private coverRoot(work: BlockWork, view: BlockView, now: bigint): void {
     if (work.rootCovered || view.provenTrees.size > 0 || view.status !== BlockStatus.Proposed) {
       return;
     }
     if (this.fault("withhold")) return;
-    const child = [2, 3].find((n) => work.proven.has(n));
-    if (child === undefined) return;
-    const tree = work.mine.get(child)!.tree;
+    // The members closest to the root go first: the holders of node 2 or 3 at fallbackAt(1),
+    // each level further down one step later (its ancestors' holders may all be silent too).
+    // A member that holds no node of the block (siblingCover gives work to L members only)
+    // comes after every level, in committee order, one fallbackPatience apart.
+    if (work.dataAt === undefined) return;
+    let highest: number | undefined;
+    for (const node of work.proven.keys()) {
+      if (node > 1 && (highest === undefined || depthOf(node) < depthOf(highest))) highest = node;
+    }
+    if (highest === undefined && work.mine.size > 0) return;
+    const step = BigInt(this.config.provingTime) + 2n * this.config.fallbackPatience;
+    const wait =
+      highest !== undefined
+        ? BigInt(depthOf(highest) - 1) * step
+        : BigInt(Math.log2(work.leafCount)) * step + BigInt(work.me) * this.config.fallbackPatience;
+    if (now < this.fallbackAt(work, 1) + wait) return;
+    const tree = highest !== undefined ? work.mine.get(highest)!.tree : 0;
     if (work.roots.has(tree)) return;
     const root = this.fallbackInput(work, 1, now);
     if (root === undefined) return;

@@ -212,7 +212,8 @@ export const siblingCoverRules: AssignmentPolicyRules = {
     checkShape(m, block.leafCount);
     checkLength(record, 2 * block.leafCount - 1);
     const [a, s] = pairOf(m, block.seed, block.leafCount, 1);
-    if (record[0] !== a && record[0] !== s) {
+    // NONE: a fallback root, proven by a member that holds neither when both are silent.
+    if (record[0] !== a && record[0] !== s && record[0] !== NONE) {
       throw new PolicyError("UnassignedParticipant", [1, record[0]]);
     }
   },
