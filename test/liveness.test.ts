@@ -114,6 +114,25 @@ describe("Liveness: honest members cover for faulty ones (fallback work)", funct
     expectNoHonestSlashedAndConserved(result);
   });
 
+  it("striped trees: f of n members slow (each chunk takes longer than the window), and every published block is proven", async function () {
+    const result = await simulate({ ...SIXTEEN, byzantine: 0, slow: 5 / 16, policy: "seed000" });
+    expect(result.report.provers.filter((p) => p.behavior === "slow")).to.have.length(5);
+    await expectPublishedProven(result);
+    expectNoHonestSlashedAndConserved(result);
+  });
+
+  it("striped trees with inactivity (seed001, k = 1): f of n silent members on another seed, every published block proven, no honest prover slashed", async function () {
+    const result = await simulate({
+      ...SIXTEEN,
+      policy: "seed001",
+      byzantineFault: "withhold",
+      k: 1,
+      seed: 2,
+    });
+    await expectPublishedProven(result);
+    expectNoHonestSlashedAndConserved(result);
+  });
+
   for (const policy of ["vrfPath", "seed000"] as Policy[]) {
     it(`${policy}: one honest member and an honest sequencer prove every block by fallback work`, async function () {
       // 7 of 8 withhold; the window is the default 64 blocks: every level above a silent node
