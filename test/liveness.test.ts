@@ -11,23 +11,14 @@
  *   member holds the root: every block is proven by that member's fallback work alone.
  */
 import { expect } from "chai";
-import { network } from "hardhat";
 
 import { type ByzantineFault } from "../src/client/prover.js";
-import { DEFAULT_OPTIONS, type Policy, type SimOptions } from "../src/sim/options.js";
-import { runSimulation, type SimResult } from "../src/sim/simulator.js";
+import { type Policy, type SimOptions } from "../src/sim/options.js";
+import { type SimResult } from "../src/sim/simulator.js";
+import { SMALL_NETWORK, closeSimulations, simulateOn } from "./helpers/simulation.js";
 
-/** 8 provers, n = 8 (f = 2), c = 3, L = 4, W = 24 L1 blocks, 3 blocks, inactivity off. */
-const SMALL: SimOptions = {
-  ...DEFAULT_OPTIONS,
-  provers: 8,
-  committeeSize: 8,
-  trees: 3,
-  leaves: 4,
-  window: 24,
-  blocks: 3,
-  k: 0,
-};
+/** The small network (n = 8, f = 2, c = 3, L = 4, W = 24), 3 blocks, inactivity off. */
+const SMALL: SimOptions = { ...SMALL_NETWORK, blocks: 3, k: 0 };
 
 /** 16 provers, n = 16, f = 5 of them Byzantine, the default window W = 64 (fallback work waits per level). */
 const SIXTEEN: Partial<SimOptions> = {
@@ -37,17 +28,11 @@ const SIXTEEN: Partial<SimOptions> = {
   window: 64,
 };
 
-const connections: Array<{ close(): Promise<void> }> = [];
-
-async function simulate(overrides: Partial<SimOptions>): Promise<SimResult> {
-  const connection = await network.create();
-  connections.push(connection);
-  return runSimulation({ ...SMALL, ...overrides }, connection);
+function simulate(overrides: Partial<SimOptions>): Promise<SimResult> {
+  return simulateOn({ ...SMALL, ...overrides });
 }
 
-after(async function () {
-  for (const connection of connections.splice(0)) await connection.close();
-});
+after(closeSimulations);
 
 /** Every published block proven inside its window, from chain state. */
 async function expectPublishedProven(result: SimResult): Promise<void> {

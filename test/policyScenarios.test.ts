@@ -27,14 +27,10 @@ import {
 } from "../src/sim/options.js";
 import { runSimulation, type SimResult } from "../src/sim/simulator.js";
 import { ISiblingCoverPolicy__factory } from "../typechain-types/index.js";
+import { SMALL_NETWORK } from "./helpers/simulation.js";
 
 const SMALL: SimOptions = {
-  ...DEFAULT_OPTIONS,
-  provers: 8,
-  committeeSize: 8,
-  trees: 3,
-  leaves: 4,
-  window: 24,
+  ...SMALL_NETWORK,
   blocks: 4,
   byzantine: 0.125,
   byzantineFault: "wrongOutput",

@@ -21,6 +21,7 @@ import {
 } from "../src/sim/compare.js";
 import { DEFAULT_OPTIONS, OptionError, POLICIES, type SimOptions } from "../src/sim/options.js";
 import type { ProverReport, SimReport } from "../src/sim/report.js";
+import { SMALL_NETWORK } from "./helpers/simulation.js";
 
 const E18 = 10n ** 18n;
 
@@ -190,12 +191,7 @@ describe("sim compare", function () {
     const policies = [...(known.length >= 2 ? known : ["seed000", "seed001"]), "notAPolicy"];
     const ran = policies.slice(0, -1);
     const workload: SimOptions = {
-      ...DEFAULT_OPTIONS,
-      provers: 8,
-      committeeSize: 8,
-      trees: 3,
-      leaves: 4,
-      window: 24,
+      ...SMALL_NETWORK,
       blocks: 3,
       offline: 0.125,
       seed: 5,

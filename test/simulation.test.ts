@@ -6,36 +6,22 @@
  * few seconds.
  */
 import { expect } from "chai";
-import { network } from "hardhat";
 
 import { blockShares, treeShares } from "../src/protocol/rewards.js";
 import { proofWindow } from "../src/protocol/lifecycle.js";
-import { DEFAULT_OPTIONS, type Policy, type SimOptions } from "../src/sim/options.js";
-import { runSimulation, type SimResult } from "../src/sim/simulator.js";
+import { type Policy, type SimOptions } from "../src/sim/options.js";
+import { type SimResult } from "../src/sim/simulator.js";
+import { SMALL_NETWORK, closeSimulations, simulateOn } from "./helpers/simulation.js";
 
-/** 8 provers, n = 8 (f = 2), c = 3, L = 4, W = 24 L1 blocks, no faults. */
-const SMALL: SimOptions = {
-  ...DEFAULT_OPTIONS,
-  provers: 8,
-  committeeSize: 8,
-  trees: 3,
-  leaves: 4,
-  window: 24,
-  blocks: 4,
-};
-
-const connections: Array<{ close(): Promise<void> }> = [];
+/** The small network (n = 8, f = 2, c = 3, L = 4, W = 24), 4 blocks, no faults. */
+const SMALL: SimOptions = { ...SMALL_NETWORK, blocks: 4 };
 
 /** Runs the network on a fresh in-process chain, kept open for the test's views until the end. */
-async function simulate(overrides: Partial<SimOptions>): Promise<SimResult> {
-  const connection = await network.create();
-  connections.push(connection);
-  return runSimulation({ ...SMALL, ...overrides }, connection);
+function simulate(overrides: Partial<SimOptions>): Promise<SimResult> {
+  return simulateOn({ ...SMALL, ...overrides });
 }
 
-after(async function () {
-  for (const connection of connections.splice(0)) await connection.close();
-});
+after(closeSimulations);
 
 function honest(result: SimResult) {
   return result.report.provers.filter((p) => p.behavior === "honest");
